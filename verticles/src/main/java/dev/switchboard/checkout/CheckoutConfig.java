@@ -1,0 +1,37 @@
+package dev.switchboard.checkout;
+
+import dev.switchboard.platform.config.ConfigException;
+import dev.switchboard.platform.config.Settings;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The business configuration of the checkout: initial stock per SKU and the payment limit.
+ *
+ * @param initialStock   {@code inventory.stock.<sku>}: units available at start-up
+ * @param maxChargeCents {@code payment.maxChargeCents}: charges above it are declined
+ */
+public record CheckoutConfig(Map<String, Long> initialStock, long maxChargeCents) {
+
+  public static final String STOCK_PREFIX = "inventory.stock";
+  public static final String MAX_CHARGE = "payment.maxChargeCents";
+  public static final Set<String> KEYS = Set.of(MAX_CHARGE);
+  public static final Set<String> PREFIXES = Set.of(STOCK_PREFIX);
+  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  public static CheckoutConfig from(Settings settings) {
+    Map<String, Long> stock = new LinkedHashMap<>();
+    for (String sku : settings.keysUnder(STOCK_PREFIX)) {
+      String key = STOCK_PREFIX + "." + sku;
+      if (!SKU.matcher(sku).matches()) {
+        throw new ConfigException(key, settings.getString(key, ""),
+            "a SKU is 1 to 64 letters, digits, '-' or '_'");
+      }
+      stock.put(sku, settings.getLong(key, 0, 0, Long.MAX_VALUE / 4));
+    }
+    return new CheckoutConfig(Map.copyOf(stock), settings.getLong(MAX_CHARGE, 100_000, 0, Long.MAX_VALUE));
+  }
+}

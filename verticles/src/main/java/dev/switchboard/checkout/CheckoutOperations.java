@@ -1,0 +1,56 @@
+package dev.switchboard.checkout;
+
+import dev.switchboard.checkout.v1.ChargeRequest;
+import dev.switchboard.checkout.v1.EventAck;
+import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderEvent;
+import dev.switchboard.checkout.v1.PaymentReceipt;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.RefundReceipt;
+import dev.switchboard.checkout.v1.RefundRequest;
+import dev.switchboard.checkout.v1.ReleaseStockRequest;
+import dev.switchboard.checkout.v1.ReserveStockRequest;
+import dev.switchboard.checkout.v1.ScheduleShipmentRequest;
+import dev.switchboard.checkout.v1.Shipment;
+import dev.switchboard.checkout.v1.StockRelease;
+import dev.switchboard.checkout.v1.StockReservation;
+import dev.switchboard.platform.Operation;
+
+import java.util.List;
+
+/** The operations of the checkout application: the names configuration refers to. */
+public final class CheckoutOperations {
+
+  /** The stream of order domain events (OrderPlaced, OrderConfirmed, OrderRejected). */
+  public static final String ORDER_EVENTS = "orders.events";
+
+  /** Runs the checkout of an accepted order; replies with its terminal status. */
+  public static final Operation<Order, PlaceOrderResponse> ORDERS_PLACE =
+      Operation.of("orders.place", Order.parser(), PlaceOrderResponse.parser());
+  public static final Operation<ReserveStockRequest, StockReservation> INVENTORY_RESERVE =
+      Operation.of("inventory.reserve", ReserveStockRequest.parser(), StockReservation.parser());
+  public static final Operation<ReleaseStockRequest, StockRelease> INVENTORY_RELEASE =
+      Operation.of("inventory.release", ReleaseStockRequest.parser(), StockRelease.parser());
+  public static final Operation<ChargeRequest, PaymentReceipt> PAYMENT_CHARGE =
+      Operation.of("payment.charge", ChargeRequest.parser(), PaymentReceipt.parser());
+  public static final Operation<RefundRequest, RefundReceipt> PAYMENT_REFUND =
+      Operation.of("payment.refund", RefundRequest.parser(), RefundReceipt.parser());
+  public static final Operation<ScheduleShipmentRequest, Shipment> SHIPPING_SCHEDULE =
+      Operation.of("shipping.schedule", ScheduleShipmentRequest.parser(), Shipment.parser());
+
+  /** Subscribers of {@link #ORDER_EVENTS}. */
+  public static final Operation<OrderEvent, EventAck> NOTIFICATIONS_ORDER_EVENTS =
+      Operation.subscriber("notifications.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser());
+  public static final Operation<OrderEvent, EventAck> ANALYTICS_ORDER_EVENTS =
+      Operation.subscriber("analytics.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser());
+  /** Turns the reservation of a confirmed order into a sale. */
+  public static final Operation<OrderEvent, EventAck> INVENTORY_ORDER_EVENTS =
+      Operation.subscriber("inventory.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser());
+
+  public static final List<Operation<?, ?>> ALL = List.of(
+      ORDERS_PLACE, INVENTORY_RESERVE, INVENTORY_RELEASE, PAYMENT_CHARGE, PAYMENT_REFUND, SHIPPING_SCHEDULE,
+      NOTIFICATIONS_ORDER_EVENTS, ANALYTICS_ORDER_EVENTS, INVENTORY_ORDER_EVENTS);
+
+  private CheckoutOperations() {
+  }
+}

@@ -1,0 +1,127 @@
+package dev.switchboard.checkout;
+
+import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderStatus;
+import dev.switchboard.checkout.v1.PlaceOrderRequest;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.StockLevel;
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.saga.SagaStore;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the edges call: place an order, read it, watch it, read stock. Placing validates the request,
+ * accepts the order (idempotent per key), announces OrderPlaced and invokes {@code orders.place};
+ * the answer is the terminal status when that operation completes (rpc mode) or PENDING when it is
+ * accepted (event mode). The desk never asks which.
+ */
+public final class OrderDesk {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(OrderDesk.class);
+
+  private final Switchboard switchboard;
+  private final OrderBook orders;
+  private final OrderEvents events;
+  private final SagaStore sagas;
+  private final StockLedger stock;
+
+  OrderDesk(Switchboard switchboard, OrderBook orders, OrderEvents events, SagaStore sagas, StockLedger stock) {
+    this.switchboard = switchboard;
+    this.orders = orders;
+    this.events = events;
+    this.sagas = sagas;
+    this.stock = stock;
+  }
+
+  /**
+   * Places an order. Fails with INVALID_ARGUMENT (naming the field) before anything is stored, with
+   * ALREADY_EXISTS when the idempotency key was used for another order, with DEADLINE_EXCEEDED when
+   * the checkout did not answer in time (the order goes on and can be followed).
+   */
+  public Future<PlaceOrderResponse> place(PlaceOrderRequest request, CallContext context) {
+    try {
+      OrderValidation.validate(request);
+    } catch (OperationException invalid) {
+      return Future.failedFuture(invalid);
+    }
+    return orders.accept(request, context.correlationId()).compose(acceptance -> {
+      Order order = acceptance.order();
+      CallContext orderContext = context.withAggregate(order.getOrderId());
+      if (acceptance.created()) {
+        LOGGER.debug("{} order accepted: {} items, {} cents", orderContext.logTag(), order.getItemsCount(),
+            order.getTotalCents());
+      } else {
+        LOGGER.debug("{} retry of order with idempotency key {}", orderContext.logTag(), order.getIdempotencyKey());
+        if (OrderBook.isTerminal(order)) {
+          return Future.succeededFuture(response(order));
+        }
+      }
+      Future<Void> announced = acceptance.created() ? events.placed(order, orderContext) : Future.succeededFuture();
+      return announced
+          .compose(done -> switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, orderContext))
+          .map(invocation -> invocation.reply().orElseGet(() -> response(order)))
+          .recover(failure -> notPlaced(order, OperationException.from(CheckoutOperations.ORDERS_PLACE.name(), failure),
+              orderContext));
+    });
+  }
+
+  /**
+   * orders.place failed. A deadline leaves the outcome open: the checkout may be running, so the
+   * order stays and the caller is told to follow it. Any other failure means the checkout never
+   * started; unless a saga exists for the order, it is rejected so that it still ends terminal.
+   */
+  private Future<PlaceOrderResponse> notPlaced(Order order, OperationException failure, CallContext context) {
+    if (failure.code() == ErrorCode.DEADLINE_EXCEEDED) {
+      return Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
+          "order " + order.getOrderId() + " is still pending: " + failure.getMessage()));
+    }
+    return sagas.load(order.getOrderId()).compose(saga -> {
+      if (saga.isPresent()) {
+        return Future.succeededFuture(response(order));
+      }
+      String reason = failure.getMessage();
+      LOGGER.warn("{} checkout could not start, order rejected: {}", context.logTag(), reason);
+      return orders.complete(order.getOrderId(), OrderStatus.ORDER_STATUS_REJECTED, reason)
+          .compose(rejected -> events.rejected(rejected, reason, context).map(response(rejected)));
+    });
+  }
+
+  public Future<Order> get(String orderId) {
+    return orders.get(orderId).compose(found -> found
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId))));
+  }
+
+  /**
+   * Follows an order: {@code handler} gets its current state, then every change. Fails with
+   * NOT_FOUND for an unknown id. The returned consumer must be unregistered by the caller.
+   */
+  public Future<MessageConsumer<Buffer>> watch(String orderId, Handler<Order> handler) {
+    MessageConsumer<Buffer> consumer = orders.watch(orderId, handler);
+    return get(orderId)
+        .onSuccess(handler::handle)
+        .map(current -> consumer)
+        .onFailure(missing -> consumer.unregister());
+  }
+
+  public Future<StockLevel> stock(String sku) {
+    try {
+      return Future.succeededFuture(stock.level(sku));
+    } catch (OperationException unknown) {
+      return Future.failedFuture(unknown);
+    }
+  }
+
+  private static PlaceOrderResponse response(Order order) {
+    return PlaceOrderResponse.newBuilder().setOrderId(order.getOrderId()).setStatus(order.getStatus())
+        .setReason(order.getReason()).build();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.checkout;
+
+import dev.switchboard.checkout.v1.CheckoutSagaData;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.saga.SagaDefinition;
+import dev.switchboard.platform.saga.SagaEngine;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves orders.place: starts the checkout saga of an accepted order (once, however often it is
+ * asked) and replies with the order's terminal status.
+ */
+public final class OrdersVerticle extends VerticleBase {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(OrdersVerticle.class);
+
+  private final Switchboard switchboard;
+  private final SagaEngine sagas;
+  private final SagaDefinition<CheckoutSagaData> checkout;
+  private final OrderBook orders;
+
+  OrdersVerticle(Switchboard switchboard, SagaEngine sagas, OrderBook orders, OrderEvents events) {
+    this.switchboard = switchboard;
+    this.sagas = sagas;
+    this.orders = orders;
+    this.checkout = CheckoutSaga.definition(orders, events);
+  }
+
+  @Override
+  public Future<?> start() {
+    return sagas.register(checkout)
+        .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) -> {
+          LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
+          return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
+                  context.withAggregate(order.getOrderId()))
+              .compose(started -> orders.awaitTerminal(order.getOrderId()))
+              .map(terminal -> PlaceOrderResponse.newBuilder().setOrderId(terminal.getOrderId())
+                  .setStatus(terminal.getStatus()).setReason(terminal.getReason()).build());
+        }))
+        .compose(serving -> sagas.resumeUnfinished())
+        .onSuccess(resumed -> {
+          if (resumed > 0) {
+            LOGGER.info("resumed {} unfinished checkouts", resumed);
+          }
+        });
+  }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.experiment.Demo;
+import dev.switchboard.platform.config.ConfigException;
+import dev.switchboard.platform.config.Settings;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar switchboard.jar serve|demo [--config FILE] [--set KEY=VALUE]...} */
+public final class Main {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command; returns the process exit code (serve returns only if start-up fails). */
+  static int run(String[] args) {
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("switchboard: " + e.getMessage() + "\n\n" + CommandLine.USAGE);
+      return 2;
+    }
+    if (commandLine.help() || commandLine.command() == null) {
+      (commandLine.help() ? System.out : System.err).print(CommandLine.USAGE);
+      return commandLine.help() ? 0 : 2;
+    }
+    try {
+      return switch (commandLine.command()) {
+        case "serve" -> serve(commandLine);
+        case "demo" -> Demo.run(readFileSettings(commandLine), ConfigLoader.parseAssignments(assignments(commandLine)),
+            new Demo.Options(commandLine.intOption("orders", Demo.DEFAULT_ORDERS),
+                commandLine.intOption("rate", Demo.DEFAULT_RATE), commandLine.intOption("seed", Demo.DEFAULT_SEED),
+                commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS)));
+        default -> {
+          System.err.println("switchboard: unknown command '" + commandLine.command() + "'; commands are serve, demo\n\n"
+              + CommandLine.USAGE);
+          yield 2;
+        }
+      };
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int serve(CommandLine commandLine) {
+    Settings settings = readSettings(commandLine);
+    SwitchboardNode node;
+    try {
+      node = Blocking.await(SwitchboardNode.start(settings));
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOGGER.error("start-up failed: {}", e.getMessage(), e);
+      System.err.println("switchboard: start-up failed: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOGGER.info("shutting down");
+      try {
+        node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOGGER.warn("shutdown did not finish cleanly: {}", e.getMessage());
+      }
+    }, "switchboard-shutdown"));
+    return 0;
+  }
+
+  /** The file, then SWITCHBOARD_SET, then --set: validated by the caller when it starts a node. */
+  static Settings readSettings(CommandLine commandLine) {
+    return readFileSettings(commandLine).with(ConfigLoader.parseAssignments(assignments(commandLine)));
+  }
+
+  static Settings readFileSettings(CommandLine commandLine) {
+    String file = commandLine.configFile() != null ? commandLine.configFile() : System.getenv(ConfigLoader.ENV_FILE);
+    Vertx reader = Vertx.vertx();
+    try {
+      return Blocking.await(ConfigLoader.readFile(reader, file));
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** SWITCHBOARD_SET's assignments, then the command line's, so the command line wins. */
+  static List<String> assignments(CommandLine commandLine) {
+    List<String> assignments = new ArrayList<>();
+    String fromEnvironment = System.getenv(ConfigLoader.ENV_SET);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      Arrays.stream(fromEnvironment.split(";")).map(String::trim).filter(s -> !s.isEmpty()).forEach(assignments::add);
+    }
+    assignments.addAll(commandLine.assignments());
+    return assignments;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.switchboard.experiment;
+
+import dev.switchboard.checkout.v1.GetOrderRequest;
+import dev.switchboard.checkout.v1.GetStockRequest;
+import dev.switchboard.checkout.v1.InventoryServiceGrpcClient;
+import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderServiceGrpcClient;
+import dev.switchboard.checkout.v1.PlaceOrderRequest;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.StockLevel;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A client of the checkout's gRPC edge, as an outside caller sees it: real gRPC over HTTP/2, the
+ * correlation id in the {@code x-correlation-id} metadata, and a non-OK status surfaced with its
+ * message as a {@link GrpcCallException}.
+ */
+public final class CheckoutGrpcClient {
+
+  private static final String CORRELATION_ID = "x-correlation-id";
+
+  private final GrpcClient client;
+  private final SocketAddress server;
+
+  public CheckoutGrpcClient(Vertx vertx, String host, int port) {
+    this.client = GrpcClient.client(vertx);
+    this.server = SocketAddress.inetSocketAddress(port, host);
+  }
+
+  public Future<PlaceOrderResponse> placeOrder(PlaceOrderRequest request, String correlationId) {
+    return unary(OrderServiceGrpcClient.PlaceOrder, request, correlationId);
+  }
+
+  public Future<Order> getOrder(String orderId) {
+    return unary(OrderServiceGrpcClient.GetOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null);
+  }
+
+  public Future<StockLevel> getStock(String sku) {
+    return unary(InventoryServiceGrpcClient.GetStock, GetStockRequest.newBuilder().setSku(sku).build(), null);
+  }
+
+  /** Follows an order: {@code onUpdate} gets every state sent; completes with all of them when the stream ends. */
+  public Future<List<Order>> watchOrder(String orderId, Handler<Order> onUpdate) {
+    List<Order> updates = new ArrayList<>();
+    return call(OrderServiceGrpcClient.WatchOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null,
+        order -> {
+          updates.add(order);
+          onUpdate.handle(order);
+        }).map(done -> updates);
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private <Q, R> Future<R> unary(ServiceMethod<R, Q> method, Q request, String correlationId) {
+    @SuppressWarnings("unchecked")
+    R[] last = (R[]) new Object[1];
+    return call(method, request, correlationId, reply -> last[0] = reply).map(done -> last[0]);
+  }
+
+  private <Q, R> Future<Void> call(ServiceMethod<R, Q> method, Q request, String correlationId, Handler<R> onMessage) {
+    return client.request(server, method).compose(call -> {
+      if (correlationId != null) {
+        call.headers().set(CORRELATION_ID, correlationId);
+      }
+      call.end(request);
+      return call.response().compose(response -> {
+        Promise<Void> ended = Promise.promise();
+        response.handler(onMessage);
+        response.exceptionHandler(ended::tryFail);
+        response.endHandler(end -> complete(response, ended));
+        return ended.future();
+      });
+    });
+  }
+
+  private static void complete(GrpcClientResponse<?, ?> response, Promise<Void> ended) {
+    if (response.status() == GrpcStatus.OK) {
+      ended.tryComplete();
+    } else {
+      ended.tryFail(new GrpcCallException(response.status(), response.statusMessage()));
+    }
+  }
+}

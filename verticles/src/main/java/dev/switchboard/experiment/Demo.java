@@ -1,0 +1,67 @@
+package dev.switchboard.experiment;
+
+import dev.switchboard.edge.ConfigLoader;
+import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.platform.config.Settings;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.switchboard.edge.Blocking.await;
+
+/**
+ * The main job: the same checkout workload through several mode configurations (variants), each on
+ * a freshly started embedded node, then a side-by-side table. Settings are laid in this order, the
+ * later winning: the configuration file, {@code config/demo.yaml} (the demo's stock and payment
+ * limit, free ports), the variant ({@code config/variants/<name>.yaml}), and the user's overrides.
+ */
+public final class Demo {
+
+  public static final int DEFAULT_ORDERS = 300;
+  public static final int DEFAULT_RATE = 150;
+  public static final int DEFAULT_SEED = 42;
+  public static final String DEFAULT_VARIANTS = "all-rpc,all-event,hybrid";
+
+  /** The demo's command-line options. */
+  public record Options(int orders, int rate, int seed, String variants) {
+  }
+
+  private Demo() {
+  }
+
+  /** Runs the demo; returns 0 when every variant was consistent, 1 otherwise. */
+  public static int run(Settings file, Map<String, String> overrides, Options options) {
+    Vertx client = Vertx.vertx();
+    try {
+      Settings demo = await(ConfigLoader.read(client, "config/demo.yaml"));
+      Workload workload = Workload.checkout(options.orders(), options.rate(), options.seed());
+      List<String> variants = Arrays.stream(options.variants().split(",")).map(String::trim)
+          .filter(name -> !name.isEmpty()).toList();
+      System.out.printf("Switchboard demo: %d orders at %d/s through %s%n%n", options.orders(), options.rate(),
+          String.join(", ", variants));
+      List<VariantResult> results = new ArrayList<>();
+      for (String variant : variants) {
+        Settings overlay = await(ConfigLoader.read(client, "config/variants/" + variant + ".yaml"));
+        Settings settings = file.with(demo).with(overlay).with(overrides);
+        System.out.printf("== %s: %s%n", variant, overlay.asMap());
+        SwitchboardNode node = await(SwitchboardNode.start(settings));
+        try {
+          VariantResult result = await(ExperimentRunner.run(client, node, variant, workload, System.out::println));
+          System.out.printf("[%s] done: %d confirmed, %d rejected, %d errors in %.1f s%n%n", variant,
+              result.confirmed(), result.terminal() - result.confirmed(), result.errors(), result.seconds());
+          results.add(result);
+        } finally {
+          await(node.close());
+        }
+      }
+      ReportTable.print(System.out, results);
+      return results.stream().allMatch(VariantResult::consistent) ? 0 : 1;
+    } finally {
+      client.close();
+    }
+  }
+
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.platform;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What travels with every message of an operation, whatever carries it: the correlation id that
+ * ties all hops of one business transaction together (and appears in every log line), the id of
+ * the aggregate the message is about (the order id; it orders messages per key), the id of this
+ * message and of the one that caused it, and attributes a caller wants echoed back in the result
+ * event (a saga's id and step).
+ */
+public record CallContext(String correlationId,
+                          String aggregateId,
+                          String messageId,
+                          String causationId,
+                          Map<String, String> attributes) {
+
+  public CallContext {
+    Objects.requireNonNull(correlationId, "correlationId");
+    aggregateId = aggregateId == null ? "" : aggregateId;
+    messageId = messageId == null ? "" : messageId;
+    causationId = causationId == null ? "" : causationId;
+    attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+  }
+
+  /** A new business transaction: the correlation id given by the client, or a new one. */
+  public static CallContext begin(String correlationId) {
+    String id = correlationId == null || correlationId.isBlank() ? newId() : correlationId;
+    return new CallContext(id, "", "", "", Map.of());
+  }
+
+  public static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  public CallContext withAggregate(String aggregate) {
+    return new CallContext(correlationId, aggregate, messageId, causationId, attributes);
+  }
+
+  public CallContext withMessageId(String id) {
+    return new CallContext(correlationId, aggregateId, id, causationId, attributes);
+  }
+
+  /** The context of a message caused by this one: same correlation, this message as its cause. */
+  public CallContext caused() {
+    return new CallContext(correlationId, aggregateId, "", messageId, attributes);
+  }
+
+  public CallContext withAttributes(Map<String, String> more) {
+    Map<String, String> merged = new HashMap<>(attributes);
+    merged.putAll(more);
+    return new CallContext(correlationId, aggregateId, messageId, causationId, merged);
+  }
+
+  public CallContext withoutAttributes() {
+    return new CallContext(correlationId, aggregateId, messageId, causationId, Map.of());
+  }
+
+  public String attribute(String name) {
+    return attributes.get(name);
+  }
+
+  /** The prefix of a per-message log line: {@code [cid=… agg=…]}. */
+  public String logTag() {
+    return "[cid=" + correlationId + (aggregateId.isEmpty() ? "" : " agg=" + aggregateId) + "]";
+  }
+}

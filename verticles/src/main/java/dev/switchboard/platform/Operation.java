@@ -1,0 +1,90 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One operation of a service, such as {@code payment.charge}: its name, the protobuf types of its
+ * request and reply, and whether it subscribes to a stream of domain events. The mode and the
+ * transport are not part of it: they come from configuration.
+ *
+ * @param <Q> request type
+ * @param <R> reply type
+ */
+public final class Operation<Q extends Message, R extends Message> {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+");
+
+  private final String name;
+  private final Parser<Q> requestParser;
+  private final Parser<R> replyParser;
+  private final String stream;
+
+  private Operation(String name, Parser<Q> requestParser, Parser<R> replyParser, String stream) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("operation name must look like service.action: " + name);
+    }
+    this.name = name;
+    this.requestParser = Objects.requireNonNull(requestParser);
+    this.replyParser = Objects.requireNonNull(replyParser);
+    this.stream = stream;
+  }
+
+  /** An operation that callers invoke with a request. */
+  public static <Q extends Message, R extends Message> Operation<Q, R> of(String name, Parser<Q> request, Parser<R> reply) {
+    return new Operation<>(name, request, reply, null);
+  }
+
+  /**
+   * An operation that is invoked with every event emitted on {@code stream}: in event mode it
+   * consumes the stream without the producer knowing it; in rpc mode the producer calls it and waits.
+   */
+  public static <Q extends Message, R extends Message> Operation<Q, R> subscriber(String name, String stream,
+                                                                              Parser<Q> event, Parser<R> ack) {
+    return new Operation<>(name, event, ack, Objects.requireNonNull(stream));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Optional<String> stream() {
+    return Optional.ofNullable(stream);
+  }
+
+  public Q parseRequest(byte[] bytes) {
+    return parse(requestParser, bytes, "request");
+  }
+
+  public R parseReply(byte[] bytes) {
+    return parse(replyParser, bytes, "reply");
+  }
+
+  private <T> T parse(Parser<T> parser, byte[] bytes, String what) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new OperationException(ErrorCode.INVALID_ARGUMENT, name + ": undecodable " + what + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Operation<?, ?> that && name.equals(that.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

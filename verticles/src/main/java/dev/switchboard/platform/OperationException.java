@@ -1,0 +1,42 @@
+package dev.switchboard.platform;
+
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * The one failure shape of an operation, whatever its mode and transport. Handlers fail with it to
+ * refuse a request; callers and sagas see it when a call fails.
+ */
+public final class OperationException extends RuntimeException {
+
+  private final ErrorCode code;
+
+  public OperationException(ErrorCode code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** Maps whatever a call failed with to the platform's error shape, in this one place. */
+  public static OperationException from(String operation, Throwable failure) {
+    if (failure instanceof OperationException known) {
+      return known;
+    }
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case TIMEOUT -> new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation + ": no reply within the deadline");
+        case NO_HANDLERS -> new OperationException(ErrorCode.UNAVAILABLE, operation + ": no handler is serving it");
+        default -> new OperationException(ErrorCode.fromCode(reply.failureCode()), reply.getMessage());
+      };
+    }
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    return new OperationException(ErrorCode.INTERNAL, operation + ": " + message);
+  }
+
+  @Override
+  public String toString() {
+    return code + ": " + getMessage();
+  }
+}

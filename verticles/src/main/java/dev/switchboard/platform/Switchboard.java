@@ -1,0 +1,335 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.Message;
+import dev.switchboard.platform.config.Mode;
+import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Transport;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.transport.Envelope;
+import dev.switchboard.platform.transport.EventTransport;
+import dev.switchboard.platform.transport.LocalTransport;
+import dev.switchboard.platform.transport.RpcTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The platform as services see it. Callers {@link #invoke} an operation and handlers
+ * {@link #serve} it, the same code whatever the operation's configured mode and transport:
+ * <ul>
+ *   <li>rpc: the invocation completes with the reply; failures (timeout, unavailable, handler
+ *       error) reach the caller at once;</li>
+ *   <li>event: the invocation is accepted once the transport has the command; the handler runs
+ *       when a consumer takes it, deduplicated by message id, and its outcome is published as a
+ *       result event to whoever listens with {@link #onResult}.</li>
+ * </ul>
+ * Domain events are {@link #emit emitted} to every subscriber of a stream: in event mode through
+ * the transport, without the producer knowing who listens; in rpc mode by calling each subscriber
+ * and waiting for all.
+ */
+public final class Switchboard {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(Switchboard.class);
+
+  private final OperationCatalog catalog;
+  private final PlatformConfig config;
+  private final SwitchboardMetrics metrics;
+  private final Faults faults;
+  private final DedupStore dedup;
+  private final Vertx vertx;
+  private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> resultWaiters = new ConcurrentHashMap<>();
+  private final Map<Transport, RpcTransport> rpcTransports = new EnumMap<>(Transport.class);
+  private final Map<Transport, EventTransport> eventTransports = new EnumMap<>(Transport.class);
+
+  public Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.config = config;
+    this.metrics = metrics;
+    this.faults = new Faults(vertx);
+    this.dedup = new InMemoryDedupStore(1_000_000);
+    LocalTransport local = new LocalTransport(vertx.eventBus(), 10_000);
+    rpcTransports.put(Transport.LOCAL, local);
+    eventTransports.put(Transport.LOCAL, local);
+    config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
+  }
+
+  public OperationCatalog catalog() {
+    return catalog;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public SwitchboardMetrics metrics() {
+    return metrics;
+  }
+
+  /** The faults injected in front of handlers, changeable at run time. */
+  public Faults faults() {
+    return faults;
+  }
+
+  public OperationSettings settings(Operation<?, ?> operation) {
+    return config.operation(operation.name());
+  }
+
+  // ---------------------------------------------------------------- callers
+
+  /** Invokes an operation with a new message id. */
+  public <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
+                                                                         CallContext context) {
+    return invoke(operation, request, context, CallContext.newId());
+  }
+
+  /**
+   * Invokes an operation with a message id of the caller's choosing: a caller that may send the
+   * same command again (a saga resuming a step) gives the same id, so consumers deduplicate it.
+   */
+  public <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
+                                                                         CallContext context, String messageId) {
+    OperationSettings settings = settings(operation);
+    CallContext outbound = context.withMessageId(messageId);
+    Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
+    long started = System.nanoTime();
+    Future<Invocation<R>> invocation;
+    if (settings.mode() == Mode.RPC) {
+      LOGGER.debug("{} {} -> rpc/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(), messageId);
+      invocation = rpc(settings.transport()).request(operation.name(), envelope, settings.timeoutMs())
+          .map(reply -> (Invocation<R>) new Invocation.Completed<>(messageId, operation.parseReply(reply.getBytes())));
+    } else {
+      LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(), messageId);
+      invocation = events(settings.transport()).sendCommand(operation.name(), envelope)
+          .map(accepted -> (Invocation<R>) new Invocation.Accepted<R>(messageId));
+    }
+    return invocation
+        .recover(failure -> Future.failedFuture(callFailure(operation, settings, failure)))
+        .onComplete(outcome -> {
+          String tag = outcome.succeeded()
+              ? (outcome.result() instanceof Invocation.Accepted ? "accepted" : "completed")
+              : outcomeTag(outcome.cause());
+          metrics.recordCall(operation.name(), settings.mode().spelling(), settings.transport().spelling(), tag,
+              System.nanoTime() - started);
+          if (outcome.failed()) {
+            LOGGER.debug("{} {} failed: {}", outbound.logTag(), operation, outcome.cause().getMessage());
+          }
+        });
+  }
+
+  /**
+   * Invokes an operation and waits for its reply in either mode: in event mode, for the result event
+   * of this command (request/reply over events), within the operation's {@code timeoutMs}. For
+   * callers that must answer someone now, such as an edge serving a unary call.
+   */
+  public <Q extends Message, R extends Message> Future<R> call(Operation<Q, R> operation, Q request,
+                                                               CallContext context) {
+    OperationSettings settings = settings(operation);
+    if (settings.mode() == Mode.RPC) {
+      return invoke(operation, request, context).map(invocation -> invocation.reply().orElseThrow());
+    }
+    String messageId = CallContext.newId();
+    Promise<OperationResult<?>> result = Promise.promise();
+    awaiting.put(messageId, result);
+    long timer = vertx.setTimer(settings.timeoutMs(), expired -> {
+      if (awaiting.remove(messageId) != null) {
+        result.tryFail(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
+            operation.name() + ": no result event within " + settings.timeoutMs() + " ms"));
+      }
+    });
+    resultWaiters.computeIfAbsent(operation.name(), name -> onResult(operation, arrived -> {
+          Promise<OperationResult<?>> waiter = awaiting.remove(arrived.context().causationId());
+          if (waiter != null) {
+            waiter.tryComplete(arrived);
+          }
+        }))
+        .compose(listening -> invoke(operation, request, context, messageId))
+        .onFailure(failure -> {
+          awaiting.remove(messageId);
+          result.tryFail(failure);
+        });
+    return result.future().compose(arrived -> {
+      vertx.cancelTimer(timer);
+      @SuppressWarnings("unchecked")
+      OperationResult<R> typed = (OperationResult<R>) arrived;
+      return typed.succeeded() ? Future.succeededFuture(typed.reply()) : Future.failedFuture(typed.failure());
+    }, failure -> {
+      vertx.cancelTimer(timer);
+      return Future.failedFuture(failure);
+    });
+  }
+
+  /** Listens to the result events of an operation invoked in event mode. */
+  public <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation,
+                                                                  ResultHandler<R> handler) {
+    OperationSettings settings = settings(operation);
+    if (settings.mode() != Mode.EVENT) {
+      return Future.succeededFuture();
+    }
+    return events(settings.transport()).consumeResults(operation.name(), envelope -> {
+      OperationResult<R> result;
+      if (envelope.isFailure()) {
+        result = OperationResult.failure(envelope.context(), envelope.failure());
+      } else {
+        try {
+          result = OperationResult.success(envelope.context(), operation.parseReply(envelope.body().getBytes()));
+        } catch (OperationException undecodable) {
+          result = OperationResult.failure(envelope.context(), undecodable);
+        }
+      }
+      LOGGER.debug("{} {} result {} for msg={}", envelope.context().logTag(), operation,
+          result.succeeded() ? "ok" : result.failure().code(), envelope.context().causationId());
+      handler.handle(result);
+    });
+  }
+
+  /**
+   * Emits a domain event to every subscriber of {@code stream}. Completes when every rpc-mode
+   * subscriber has handled it and the event-mode subscribers' transport has it; fails if any
+   * rpc-mode subscriber failed (the coupling rpc mode brings).
+   */
+  public <E extends Message> Future<Void> emit(String stream, String eventId, E event, CallContext context) {
+    List<Future<?>> deliveries = new ArrayList<>();
+    Set<Transport> eventTransportsUsed = new LinkedHashSet<>();
+    for (Operation<?, ?> subscriber : catalog.subscribersOf(stream)) {
+      OperationSettings settings = settings(subscriber);
+      if (settings.mode() == Mode.RPC) {
+        deliveries.add(invokeUnchecked(subscriber, event, context, eventId + "/" + subscriber.name()));
+      } else {
+        eventTransportsUsed.add(settings.transport());
+      }
+    }
+    Envelope envelope = Envelope.of(Buffer.buffer(event.toByteArray()), context.withMessageId(eventId));
+    for (Transport transport : eventTransportsUsed) {
+      deliveries.add(events(transport).publishEvent(stream, envelope));
+    }
+    LOGGER.debug("{} emit {} on {} to {} deliveries", context.logTag(), eventId, stream, deliveries.size());
+    return Future.join(deliveries).mapEmpty();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Future<?> invokeUnchecked(Operation subscriber, Message event, CallContext context, String messageId) {
+    return invoke(subscriber, event, context, messageId);
+  }
+
+  // ---------------------------------------------------------------- handlers
+
+  /**
+   * Serves an operation with its handler, on the path its configured mode needs: requests in rpc
+   * mode; commands (or, for a subscriber, the stream's events) in event mode.
+   */
+  public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
+                                                               OperationHandler<Q, R> handler) {
+    OperationSettings settings = settings(operation);
+    String mode = settings.mode().spelling();
+    String transport = settings.transport().spelling();
+    LOGGER.info("serving {}", settings.describe());
+    if (settings.mode() == Mode.RPC) {
+      return rpc(settings.transport()).serve(operation.name(), request ->
+          run(operation, handler, request, mode, transport).map(reply -> Buffer.buffer(reply.toByteArray())));
+    }
+    EventTransport events = events(settings.transport());
+    if (operation.stream().isPresent()) {
+      return events.consumeEvents(operation.stream().get(), operation.name(), event ->
+          once(operation, event, mode, transport, () -> run(operation, handler, event, mode, transport)
+              .transform(outcome -> Future.succeededFuture((Envelope) null))));
+    }
+    return events.consumeCommands(operation.name(), command ->
+        once(operation, command, mode, transport, () -> run(operation, handler, command, mode, transport)
+            .transform(outcome -> {
+              CallContext resultContext = new CallContext(command.context().correlationId(),
+                  command.context().aggregateId(), command.context().messageId() + ":result",
+                  command.context().messageId(), command.context().attributes());
+              Envelope result = outcome.succeeded()
+                  ? Envelope.of(Buffer.buffer(outcome.result().toByteArray()), resultContext)
+                  : Envelope.failed(resultContext, OperationException.from(operation.name(), outcome.cause()));
+              return events.publishResult(operation.name(), result).map(result);
+            })));
+  }
+
+  /**
+   * Runs {@code work} once per message id: a redelivered message that was already handled gets its
+   * recorded result published again and changes nothing.
+   */
+  private Future<Void> once(Operation<?, ?> operation, Envelope message, String mode, String transport,
+                            java.util.function.Supplier<Future<Envelope>> work) {
+    String messageId = message.context().messageId();
+    DedupStore.Seen seen = dedup.claim(operation.name(), messageId);
+    if (!(seen instanceof DedupStore.Seen.New)) {
+      LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
+      metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
+      if (seen instanceof DedupStore.Seen.Done done && done.result().isPresent()) {
+        return events(settings(operation).transport()).publishResult(operation.name(), done.result().get());
+      }
+      return Future.succeededFuture();
+    }
+    return work.get()
+        .onSuccess(result -> dedup.complete(operation.name(), messageId, result))
+        .onFailure(failure -> dedup.release(operation.name(), messageId))
+        .mapEmpty();
+  }
+
+  private <Q extends Message, R extends Message> Future<R> run(Operation<Q, R> operation, OperationHandler<Q, R> handler,
+                                                               Envelope message, String mode, String transport) {
+    long started = System.nanoTime();
+    CallContext context = message.context();
+    LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
+    return faults.before(operation.name())
+        .compose(ready -> handler.handle(operation.parseRequest(message.body().getBytes()), context))
+        .recover(failure -> Future.failedFuture(OperationException.from(operation.name(), failure)))
+        .onComplete(outcome -> {
+          metrics.recordHandled(operation.name(), mode, transport,
+              outcome.succeeded() ? "ok" : outcomeTag(outcome.cause()), System.nanoTime() - started);
+          if (outcome.failed()) {
+            LOGGER.debug("{} {} refused msg={}: {}", context.logTag(), operation, context.messageId(),
+                outcome.cause().getMessage());
+          }
+        });
+  }
+
+  private static OperationException callFailure(Operation<?, ?> operation, OperationSettings settings,
+                                                Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+      return new OperationException(ErrorCode.DEADLINE_EXCEEDED,
+          operation.name() + ": no reply within " + settings.timeoutMs() + " ms");
+    }
+    return OperationException.from(operation.name(), failure);
+  }
+
+  private static String outcomeTag(Throwable failure) {
+    ErrorCode code = failure instanceof OperationException known ? known.code() : ErrorCode.INTERNAL;
+    return code.name().toLowerCase(Locale.ROOT);
+  }
+
+  private RpcTransport rpc(Transport transport) {
+    RpcTransport found = rpcTransports.get(transport);
+    if (found == null) {
+      throw new IllegalStateException("no rpc transport " + transport.spelling());
+    }
+    return found;
+  }
+
+  private EventTransport events(Transport transport) {
+    EventTransport found = eventTransports.get(transport);
+    if (found == null) {
+      throw new IllegalStateException("no event transport " + transport.spelling());
+    }
+    return found;
+  }
+}

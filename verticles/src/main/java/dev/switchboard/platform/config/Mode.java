@@ -1,0 +1,13 @@
+package dev.switchboard.platform.config;
+
+/** How a caller's invocation of an operation completes. */
+public enum Mode {
+  /** The caller's future completes with the handler's reply or its failure. */
+  RPC,
+  /** The caller's future completes once the command is published; the reply comes as a result event. */
+  EVENT;
+
+  public String spelling() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.switchboard.platform.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The platform's typed configuration: the mode, transport, deadline and faults of every known
+ * operation, and how the saga engine retries compensations. Built once at start-up from
+ * {@link Settings}; an unknown operation name or a bad value stops start-up.
+ */
+public record PlatformConfig(Mode defaultMode,
+                             Transport defaultTransport,
+                             Map<String, OperationSettings> operations,
+                             int compensationMaxAttempts,
+                             long compensationBackoffMs) {
+
+  public static final Set<String> KEYS = Set.of(
+      "defaults.mode", "defaults.transport", "defaults.timeoutMs",
+      "saga.compensation.maxAttempts", "saga.compensation.backoffMs");
+  public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX);
+  private static final Set<String> OPERATION_PROPERTIES = Set.of(
+      "mode", "transport", "timeoutMs", "faults.latencyMs", "faults.errorRate", "faults.down");
+
+  /**
+   * @param settings        the flat configuration
+   * @param knownOperations every operation name the deployed services declare
+   */
+  public static PlatformConfig from(Settings settings, Set<String> knownOperations) {
+    Mode defaultMode = settings.getEnum("defaults.mode", Mode.class, Mode.RPC);
+    Transport defaultTransport = settings.getEnum("defaults.transport", Transport.class, Transport.LOCAL);
+    long defaultTimeout = settings.getLong("defaults.timeoutMs", OperationSettings.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
+
+    for (String key : settings.keysUnder(OperationSettings.PREFIX)) {
+      String operation = operationOf(key, knownOperations);
+      String fullKey = OperationSettings.PREFIX + "." + key;
+      if (operation == null) {
+        throw new ConfigException(fullKey, settings.getString(fullKey, ""),
+            "unknown operation; known operations are " + new TreeSet<>(knownOperations));
+      }
+      String property = key.substring(operation.length() + 1);
+      if (!OPERATION_PROPERTIES.contains(property)) {
+        throw new ConfigException(fullKey, settings.getString(fullKey, ""),
+            "unknown property of operation " + operation + "; allowed are " + new TreeSet<>(OPERATION_PROPERTIES));
+      }
+    }
+
+    Map<String, OperationSettings> operations = new LinkedHashMap<>();
+    for (String operation : new TreeSet<>(knownOperations)) {
+      operations.put(operation, OperationSettings.read(settings, operation, defaultMode, defaultTransport, defaultTimeout));
+    }
+    return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(operations),
+        settings.getInt("saga.compensation.maxAttempts", 5, 1, 1_000),
+        settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000));
+  }
+
+  /** The longest known operation name that {@code key} starts with, followed by a dot. */
+  private static String operationOf(String key, Set<String> knownOperations) {
+    String best = null;
+    for (String operation : knownOperations) {
+      if (key.startsWith(operation + ".") && (best == null || operation.length() > best.length())) {
+        best = operation;
+      }
+    }
+    return best;
+  }
+
+  public OperationSettings operation(String name) {
+    OperationSettings found = operations.get(name);
+    if (found == null) {
+      throw new IllegalArgumentException("operation " + name + " is not declared");
+    }
+    return found;
+  }
+}

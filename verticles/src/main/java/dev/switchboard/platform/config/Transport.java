@@ -1,0 +1,11 @@
+package dev.switchboard.platform.config;
+
+/** What carries an operation's messages. */
+public enum Transport {
+  /** The Vert.x event bus: request/reply for rpc, send/publish and consumers for events. */
+  LOCAL;
+
+  public String spelling() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.switchboard.platform.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The platform's meters, with few and meaningful tags: {@code operation}, {@code mode},
+ * {@code transport}, {@code outcome} for operations; {@code saga} and {@code outcome} for sagas.
+ */
+public final class SwitchboardMetrics {
+
+  public static final String CALLS = "switchboard.operation.calls";
+  public static final String HANDLED = "switchboard.operation.handled";
+  public static final String SAGAS_FINISHED = "switchboard.saga.finished";
+  public static final String SAGAS_IN_FLIGHT = "switchboard.saga.inflight";
+  public static final String SAGA_DURATION = "switchboard.saga.duration";
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  public SwitchboardMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A call as the caller saw it: outcome {@code completed}, {@code accepted}, or the error code. */
+  public void recordCall(String operation, String mode, String transport, String outcome, long nanos) {
+    timer(CALLS, "Invocations of an operation as the caller saw them", operation, mode, transport, outcome)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A request or command as its handler ran it: outcome {@code ok}, {@code duplicate}, or the error code. */
+  public void recordHandled(String operation, String mode, String transport, String outcome, long nanos) {
+    timer(HANDLED, "Requests and commands run by an operation's handler", operation, mode, transport, outcome)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(String name, String description, String operation, String mode, String transport, String outcome) {
+    return Timer.builder(name)
+        .description(description)
+        .tags("operation", operation, "mode", mode, "transport", transport, "outcome", outcome)
+        .publishPercentileHistogram(false)
+        .register(registry);
+  }
+
+  public void sagaStarted(String saga) {
+    inFlight(saga).incrementAndGet();
+  }
+
+  /** A saga reached a terminal state: outcome {@code completed}, {@code compensated} or {@code failed}. */
+  public void sagaFinished(String saga, String outcome, long millis) {
+    inFlight(saga).decrementAndGet();
+    Counter.builder(SAGAS_FINISHED).description("Sagas that reached a terminal state")
+        .tags("saga", saga, "outcome", outcome).register(registry).increment();
+    Timer.builder(SAGA_DURATION).description("Time from a saga's start to its terminal state")
+        .tags("saga", saga, "outcome", outcome).register(registry).record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  private AtomicInteger inFlight(String saga) {
+    return inFlight.computeIfAbsent(saga, name -> registry.gauge(SAGAS_IN_FLIGHT,
+        java.util.List.of(io.micrometer.core.instrument.Tag.of("saga", name)), new AtomicInteger()));
+  }
+}

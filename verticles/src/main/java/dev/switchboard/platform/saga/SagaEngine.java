@@ -1,0 +1,279 @@
+package dev.switchboard.platform.saga;
+
+import com.google.protobuf.Message;
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.Invocation;
+import dev.switchboard.platform.Operation;
+import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.Switchboard;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs sagas as state machines whose state is kept in a {@link SagaStore}. Every step outcome —
+ * the inline reply of an rpc step or the result event of an event step — goes through the same
+ * {@code advance} path: load the record, check the outcome is for the step it awaits (stale and
+ * duplicate outcomes are ignored), store the next state, then invoke the next operation.
+ */
+public final class SagaEngine {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(SagaEngine.class);
+
+  static final String ATTR_SAGA = "saga";
+  static final String ATTR_ID = "saga.id";
+  static final String ATTR_PHASE = "saga.phase";
+  static final String ATTR_STEP = "saga.step";
+  static final String ATTR_ATTEMPT = "saga.attempt";
+  private static final String FORWARD = "forward";
+  private static final String COMPENSATE = "compensate";
+
+  private final Vertx vertx;
+  private final Switchboard switchboard;
+  private final SagaStore store;
+  private final KeyedSequencer sequencer = new KeyedSequencer();
+  private final Map<String, SagaDefinition<?>> definitions = new ConcurrentHashMap<>();
+  private final Set<String> listening = new HashSet<>();
+
+  public SagaEngine(Vertx vertx, Switchboard switchboard, SagaStore store) {
+    this.vertx = vertx;
+    this.switchboard = switchboard;
+    this.store = store;
+  }
+
+  public SagaStore store() {
+    return store;
+  }
+
+  /** Makes a definition runnable and listens to the result events of the operations it invokes. */
+  public Future<Void> register(SagaDefinition<?> definition) {
+    definitions.put(definition.name(), definition);
+    List<Future<Void>> subscriptions = new java.util.ArrayList<>();
+    for (Operation<?, ?> operation : definition.operations()) {
+      synchronized (listening) {
+        if (!listening.add(operation.name())) {
+          continue;
+        }
+      }
+      subscriptions.add(listen(operation));
+    }
+    return Future.all(subscriptions).mapEmpty();
+  }
+
+  private <Q extends Message, R extends Message> Future<Void> listen(Operation<Q, R> operation) {
+    return switchboard.onResult(operation, result -> {
+      Map<String, String> attributes = result.context().attributes();
+      SagaDefinition<?> definition = definitions.get(String.valueOf(attributes.get(ATTR_SAGA)));
+      if (definition == null || attributes.get(ATTR_ID) == null) {
+        return;
+      }
+      Outcome outcome = result.succeeded() ? Outcome.success(result.reply()) : Outcome.failure(result.failure());
+      advance(definition, attributes.get(ATTR_ID), attributes.get(ATTR_PHASE),
+          Integer.parseInt(attributes.get(ATTR_STEP)), Integer.parseInt(attributes.get(ATTR_ATTEMPT)), outcome);
+    });
+  }
+
+  /**
+   * Starts a saga unless one with this id exists; completes with the stored record either way, so
+   * starting twice (a retried request) runs the saga once.
+   */
+  public <D extends Message> Future<SagaRecord> start(SagaDefinition<D> definition, String sagaId, D data,
+                                                      CallContext context) {
+    SagaRecord record = SagaRecord.start(sagaId, definition.name(), data.toByteArray(), context.correlationId(),
+        System.currentTimeMillis());
+    return store.create(record).compose(created -> {
+      if (!created) {
+        LOGGER.debug("[cid={} agg={}] saga {} exists already", context.correlationId(), sagaId, definition.name());
+        return store.load(sagaId).map(Optional::orElseThrow);
+      }
+      LOGGER.debug("[cid={} agg={}] saga {} started", context.correlationId(), sagaId, definition.name());
+      switchboard.metrics().sagaStarted(definition.name());
+      execute(definition, record);
+      return Future.succeededFuture(record);
+    });
+  }
+
+  /** Invokes again the awaited step of every unfinished saga (after a restart). */
+  public Future<Integer> resumeUnfinished() {
+    return store.unfinished().map(records -> {
+      for (SagaRecord record : records) {
+        SagaDefinition<?> definition = definitions.get(record.saga());
+        if (definition != null) {
+          LOGGER.info("[cid={} agg={}] resuming saga {} at {} step {}", record.correlationId(), record.sagaId(),
+              record.saga(), record.status(), record.step());
+          switchboard.metrics().sagaStarted(definition.name());
+          execute(definition, record);
+        }
+      }
+      return records.size();
+    });
+  }
+
+  // ---------------------------------------------------------------- the state machine
+
+  private <D extends Message> void execute(SagaDefinition<D> definition, SagaRecord record) {
+    D data = definition.parse(record.data());
+    SagaStep<D, ?, ?> step = definition.steps().get(record.step());
+    if (record.status() == SagaStatus.RUNNING) {
+      invoke(definition, record, FORWARD, step.operation(), step.request().apply(data));
+    } else if (record.status() == SagaStatus.COMPENSATING) {
+      invoke(definition, record, COMPENSATE, step.compensation().operation(),
+          step.compensation().request().apply(data));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void invoke(SagaDefinition<?> definition, SagaRecord record, String phase, Operation operation,
+                      Message request) {
+    CallContext context = new CallContext(record.correlationId(), record.sagaId(), "", "", Map.of(
+        ATTR_SAGA, definition.name(),
+        ATTR_ID, record.sagaId(),
+        ATTR_PHASE, phase,
+        ATTR_STEP, Integer.toString(record.step()),
+        ATTR_ATTEMPT, Integer.toString(record.attempt())));
+    // The same step and attempt always carries the same message id: a re-sent command is a duplicate.
+    String messageId = record.sagaId() + "/" + definition.name() + "/" + phase + "/" + record.step() + "/"
+        + record.attempt();
+    Future<Invocation<Message>> invocation = switchboard.invoke(operation, request, context, messageId);
+    invocation.onComplete(outcome -> {
+      if (outcome.failed()) {
+        advance(definition, record.sagaId(), phase, record.step(), record.attempt(),
+            Outcome.failure(OperationException.from(operation.name(), outcome.cause())));
+      } else if (outcome.result() instanceof Invocation.Completed<Message> completed) {
+        advance(definition, record.sagaId(), phase, record.step(), record.attempt(), Outcome.success(completed.value()));
+      }
+      // Accepted: the result event will advance the saga.
+    });
+  }
+
+  private void advance(SagaDefinition<?> definition, String sagaId, String phase, int step, int attempt,
+                       Outcome outcome) {
+    sequencer.run(sagaId, () -> store.load(sagaId).compose(found -> {
+      if (found.isEmpty()) {
+        LOGGER.warn("[agg={}] outcome for unknown saga ignored", sagaId);
+        return Future.succeededFuture();
+      }
+      SagaRecord record = found.get();
+      boolean awaited = FORWARD.equals(phase)
+          ? record.status() == SagaStatus.RUNNING && record.step() == step
+          : record.status() == SagaStatus.COMPENSATING && record.step() == step && record.attempt() == attempt;
+      if (!awaited) {
+        LOGGER.debug("[cid={} agg={}] stale {} outcome of step {} ignored (saga is {} at step {})",
+            record.correlationId(), sagaId, phase, step, record.status(), record.step());
+        return Future.succeededFuture();
+      }
+      return FORWARD.equals(phase) ? forward(definition, record, outcome) : compensated(definition, record, outcome);
+    })).onFailure(failure -> LOGGER.error("[agg={}] saga {} could not advance", sagaId, definition.name(), failure));
+  }
+
+  private <D extends Message> Future<Void> forward(SagaDefinition<D> definition, SagaRecord record, Outcome outcome) {
+    SagaStep<D, ?, ?> step = definition.steps().get(record.step());
+    long now = System.currentTimeMillis();
+    if (outcome.succeeded()) {
+      D data = step.applyReply(definition.parse(record.data()), outcome.reply());
+      boolean last = record.step() == definition.steps().size() - 1;
+      SagaRecord next = last
+          ? record.advance(SagaStatus.COMPLETED, record.step(), 0, data.toByteArray(), "", now)
+          : record.advance(SagaStatus.RUNNING, record.step() + 1, 0, data.toByteArray(), "", now);
+      return store.update(next).compose(stored -> last ? finish(definition, stored) : proceed(definition, stored));
+    }
+    OperationException failure = outcome.failure();
+    String reason = describe(step.operation(), failure);
+    LOGGER.debug("[cid={} agg={}] saga {} step {} failed: {}", record.correlationId(), record.sagaId(),
+        definition.name(), step.operation(), reason);
+    // When the outcome is uncertain (timeout, unavailable) the failed step may have taken effect: undo it too.
+    int from = failure.code().outcomeUncertain() ? record.step() : record.step() - 1;
+    return compensateFrom(definition, record, from, reason, now);
+  }
+
+  private <D extends Message> Future<Void> compensated(SagaDefinition<D> definition, SagaRecord record,
+                                                       Outcome outcome) {
+    SagaStep<D, ?, ?> step = definition.steps().get(record.step());
+    long now = System.currentTimeMillis();
+    if (outcome.succeeded()) {
+      return compensateFrom(definition, record, record.step() - 1, record.reason(), now);
+    }
+    int attempts = record.attempt() + 1;
+    if (attempts >= switchboard.config().compensationMaxAttempts()) {
+      String reason = record.reason() + "; compensation " + step.compensation().operation() + " failed after "
+          + attempts + " attempts: " + outcome.failure().getMessage();
+      LOGGER.error("[cid={} agg={}] saga {} FAILED, needs an operator: {}", record.correlationId(), record.sagaId(),
+          definition.name(), reason);
+      return store.update(record.advance(SagaStatus.FAILED, record.step(), record.attempt(), record.data(), reason,
+          now)).compose(stored -> finish(definition, stored));
+    }
+    long backoff = switchboard.config().compensationBackoffMs() << Math.min(record.attempt(), 10);
+    LOGGER.warn("[cid={} agg={}] compensation {} failed ({}), retry {} in {} ms", record.correlationId(),
+        record.sagaId(), step.compensation().operation(), outcome.failure().getMessage(), attempts, backoff);
+    return store.update(record.advance(SagaStatus.COMPENSATING, record.step(), attempts, record.data(),
+        record.reason(), now)).onSuccess(stored -> {
+          if (backoff == 0) {
+            execute(definition, stored);
+          } else {
+            vertx.setTimer(backoff, timer -> execute(definition, stored));
+          }
+        }).mapEmpty();
+  }
+
+  /** Compensates the latest compensable step at or before {@code from}, or ends the saga compensated. */
+  private <D extends Message> Future<Void> compensateFrom(SagaDefinition<D> definition, SagaRecord record, int from,
+                                                          String reason, long now) {
+    int next = from;
+    while (next >= 0 && !definition.steps().get(next).compensable()) {
+      next--;
+    }
+    if (next < 0) {
+      return store.update(record.advance(SagaStatus.COMPENSATED, record.step(), 0, record.data(), reason, now))
+          .compose(stored -> finish(definition, stored));
+    }
+    return store.update(record.advance(SagaStatus.COMPENSATING, next, 0, record.data(), reason, now))
+        .compose(stored -> proceed(definition, stored));
+  }
+
+  private <D extends Message> Future<Void> proceed(SagaDefinition<D> definition, SagaRecord record) {
+    execute(definition, record);
+    return Future.succeededFuture();
+  }
+
+  private <D extends Message> Future<Void> finish(SagaDefinition<D> definition, SagaRecord record) {
+    D data = definition.parse(record.data());
+    CallContext context = new CallContext(record.correlationId(), record.sagaId(), "", "", Map.of());
+    String outcome = record.status().name().toLowerCase(java.util.Locale.ROOT);
+    switchboard.metrics().sagaFinished(definition.name(), outcome, record.updatedAtMs() - record.startedAtMs());
+    LOGGER.debug("{} saga {} {}{}", context.logTag(), definition.name(), outcome,
+        record.reason().isEmpty() ? "" : ": " + record.reason());
+    Future<Void> hook = record.status() == SagaStatus.COMPLETED
+        ? definition.onCompleted().completed(data, context)
+        : definition.onAborted().aborted(data, record.reason(), context);
+    return hook.onFailure(failure -> LOGGER.error("{} saga {} end hook failed", context.logTag(), definition.name(),
+        failure));
+  }
+
+  private static String describe(Operation<?, ?> operation, OperationException failure) {
+    String message = failure.getMessage() == null ? failure.code().name() : failure.getMessage();
+    return message.startsWith(operation.name()) ? message : operation.name() + ": " + message;
+  }
+
+  /** A step's outcome, whichever way it arrived. */
+  private record Outcome(Message reply, OperationException failure) {
+    static Outcome success(Message reply) {
+      return new Outcome(reply, null);
+    }
+
+    static Outcome failure(OperationException failure) {
+      return new Outcome(null, failure);
+    }
+
+    boolean succeeded() {
+      return failure == null;
+    }
+  }
+}

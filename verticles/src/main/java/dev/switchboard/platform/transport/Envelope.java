@@ -1,0 +1,79 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One message as a transport carries it: the protobuf bytes, the call context, and for a result
+ * event the failure instead of a reply. The header names are the same on every transport (event
+ * bus headers, Kafka headers, gRPC metadata).
+ */
+public record Envelope(Buffer body, CallContext context, OperationException failure) {
+
+  public static final String CORRELATION_ID = "x-correlation-id";
+  public static final String MESSAGE_ID = "x-message-id";
+  public static final String CAUSATION_ID = "x-causation-id";
+  public static final String AGGREGATE_ID = "x-aggregate-id";
+  public static final String ERROR_CODE = "x-error-code";
+  public static final String ERROR_MESSAGE = "x-error-message";
+  public static final String ATTRIBUTE_PREFIX = "x-attr-";
+
+  public static Envelope of(Buffer body, CallContext context) {
+    return new Envelope(body, context, null);
+  }
+
+  public static Envelope failed(CallContext context, OperationException failure) {
+    return new Envelope(Buffer.buffer(), context, failure);
+  }
+
+  public boolean isFailure() {
+    return failure != null;
+  }
+
+  public MultiMap headers() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set(CORRELATION_ID, context.correlationId());
+    headers.set(MESSAGE_ID, context.messageId());
+    if (!context.causationId().isEmpty()) {
+      headers.set(CAUSATION_ID, context.causationId());
+    }
+    if (!context.aggregateId().isEmpty()) {
+      headers.set(AGGREGATE_ID, context.aggregateId());
+    }
+    context.attributes().forEach((name, value) -> headers.set(ATTRIBUTE_PREFIX + name, value));
+    if (failure != null) {
+      headers.set(ERROR_CODE, failure.code().name());
+      headers.set(ERROR_MESSAGE, failure.getMessage());
+    }
+    return headers;
+  }
+
+  public static Envelope fromHeaders(Buffer body, MultiMap headers) {
+    Map<String, String> attributes = new HashMap<>();
+    headers.forEach(entry -> {
+      if (entry.getKey().toLowerCase().startsWith(ATTRIBUTE_PREFIX)) {
+        attributes.put(entry.getKey().substring(ATTRIBUTE_PREFIX.length()), entry.getValue());
+      }
+    });
+    String correlation = headers.get(CORRELATION_ID);
+    CallContext context = new CallContext(correlation == null ? CallContext.newId() : correlation,
+        headers.get(AGGREGATE_ID), headers.get(MESSAGE_ID), headers.get(CAUSATION_ID), attributes);
+    String code = headers.get(ERROR_CODE);
+    OperationException failure = code == null ? null : new OperationException(parseCode(code), headers.get(ERROR_MESSAGE));
+    return new Envelope(body, context, failure);
+  }
+
+  private static ErrorCode parseCode(String name) {
+    try {
+      return ErrorCode.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return ErrorCode.INTERNAL;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.function.Function;
+
+/**
+ * The Vert.x event bus as a transport, in memory or clustered across JVMs.
+ * <ul>
+ *   <li>rpc: {@code request} to {@code switchboard.rpc.<operation>}, the handler's outcome is the reply;</li>
+ *   <li>commands: point-to-point to {@code switchboard.cmd.<operation>}; the consumer acknowledges
+ *       receipt at once and works afterwards, so an invocation is accepted only when a consumer
+ *       has taken it (the event bus keeps nothing for an absent consumer);</li>
+ *   <li>results and stream events: published to {@code switchboard.result.<operation>} and
+ *       {@code switchboard.stream.<stream>}, seen by every listener.</li>
+ * </ul>
+ */
+public final class LocalTransport implements RpcTransport, EventTransport {
+
+  private final EventBus bus;
+  private final long commandAckTimeoutMs;
+
+  public LocalTransport(EventBus bus, long commandAckTimeoutMs) {
+    this.bus = bus;
+    this.commandAckTimeoutMs = commandAckTimeoutMs;
+  }
+
+  public static String rpcAddress(String operation) {
+    return "switchboard.rpc." + operation;
+  }
+
+  public static String commandAddress(String operation) {
+    return "switchboard.cmd." + operation;
+  }
+
+  public static String resultAddress(String operation) {
+    return "switchboard.result." + operation;
+  }
+
+  public static String streamAddress(String stream) {
+    return "switchboard.stream." + stream;
+  }
+
+  @Override
+  public Future<Buffer> request(String operation, Envelope request, long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions().setHeaders(request.headers()).setSendTimeout(timeoutMs);
+    return bus.<Buffer>request(rpcAddress(operation), request.body(), options).map(Message::body);
+  }
+
+  @Override
+  public Future<Void> serve(String operation, Function<Envelope, Future<Buffer>> handler) {
+    MessageConsumer<Buffer> consumer = bus.consumer(rpcAddress(operation), message ->
+        handler.apply(Envelope.fromHeaders(message.body(), message.headers())).onComplete(outcome -> {
+          if (outcome.succeeded()) {
+            message.reply(outcome.result());
+          } else {
+            OperationException failure = OperationException.from(operation, outcome.cause());
+            message.fail(failure.code().code(), failure.getMessage());
+          }
+        }));
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<Void> sendCommand(String operation, Envelope command) {
+    DeliveryOptions options = new DeliveryOptions().setHeaders(command.headers()).setSendTimeout(commandAckTimeoutMs);
+    return bus.request(commandAddress(operation), command.body(), options)
+        .recover(failure -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE,
+            operation + ": no consumer took the command on the local transport ("
+                + OperationException.from(operation, failure).getMessage() + ")")))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
+    MessageConsumer<Buffer> consumer = bus.consumer(commandAddress(operation), message -> {
+      message.reply(null);
+      handler.apply(Envelope.fromHeaders(message.body(), message.headers()));
+    });
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<Void> publishResult(String operation, Envelope result) {
+    bus.publish(resultAddress(operation), result.body(), new DeliveryOptions().setHeaders(result.headers()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
+    return bus.<Buffer>consumer(resultAddress(operation),
+        message -> handler.handle(Envelope.fromHeaders(message.body(), message.headers()))).completion();
+  }
+
+  @Override
+  public Future<Void> publishEvent(String stream, Envelope event) {
+    bus.publish(streamAddress(stream), event.body(), new DeliveryOptions().setHeaders(event.headers()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
+    return bus.<Buffer>consumer(streamAddress(stream),
+        message -> handler.apply(Envelope.fromHeaders(message.body(), message.headers()))).completion();
+  }
+}
