@@ -1,0 +1,103 @@
+package dev.switchboard.checkout;
+
+import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderEvent;
+import dev.switchboard.checkout.v1.OrderStatus;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.StockLevel;
+import dev.switchboard.edge.Blocking;
+import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.experiment.CheckoutGrpcClient;
+import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.Orders;
+import dev.switchboard.testing.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("A concurrent burst sells exactly the stock there is")
+class ConcurrentBurstTest {
+
+  private static final String SKU = "SKU-BURST";
+  private static final int STOCK = 200;
+  private static final int ORDERS = 300;
+  private static final int CLIENTS = 20;
+  private static final long PRICE = 700;
+
+  private final Vertx clientVertx = Vertx.vertx();
+  private final List<CheckoutGrpcClient> clients = new ArrayList<>();
+  private SwitchboardNode node;
+
+  @AfterEach
+  void stop() {
+    clients.forEach(client -> Blocking.await(client.close()));
+    if (node != null) {
+      Blocking.await(node.close());
+    }
+    Blocking.await(clientVertx.close());
+  }
+
+  @ParameterizedTest(name = "all {0}")
+  @ValueSource(strings = {"rpc", "event"})
+  @DisplayName("300 one-unit orders from 20 clients against 200 in stock: 200 confirmed, 100 rejected, stock 0, each terminal once")
+  void burst(String mode) {
+    node = TestNodes.start(Map.of("defaults.mode", mode, "inventory.stock." + SKU, Integer.toString(STOCK)));
+    for (int i = 0; i < CLIENTS; i++) {
+      clients.add(new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort()));
+    }
+
+    List<Future<Order>> outcomes = new ArrayList<>();
+    for (int i = 0; i < ORDERS; i++) {
+      CheckoutGrpcClient client = clients.get(i % CLIENTS);
+      outcomes.add(client.placeOrder(Orders.order(SKU, 1, PRICE), "burst-" + i)
+          .compose(answer -> follow(client, answer)));
+    }
+    List<Order> terminal = Blocking.await(Future.all(outcomes)).list();
+
+    assertThat(terminal).extracting(Order::getOrderId).doesNotHaveDuplicates().hasSize(ORDERS);
+    Map<OrderStatus, List<Order>> byStatus = terminal.stream().collect(Collectors.groupingBy(Order::getStatus));
+    assertThat(byStatus.get(OrderStatus.ORDER_STATUS_CONFIRMED)).hasSize(STOCK);
+    assertThat(byStatus.get(OrderStatus.ORDER_STATUS_REJECTED)).hasSize(ORDERS - STOCK)
+        .allSatisfy(order -> assertThat(order.getReason()).contains("stock"));
+
+    Eventually.asserts(Duration.ofSeconds(10), () -> {
+      StockLevel level = Blocking.await(clients.get(0).getStock(SKU));
+      assertThat(level.getAvailable()).isZero();
+      assertThat(level.getReserved()).isZero();
+    });
+    CheckoutApplication checkout = node.checkout();
+    assertThat(checkout.orders().all()).hasSize(ORDERS).allMatch(OrderBook::isTerminal);
+    assertThat(checkout.payments().capturedCents()).isEqualTo(STOCK * PRICE);
+    assertThat(checkout.payments().chargeCount()).isEqualTo(STOCK);
+    assertThat(checkout.shipments()).isEqualTo(STOCK);
+    Eventually.asserts(Duration.ofSeconds(10), () -> assertThat(terminal).allSatisfy(order -> {
+      boolean confirmed = order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED;
+      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.CONFIRMED))
+          .isEqualTo(confirmed ? 1 : 0);
+      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.REJECTED))
+          .isEqualTo(confirmed ? 0 : 1);
+    }));
+    Set<String> ids = terminal.stream().map(Order::getOrderId).collect(Collectors.toSet());
+    assertThat(checkout.orders().all()).extracting(Order::getOrderId).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  private static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {
+    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
+      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
+          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
+    }
+    return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
+  }
+}
