@@ -1,0 +1,204 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.StringValue;
+import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Settings;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.transport.Envelope;
+import dev.switchboard.platform.transport.LocalTransport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The platform on its own, with operations that know nothing of the checkout. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Switchboard")
+class SwitchboardTest {
+
+  static final Operation<StringValue, StringValue> ECHO =
+      Operation.of("test.echo", StringValue.parser(), StringValue.parser());
+  static final Operation<StringValue, StringValue> AUDIT =
+      Operation.subscriber("audit.record", "test.events", StringValue.parser(), StringValue.parser());
+  static final Operation<StringValue, StringValue> MAIL =
+      Operation.subscriber("mail.send", "test.events", StringValue.parser(), StringValue.parser());
+
+  static Switchboard switchboard(Vertx vertx, Map<String, String> settings) {
+    OperationCatalog catalog = new OperationCatalog(List.of(ECHO, AUDIT, MAIL));
+    return new Switchboard(vertx, catalog, PlatformConfig.from(Settings.of(settings), catalog.names()),
+        new SwitchboardMetrics(new SimpleMeterRegistry()));
+  }
+
+  static StringValue text(String value) {
+    return StringValue.of(value);
+  }
+
+  @Nested
+  @DisplayName("invoking the same handler")
+  class Invoking {
+
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"rpc", "event"})
+    @DisplayName("call() gets the handler's reply in either mode: inline, or from the result event")
+    void callGetsReplyInEitherMode(String mode, Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", mode));
+      switchboard.serve(ECHO, (request, context) -> Future.succeededFuture(text(request.getValue().toUpperCase())))
+          .compose(serving -> switchboard.call(ECHO, text("hello"), CallContext.begin("c-1")))
+          .onComplete(test.succeeding(reply -> test.verify(() -> {
+            assertThat(reply.getValue()).isEqualTo("HELLO");
+            test.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("rpc mode: invoke completes with the reply; event mode: it is accepted and the result comes as an event")
+    void invokeCompletesOrIsAccepted(Vertx vertx, VertxTestContext test) {
+      Switchboard rpc = switchboard(vertx, Map.of("defaults.mode", "rpc"));
+      rpc.serve(ECHO, (request, context) -> Future.succeededFuture(request))
+          .compose(serving -> rpc.invoke(ECHO, text("x"), CallContext.begin("c")))
+          .onComplete(test.succeeding(invocation -> test.verify(() -> {
+            assertThat(invocation).isInstanceOf(Invocation.Completed.class);
+            assertThat(invocation.reply()).contains(text("x"));
+            test.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("rpc mode: a handler's refusal reaches the caller with its code and message")
+    void refusalReachesCaller(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of());
+      switchboard.serve(ECHO, (request, context) ->
+              Future.failedFuture(new OperationException(ErrorCode.FAILED_PRECONDITION, "not today")))
+          .compose(serving -> switchboard.invoke(ECHO, text("x"), CallContext.begin("c")))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(failure).isInstanceOf(OperationException.class).hasMessage("not today");
+            assertThat(((OperationException) failure).code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+            test.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("rpc mode: nobody serving the operation is UNAVAILABLE at once")
+    void unservedIsUnavailable(Vertx vertx, VertxTestContext test) {
+      switchboard(vertx, Map.of()).invoke(ECHO, text("x"), CallContext.begin("c"))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(((OperationException) failure).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(failure).hasMessageContaining("test.echo");
+            test.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("event mode: nobody consuming the command on the local transport is UNAVAILABLE, not silently lost")
+    void unconsumedCommandIsUnavailable(Vertx vertx, VertxTestContext test) {
+      switchboard(vertx, Map.of("defaults.mode", "event", "operations.test.echo.timeoutMs", "200"))
+          .invoke(ECHO, text("x"), CallContext.begin("c"))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(((OperationException) failure).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            test.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("rpc mode: a reply later than timeoutMs is DEADLINE_EXCEEDED naming the deadline")
+    void slowReplyTimesOut(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("operations.test.echo.timeoutMs", "50",
+          "operations.test.echo.faults.latencyMs", "500"));
+      switchboard.serve(ECHO, (request, context) -> Future.succeededFuture(request))
+          .compose(serving -> switchboard.invoke(ECHO, text("x"), CallContext.begin("c")))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(((OperationException) failure).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+            assertThat(failure).hasMessage("test.echo: no reply within 50 ms");
+            test.completeNow();
+          })));
+    }
+  }
+
+  @Nested
+  @DisplayName("consuming commands in event mode")
+  class Consuming {
+
+    @Test
+    @DisplayName("the same command delivered twice runs the handler once and republishes its result")
+    void redeliveredCommandRunsOnce(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      AtomicInteger runs = new AtomicInteger();
+      List<String> results = new CopyOnWriteArrayList<>();
+      var twoResults = test.checkpoint(2);
+      Envelope command = Envelope.of(Buffer.buffer(text("pay").toByteArray()),
+          new CallContext("c-9", "order-1", "msg-1", "", Map.of()));
+      DeliveryOptions headers = new DeliveryOptions().setHeaders(command.headers());
+      switchboard.serve(ECHO, (request, context) -> {
+            runs.incrementAndGet();
+            return Future.succeededFuture(text("paid"));
+          })
+          .compose(serving -> switchboard.onResult(ECHO, result -> test.verify(() -> {
+            results.add(result.reply().getValue());
+            assertThat(result.context().causationId()).isEqualTo("msg-1");
+            assertThat(result.context().correlationId()).isEqualTo("c-9");
+            assertThat(runs).hasValue(1);
+            twoResults.flag();
+          })))
+          .compose(listening -> vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(), headers))
+          .compose(first -> vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(), headers))
+          .onFailure(test::failNow);
+    }
+  }
+
+  @Nested
+  @DisplayName("emitting domain events")
+  class Emitting {
+
+    @ParameterizedTest(name = "subscribers in {0} mode")
+    @ValueSource(strings = {"rpc", "event"})
+    @DisplayName("every subscriber of the stream gets the event once")
+    void fanOut(String mode, Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", mode));
+      Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      var both = test.checkpoint(2);
+      OperationHandler<StringValue, StringValue> audit = (event, context) -> {
+        test.verify(() -> assertThat(seen.add("audit:" + context.messageId())).isTrue());
+        both.flag();
+        return Future.succeededFuture(event);
+      };
+      OperationHandler<StringValue, StringValue> mail = (event, context) -> {
+        test.verify(() -> assertThat(seen.add("mail:" + context.messageId())).isTrue());
+        both.flag();
+        return Future.succeededFuture(event);
+      };
+      Future.all(switchboard.serve(AUDIT, audit), switchboard.serve(MAIL, mail))
+          .compose(serving -> switchboard.emit("test.events", "event-1", text("placed"), CallContext.begin("c")))
+          .onFailure(test::failNow);
+    }
+
+    @Test
+    @DisplayName("rpc mode couples the producer to its subscribers: a failing subscriber fails the emit")
+    void rpcSubscriberFailureReachesProducer(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("operations.mail.send.faults.down", "true"));
+      Future.all(switchboard.serve(AUDIT, (event, context) -> Future.succeededFuture(event)),
+              switchboard.serve(MAIL, (event, context) -> Future.succeededFuture(event)))
+          .compose(serving -> switchboard.emit("test.events", "event-1", text("placed"), CallContext.begin("c")))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(failure).hasMessageContaining("mail.send is down");
+            test.completeNow();
+          })));
+    }
+  }
+}
