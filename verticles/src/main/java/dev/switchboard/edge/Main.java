@@ -20,11 +20,17 @@ public final class Main {
   private Main() {
   }
 
+  /** What {@link #run} returns when {@code serve} started: the process keeps running until stopped. */
+  static final int SERVING = -1;
+
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    if (code != SERVING) {
+      System.exit(code);
+    }
   }
 
-  /** Runs a command; returns the process exit code (serve returns only if start-up fails). */
+  /** Runs a command; returns the process exit code, or {@link #SERVING} once {@code serve} has started. */
   static int run(String[] args) {
     CommandLine commandLine;
     try {
@@ -76,7 +82,7 @@ public final class Main {
         LOGGER.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }
     }, "switchboard-shutdown"));
-    return 0;
+    return SERVING;
   }
 
   /** The file, then SWITCHBOARD_SET, then --set: validated by the caller when it starts a node. */
