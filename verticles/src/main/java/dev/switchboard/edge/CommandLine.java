@@ -28,6 +28,7 @@ record CommandLine(String command, String configFile, List<String> assignments, 
         --rate N         orders per second, open loop (default 150)
         --variants LIST  comma-separated variant names from config/variants (default all-rpc,all-event,hybrid)
         --seed N         seed of the generated orders (default 42)
+        --warmup N       orders per variant run first to warm the JVM up, not measured (default 300)
 
       Environment:
         SWITCHBOARD_CONFIG      configuration file, as --config
@@ -73,18 +74,22 @@ record CommandLine(String command, String configFile, List<String> assignments, 
   }
 
   int intOption(String name, int defaultValue) {
+    return intOption(name, defaultValue, 1);
+  }
+
+  int intOption(String name, int defaultValue, int min) {
     String raw = options.get(name);
     if (raw == null) {
       return defaultValue;
     }
     try {
       int parsed = Integer.parseInt(raw);
-      if (parsed > 0) {
+      if (parsed >= min) {
         return parsed;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("--" + name + " = '" + raw + "': expected a whole number greater than 0");
+    throw new IllegalArgumentException("--" + name + " = '" + raw + "': expected a whole number of at least " + min);
   }
 }

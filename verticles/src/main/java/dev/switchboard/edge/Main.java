@@ -49,7 +49,8 @@ public final class Main {
         case "demo" -> Demo.run(readFileSettings(commandLine), ConfigLoader.parseAssignments(assignments(commandLine)),
             new Demo.Options(commandLine.intOption("orders", Demo.DEFAULT_ORDERS),
                 commandLine.intOption("rate", Demo.DEFAULT_RATE), commandLine.intOption("seed", Demo.DEFAULT_SEED),
-                commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS)));
+                commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS),
+                commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
         default -> {
           System.err.println("switchboard: unknown command '" + commandLine.command() + "'; commands are serve, demo\n\n"
               + CommandLine.USAGE);

@@ -3,6 +3,7 @@ package dev.switchboard.experiment;
 import dev.switchboard.edge.ConfigLoader;
 import dev.switchboard.edge.SwitchboardNode;
 import dev.switchboard.platform.config.Settings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
@@ -26,8 +27,10 @@ public final class Demo {
   public static final String DEFAULT_VARIANTS = "all-rpc,all-event,hybrid";
 
   /** The demo's command-line options. */
-  public record Options(int orders, int rate, int seed, String variants) {
+  public record Options(int orders, int rate, int seed, String variants, int warmup) {
   }
+
+  public static final int DEFAULT_WARMUP = 300;
 
   private Demo() {
   }
@@ -42,11 +45,23 @@ public final class Demo {
           .filter(name -> !name.isEmpty()).toList();
       System.out.printf("Switchboard demo: %d orders at %d/s through %s%n%n", options.orders(), options.rate(),
           String.join(", ", variants));
+      if (options.warmup() > 0) {
+        System.out.printf("warming up the JVM with %d orders per variant (not measured)...%n", options.warmup());
+        Workload warmup = Workload.checkout(options.warmup(), options.rate() * 2, options.seed() + 1);
+        for (String variant : variants) {
+          SwitchboardNode node = await(SwitchboardNode.start(variantSettings(client, file, demo, variant, overrides)));
+          try {
+            await(ExperimentRunner.run(client, node, "warm-up " + variant, warmup, line -> { }));
+          } finally {
+            await(node.close());
+          }
+        }
+        System.out.println();
+      }
       List<VariantResult> results = new ArrayList<>();
       for (String variant : variants) {
-        Settings overlay = await(ConfigLoader.read(client, "config/variants/" + variant + ".yaml"));
-        Settings settings = file.with(demo).with(overlay).with(overrides);
-        System.out.printf("== %s: %s%n", variant, overlay.asMap());
+        Settings settings = variantSettings(client, file, demo, variant, overrides);
+        System.out.printf("== %s: %s%n", variant, await(variantOverlay(client, variant)).asMap());
         SwitchboardNode node = await(SwitchboardNode.start(settings));
         try {
           VariantResult result = await(ExperimentRunner.run(client, node, variant, workload, System.out::println));
@@ -64,4 +79,13 @@ public final class Demo {
     }
   }
 
+
+  private static Future<Settings> variantOverlay(Vertx vertx, String variant) {
+    return ConfigLoader.read(vertx, "config/variants/" + variant + ".yaml");
+  }
+
+  private static Settings variantSettings(Vertx vertx, Settings file, Settings demo, String variant,
+                                          Map<String, String> overrides) {
+    return file.with(demo).with(await(variantOverlay(vertx, variant))).with(overrides);
+  }
 }
