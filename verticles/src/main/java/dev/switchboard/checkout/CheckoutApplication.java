@@ -45,7 +45,7 @@ public final class CheckoutApplication {
         shipping,
         new NotificationsVerticle(switchboard, notifications),
         new AnalyticsVerticle(switchboard),
-        new OrdersVerticle(switchboard, sagas, orders, events));
+        new OrdersVerticle(switchboard, sagas, orders, events, desk));
   }
 
   /** Deploys every checkout verticle, in order; fails (and undeploys what started) if one fails. */

@@ -8,6 +8,7 @@ import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.OperationResult;
 import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.saga.SagaStore;
 import io.vertx.core.Future;
@@ -74,22 +75,38 @@ public final class OrderDesk {
   }
 
   /**
-   * orders.place failed. A deadline leaves the outcome open: the checkout may be running, so the
-   * order stays and the caller is told to follow it. Any other failure means the checkout never
-   * started; unless a saga exists for the order, it is rejected so that it still ends terminal.
+   * orders.place failed when invoked. A deadline leaves the outcome open: the checkout may be
+   * running, so the order stays and the caller is told to follow it. Any other failure means the
+   * checkout did not start.
    */
   private Future<PlaceOrderResponse> notPlaced(Order order, OperationException failure, CallContext context) {
     if (failure.code() == ErrorCode.DEADLINE_EXCEEDED) {
       return Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
           "order " + order.getOrderId() + " is still pending: " + failure.getMessage()));
     }
-    return sagas.load(order.getOrderId()).compose(saga -> {
+    return rejectUnlessStarted(order.getOrderId(), failure.getMessage(), context);
+  }
+
+  /**
+   * The result event of an orders.place command. A failure there (the handler was down or
+   * failed before starting the checkout) would leave the order PENDING for ever: reject it.
+   */
+  void placeResult(OperationResult<PlaceOrderResponse> result) {
+    if (!result.succeeded() && !result.context().aggregateId().isEmpty()) {
+      rejectUnlessStarted(result.context().aggregateId(), result.failure().getMessage(), result.context())
+          .onFailure(failure -> LOGGER.error("{} could not reject the order: {}", result.context().logTag(),
+              failure.getMessage()));
+    }
+  }
+
+  /** Rejects the order, so that it still ends terminal, unless its checkout saga exists and will end it. */
+  private Future<PlaceOrderResponse> rejectUnlessStarted(String orderId, String reason, CallContext context) {
+    return sagas.load(orderId).compose(saga -> {
       if (saga.isPresent()) {
-        return Future.succeededFuture(response(order));
+        return get(orderId).map(OrderDesk::response);
       }
-      String reason = failure.getMessage();
       LOGGER.warn("{} checkout could not start, order rejected: {}", context.logTag(), reason);
-      return orders.complete(order.getOrderId(), OrderStatus.ORDER_STATUS_REJECTED, reason)
+      return orders.complete(orderId, OrderStatus.ORDER_STATUS_REJECTED, reason)
           .compose(rejected -> events.rejected(rejected, reason, context).map(response(rejected)));
     });
   }

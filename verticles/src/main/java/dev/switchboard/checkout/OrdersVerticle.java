@@ -22,9 +22,11 @@ public final class OrdersVerticle extends VerticleBase {
   private final SagaEngine sagas;
   private final SagaDefinition<CheckoutSagaData> checkout;
   private final OrderBook orders;
+  private final OrderDesk desk;
 
-  OrdersVerticle(Switchboard switchboard, SagaEngine sagas, OrderBook orders, OrderEvents events) {
+  OrdersVerticle(Switchboard switchboard, SagaEngine sagas, OrderBook orders, OrderEvents events, OrderDesk desk) {
     this.switchboard = switchboard;
+    this.desk = desk;
     this.sagas = sagas;
     this.orders = orders;
     this.checkout = CheckoutSaga.definition(orders, events);
@@ -41,7 +43,9 @@ public final class OrdersVerticle extends VerticleBase {
               .map(terminal -> PlaceOrderResponse.newBuilder().setOrderId(terminal.getOrderId())
                   .setStatus(terminal.getStatus()).setReason(terminal.getReason()).build());
         }))
-        .compose(serving -> sagas.resumeUnfinished())
+        // the desk invokes orders.place; in event mode a failed command comes back as a result event
+        .compose(serving -> switchboard.onResult(CheckoutOperations.ORDERS_PLACE, desk::placeResult))
+        .compose(listening -> sagas.resumeUnfinished())
         .onSuccess(resumed -> {
           if (resumed > 0) {
             LOGGER.info("resumed {} unfinished checkouts", resumed);

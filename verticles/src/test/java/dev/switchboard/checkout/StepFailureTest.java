@@ -122,6 +122,21 @@ class StepFailureTest {
     assertStock(APPLE_STOCK - 1);
   }
 
+  @ParameterizedTest(name = "orders.place={0}")
+  @ValueSource(strings = {"rpc", "event"})
+  @DisplayName("orders.place itself down: the accepted order still ends REJECTED, naming it, and nothing is reserved")
+  void placeDown(String placeMode) {
+    start(placeMode, Map.of("operations.orders.place.faults.down", "true"));
+
+    Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, 1_000));
+
+    assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
+    assertThat(placed.terminal().getReason()).contains("orders.place").contains("down");
+    assertThat(node.checkout().orders().all()).singleElement()
+        .satisfies(order -> assertThat(order.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED));
+    assertStock(APPLE_STOCK);
+  }
+
   private void assertStock(long available) {
     Eventually.asserts(SETTLE, () -> {
       StockLevel level = Blocking.await(client.getStock(APPLE));
