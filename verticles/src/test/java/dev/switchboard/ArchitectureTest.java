@@ -26,7 +26,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * experiment, and never the classes generated from the checkout protos; the checkout services know
  * neither edges nor experiments, nor transports, modes or how their operations are carried.
  * Read from the source files: every import and every fully-qualified name outside comments and
- * string literals counts.
+ * string literals counts. The command line ({@code cli}) sits on top and may use everything.
  */
 @DisplayName("Dependencies between the packages point one way")
 class ArchitectureTest {
@@ -44,7 +44,10 @@ class ArchitectureTest {
             "dev.switchboard.checkout.v1"),
         rule("checkout services know no edge, experiment, transport, mode or transport kind", "checkout",
             "dev.switchboard.edge", "dev.switchboard.experiment", "dev.switchboard.platform.transport",
-            "dev.switchboard.platform.config.Mode", "dev.switchboard.platform.config.Transport"));
+            "dev.switchboard.platform.config.Mode", "dev.switchboard.platform.config.Transport"),
+        rule("the edges know neither the experiments nor the command line", "edge",
+            "dev.switchboard.experiment", "dev.switchboard.cli"),
+        rule("the experiments do not know the command line", "experiment", "dev.switchboard.cli"));
   }
 
   private static Arguments rule(String description, String area, String... forbidden) {

@@ -1,7 +1,6 @@
 package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.EventAck;
-import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.platform.Switchboard;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;

@@ -10,8 +10,8 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Orders.Placed;
+import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.TestNodes;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +40,7 @@ class CheckoutScenariosTest {
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final String[] STEPS = {"orders.place", "inventory.reserve", "payment.charge", "shipping.schedule"};
 
-  private final Vertx clientVertx = Vertx.vertx();
+  private RunningNode running;
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
@@ -58,23 +58,20 @@ class CheckoutScenariosTest {
   }
 
   private void start(String place, String reserve, String charge, String schedule) {
-    node = TestNodes.start(Map.of(
+    running = RunningNode.start(Map.of(
         "operations.orders.place.mode", place,
         "operations.inventory.reserve.mode", reserve,
         "operations.payment.charge.mode", charge,
         "operations.shipping.schedule.mode", schedule));
-    client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
+    node = running.node();
+    client = running.newClient();
   }
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      Blocking.await(client.close());
+    if (running != null) {
+      running.close();
     }
-    if (node != null) {
-      Blocking.await(node.close());
-    }
-    Blocking.await(clientVertx.close());
   }
 
   @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3}")

@@ -10,9 +10,8 @@ import dev.switchboard.edge.SwitchboardNode;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
-import dev.switchboard.testing.TestNodes;
+import dev.switchboard.testing.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,26 +35,25 @@ class ConcurrentBurstTest {
   private static final int CLIENTS = 20;
   private static final long PRICE = 700;
 
-  private final Vertx clientVertx = Vertx.vertx();
+  private RunningNode running;
   private final List<CheckoutGrpcClient> clients = new ArrayList<>();
   private SwitchboardNode node;
 
   @AfterEach
   void stop() {
-    clients.forEach(client -> Blocking.await(client.close()));
-    if (node != null) {
-      Blocking.await(node.close());
+    if (running != null) {
+      running.close();
     }
-    Blocking.await(clientVertx.close());
   }
 
   @ParameterizedTest(name = "all {0}")
   @ValueSource(strings = {"rpc", "event"})
   @DisplayName("300 one-unit orders from 20 clients against 200 in stock: 200 confirmed, 100 rejected, stock 0, each terminal once")
   void burst(String mode) {
-    node = TestNodes.start(Map.of("defaults.mode", mode, "inventory.stock." + SKU, Integer.toString(STOCK)));
+    running = RunningNode.start(Map.of("defaults.mode", mode, "inventory.stock." + SKU, Integer.toString(STOCK)));
+    node = running.node();
     for (int i = 0; i < CLIENTS; i++) {
-      clients.add(new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort()));
+      clients.add(running.newClient());
     }
 
     List<Future<Order>> outcomes = new ArrayList<>();

@@ -8,8 +8,7 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Orders.Placed;
-import dev.switchboard.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.switchboard.testing.RunningNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,26 +32,23 @@ class StepFailureTest {
 
   private static final Duration SETTLE = Duration.ofSeconds(10);
 
-  private final Vertx clientVertx = Vertx.vertx();
+  private RunningNode running;
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      Blocking.await(client.close());
+    if (running != null) {
+      running.close();
     }
-    if (node != null) {
-      Blocking.await(node.close());
-    }
-    Blocking.await(clientVertx.close());
   }
 
   private void start(String placeMode, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>(overrides);
     settings.put("operations.orders.place.mode", placeMode);
-    node = TestNodes.start(settings);
-    client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
+    running = RunningNode.start(settings);
+    node = running.node();
+    client = running.newClient();
   }
 
   @ParameterizedTest(name = "orders.place={0}")

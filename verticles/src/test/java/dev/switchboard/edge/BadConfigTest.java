@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.cli.Main;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.testing.TestNodes;
 import io.vertx.core.Future;

@@ -9,9 +9,8 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.experiment.GrpcCallException;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
-import dev.switchboard.testing.TestNodes;
+import dev.switchboard.testing.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,25 +46,22 @@ class BadInputTest {
 
   private static final Duration SETTLE = Duration.ofSeconds(10);
 
-  private final Vertx clientVertx = Vertx.vertx();
+  private RunningNode running;
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
   @BeforeEach
   void start() {
-    node = TestNodes.start(Map.of());
-    client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
+    running = RunningNode.start(Map.of());
+    node = running.node();
+    client = running.newClient();
   }
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      Blocking.await(client.close());
+    if (running != null) {
+      running.close();
     }
-    if (node != null) {
-      Blocking.await(node.close());
-    }
-    Blocking.await(clientVertx.close());
   }
 
   @Nested

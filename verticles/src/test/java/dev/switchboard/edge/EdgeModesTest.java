@@ -9,8 +9,8 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Orders;
+import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.TestNodes;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,24 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The gRPC edge answers per the mode of orders.place")
 class EdgeModesTest {
 
-  private final Vertx clientVertx = Vertx.vertx();
+  private RunningNode running;
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      Blocking.await(client.close());
+    if (running != null) {
+      running.close();
     }
-    if (node != null) {
-      Blocking.await(node.close());
-    }
-    Blocking.await(clientVertx.close());
   }
 
   private void start(Map<String, String> overrides) {
-    node = TestNodes.start(overrides);
-    client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
+    running = RunningNode.start(overrides);
+    node = running.node();
+    client = running.newClient();
   }
 
   @Test

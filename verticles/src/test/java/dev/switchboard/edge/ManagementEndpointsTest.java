@@ -7,7 +7,7 @@ import dev.switchboard.platform.Operation;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Orders.Placed;
-import dev.switchboard.testing.TestNodes;
+import dev.switchboard.testing.RunningNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -62,6 +62,7 @@ class ManagementEndpointsTest {
 
   private Vertx vertx;
   private HttpClientAgent http;
+  private RunningNode running;
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
@@ -73,18 +74,16 @@ class ManagementEndpointsTest {
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      Blocking.await(client.close());
-    }
-    if (node != null) {
-      Blocking.await(node.close());
+    if (running != null) {
+      running.close();
     }
     Blocking.await(http.close());
   }
 
   private void start(Map<String, String> overrides) {
-    node = TestNodes.start(overrides);
-    client = new CheckoutGrpcClient(vertx, "127.0.0.1", node.grpcPort());
+    running = RunningNode.start(overrides);
+    node = running.node();
+    client = running.newClient();
   }
 
   @Nested

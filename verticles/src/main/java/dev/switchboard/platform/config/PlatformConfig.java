@@ -35,6 +35,11 @@ public record PlatformConfig(Mode defaultMode,
     for (String key : settings.keysUnder(OperationSettings.PREFIX)) {
       String operation = operationOf(key, knownOperations);
       String fullKey = OperationSettings.PREFIX + "." + key;
+      if (knownOperations.contains(key)) {
+        throw new ConfigException(fullKey, settings.getString(fullKey, ""),
+            "an operation is set through its properties, such as " + fullKey + ".mode; allowed are "
+                + new TreeSet<>(OPERATION_PROPERTIES));
+      }
       if (operation == null) {
         throw new ConfigException(fullKey, settings.getString(fullKey, ""),
             "unknown operation; known operations are " + new TreeSet<>(knownOperations));

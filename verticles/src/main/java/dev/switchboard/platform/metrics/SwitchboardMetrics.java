@@ -1,6 +1,7 @@
 package dev.switchboard.platform.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -52,6 +53,11 @@ public final class SwitchboardMetrics {
         .register(registry);
   }
 
+  /** Shows the saga's in-flight gauge (at 0) before its first instance starts. */
+  public void sagaRegistered(String saga) {
+    inFlight(saga);
+  }
+
   public void sagaStarted(String saga) {
     inFlight(saga).incrementAndGet();
   }
@@ -66,7 +72,11 @@ public final class SwitchboardMetrics {
   }
 
   private AtomicInteger inFlight(String saga) {
-    return inFlight.computeIfAbsent(saga, name -> registry.gauge(SAGAS_IN_FLIGHT,
-        java.util.List.of(io.micrometer.core.instrument.Tag.of("saga", name)), new AtomicInteger()));
+    return inFlight.computeIfAbsent(saga, name -> {
+      AtomicInteger count = new AtomicInteger();
+      Gauge.builder(SAGAS_IN_FLIGHT, count, AtomicInteger::get).description("Sagas started and not yet terminal")
+          .tag("saga", name).register(registry);
+      return count;
+    });
   }
 }

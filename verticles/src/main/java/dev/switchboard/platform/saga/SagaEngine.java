@@ -56,6 +56,7 @@ public final class SagaEngine {
   /** Makes a definition runnable and listens to the result events of the operations it invokes. */
   public Future<Void> register(SagaDefinition<?> definition) {
     definitions.put(definition.name(), definition);
+    switchboard.metrics().sagaRegistered(definition.name());
     List<Future<Void>> subscriptions = new java.util.ArrayList<>();
     for (Operation<?, ?> operation : definition.operations()) {
       synchronized (listening) {

@@ -1,5 +1,8 @@
-package dev.switchboard.edge;
+package dev.switchboard.cli;
 
+import dev.switchboard.edge.Blocking;
+import dev.switchboard.edge.ConfigLoader;
+import dev.switchboard.edge.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Settings;
@@ -21,7 +24,7 @@ public final class Main {
   }
 
   /** What {@link #run} returns when {@code serve} started: the process keeps running until stopped. */
-  static final int SERVING = -1;
+  public static final int SERVING = -1;
 
   public static void main(String[] args) {
     int code = run(args);
@@ -31,7 +34,7 @@ public final class Main {
   }
 
   /** Runs a command; returns the process exit code, or {@link #SERVING} once {@code serve} has started. */
-  static int run(String[] args) {
+  public static int run(String[] args) {
     CommandLine commandLine;
     try {
       commandLine = CommandLine.parse(args);

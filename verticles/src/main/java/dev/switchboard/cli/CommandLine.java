@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
