@@ -1,7 +1,6 @@
 package dev.switchboard.edge;
 
 import dev.switchboard.checkout.CheckoutApplication;
-import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.platform.OperationCatalog;
 import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.config.Settings;
@@ -72,12 +71,15 @@ public final class SwitchboardNode {
   }
 
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
-    Switchboard switchboard = new Switchboard(vertx, new OperationCatalog(CheckoutOperations.ALL), config.platform(),
+    Switchboard switchboard = new Switchboard(vertx, new OperationCatalog(config.operations()), config.platform(),
         new SwitchboardMetrics(registry));
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, ready::get);
     return vertx.deployVerticle(management)
         .compose(managementUp -> CheckoutApplication.deploy(vertx, switchboard, config.checkout()))
+        .compose(checkout -> !config.bridge().enabled() ? Future.succeededFuture(checkout)
+            : vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(), config.platform().kafka(), switchboard,
+                checkout.desk())).map(checkout))
         .compose(checkout -> {
           GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), switchboard);
           return vertx.deployVerticle(grpc).map(id -> {
@@ -91,7 +93,7 @@ public final class SwitchboardNode {
   }
 
   public Future<Void> close() {
-    return vertx.close();
+    return switchboard.close().transform(closed -> vertx.close());
   }
 
   public Vertx vertx() {

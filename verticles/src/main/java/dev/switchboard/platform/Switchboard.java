@@ -8,6 +8,7 @@ import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.EventTransport;
+import dev.switchboard.platform.transport.KafkaEventTransport;
 import dev.switchboard.platform.transport.LocalTransport;
 import dev.switchboard.platform.transport.RpcTransport;
 import io.vertx.core.Future;
@@ -52,6 +53,7 @@ public final class Switchboard {
   private final Faults faults;
   private final DedupStore dedup;
   private final Vertx vertx;
+  private final KafkaEventTransport kafka;
   private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> resultWaiters = new ConcurrentHashMap<>();
   private final Map<Transport, RpcTransport> rpcTransports = new EnumMap<>(Transport.class);
@@ -67,7 +69,16 @@ public final class Switchboard {
     LocalTransport local = new LocalTransport(vertx.eventBus(), 10_000);
     rpcTransports.put(Transport.LOCAL, local);
     eventTransports.put(Transport.LOCAL, local);
+    this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, metrics.registry()) : null;
+    if (kafka != null) {
+      eventTransports.put(Transport.KAFKA, kafka);
+    }
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
+  }
+
+  /** Closes the transports' clients (Kafka producers and consumers, committing what is done). */
+  public Future<Void> close() {
+    return kafka == null ? Future.succeededFuture() : kafka.close();
   }
 
   public OperationCatalog catalog() {
@@ -232,7 +243,11 @@ public final class Switchboard {
 
   /**
    * Serves an operation with its handler, on the path its configured mode needs: requests in rpc
-   * mode; commands (or, for a subscriber, the stream's events) in event mode.
+   * mode; commands (or, for a subscriber, the stream's events) in event mode. In event mode a
+   * handler whose outcome is uncertain (an unexpected failure, a timeout, an outage) is retried
+   * with backoff; after the last retry, and at once for an undecodable message, the message goes to
+   * the transport's dead letters and, for a command, a failure result is published so that the
+   * caller can go on.
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                OperationHandler<Q, R> handler) {
@@ -247,19 +262,27 @@ public final class Switchboard {
     EventTransport events = events(settings.transport());
     if (operation.stream().isPresent()) {
       return events.consumeEvents(operation.stream().get(), operation.name(), event ->
-          once(operation, event, mode, transport, () -> run(operation, handler, event, mode, transport)
-              .transform(outcome -> Future.succeededFuture((Envelope) null))));
+          once(operation, event, mode, transport, () -> runWithRetries(operation, handler, event, settings)
+              .transform(outcome -> outcome.succeeded()
+                  || !deadLettered(Attempts.reason(operation, outcome.cause()).code())
+                  ? Future.succeededFuture((Envelope) null)
+                  : Future.failedFuture(deadLetter(operation, outcome.cause(), null)))));
     }
     return events.consumeCommands(operation.name(), command ->
-        once(operation, command, mode, transport, () -> run(operation, handler, command, mode, transport)
+        once(operation, command, mode, transport, () -> runWithRetries(operation, handler, command, settings)
             .transform(outcome -> {
               CallContext resultContext = new CallContext(command.context().correlationId(),
                   command.context().aggregateId(), command.context().messageId() + ":result",
                   command.context().messageId(), command.context().attributes());
+              OperationException failure = outcome.failed() ? Attempts.reason(operation, outcome.cause()) : null;
               Envelope result = outcome.succeeded()
                   ? Envelope.of(Buffer.buffer(outcome.result().toByteArray()), resultContext)
-                  : Envelope.failed(resultContext, OperationException.from(operation.name(), outcome.cause()));
-              return events.publishResult(operation.name(), result).map(result);
+                  : Envelope.failed(resultContext, failure);
+              Future<Envelope> published = events.publishResult(operation.name(), result).map(result);
+              if (failure != null && deadLettered(failure.code())) {
+                return published.compose(sent -> Future.failedFuture(deadLetter(operation, outcome.cause(), result)));
+              }
+              return published;
             })));
   }
 
@@ -270,6 +293,9 @@ public final class Switchboard {
   private Future<Void> once(Operation<?, ?> operation, Envelope message, String mode, String transport,
                             java.util.function.Supplier<Future<Envelope>> work) {
     String messageId = message.context().messageId();
+    if (message.sentAtMs() > 0) {
+      metrics.recordDeliveryDelay(operation.name(), transport, System.currentTimeMillis() - message.sentAtMs());
+    }
     DedupStore.Seen seen = dedup.claim(operation.name(), messageId);
     if (!(seen instanceof DedupStore.Seen.New)) {
       LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
@@ -281,8 +307,70 @@ public final class Switchboard {
     }
     return work.get()
         .onSuccess(result -> dedup.complete(operation.name(), messageId, result))
-        .onFailure(failure -> dedup.release(operation.name(), messageId))
+        .onFailure(failure -> {
+          if (failure instanceof DeadLetterException dead) {
+            dedup.complete(operation.name(), messageId, dead.result());
+          } else {
+            dedup.release(operation.name(), messageId);
+          }
+        })
         .mapEmpty();
+  }
+
+  /** Runs the handler; an uncertain failure is tried again, up to {@code retries} more times, with exponential backoff. */
+  private <Q extends Message, R extends Message> Future<R> runWithRetries(Operation<Q, R> operation,
+                                                                          OperationHandler<Q, R> handler,
+                                                                          Envelope message, OperationSettings settings) {
+    return attempt(operation, handler, message, settings, 1);
+  }
+
+  private <Q extends Message, R extends Message> Future<R> attempt(Operation<Q, R> operation,
+                                                                   OperationHandler<Q, R> handler, Envelope message,
+                                                                   OperationSettings settings, int attempt) {
+    return run(operation, handler, message, settings.mode().spelling(), settings.transport().spelling())
+        .recover(failure -> {
+          OperationException reason = OperationException.from(operation.name(), failure);
+          if (!reason.code().outcomeUncertain() || attempt > settings.retries()) {
+            return Future.failedFuture(new Attempts(reason, attempt));
+          }
+          long backoff = settings.retryBackoffMs() << Math.min(attempt - 1, 10);
+          metrics.recordRetry(operation.name(), settings.transport().spelling());
+          LOGGER.debug("{} {} attempt {} failed ({}), retry in {} ms", message.context().logTag(), operation, attempt,
+              reason.getMessage(), backoff);
+          return vertx.timer(Math.max(backoff, 1)).compose(waited ->
+              attempt(operation, handler, message, settings, attempt + 1));
+        });
+  }
+
+  /** Poison (undecodable) and uncertain failures that outlived their retries go to the dead letters. */
+  private static boolean deadLettered(ErrorCode code) {
+    return code == ErrorCode.INVALID_ARGUMENT || code.outcomeUncertain();
+  }
+
+  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, Envelope result) {
+    OperationException reason = Attempts.reason(operation, failure);
+    int attempts = failure instanceof Attempts counted ? counted.attempts : 1;
+    metrics.recordDeadLetter(operation.name(), settings(operation).transport().spelling());
+    LOGGER.warn("[cid={} agg={}] {} dead-lettered after {} attempt(s): {}",
+        result == null ? "-" : result.context().correlationId(), result == null ? "-" : result.context().aggregateId(),
+        operation, attempts, reason.getMessage());
+    return new DeadLetterException(reason, attempts, result);
+  }
+
+  /** A handler's last failure and how many attempts it took. */
+  private static final class Attempts extends RuntimeException {
+    private final OperationException reason;
+    private final int attempts;
+
+    Attempts(OperationException reason, int attempts) {
+      super(reason.getMessage(), reason, false, false);
+      this.reason = reason;
+      this.attempts = attempts;
+    }
+
+    static OperationException reason(Operation<?, ?> operation, Throwable failure) {
+      return failure instanceof Attempts counted ? counted.reason : OperationException.from(operation.name(), failure);
+    }
   }
 
   private <Q extends Message, R extends Message> Future<R> run(Operation<Q, R> operation, OperationHandler<Q, R> handler,

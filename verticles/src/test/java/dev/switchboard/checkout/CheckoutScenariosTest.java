@@ -11,6 +11,7 @@ import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Orders.Placed;
 import dev.switchboard.testing.RunningNode;
+import dev.switchboard.testing.SharedKafka;
 import dev.switchboard.testing.TestNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same business scenarios give the same outcomes for every combination of the modes of
- * orders.place, inventory.reserve, payment.charge and shipping.schedule — through the real gRPC edge.
+ * orders.place, inventory.reserve, payment.charge and shipping.schedule — through the real gRPC edge,
+ * with the event-mode operations on the event bus and on Kafka.
  */
 @DisplayName("Checkout outcomes do not depend on the modes of its operations")
 class CheckoutScenariosTest {
@@ -44,25 +47,35 @@ class CheckoutScenariosTest {
   private SwitchboardNode node;
   private CheckoutGrpcClient client;
 
-  /** All 16 combinations of rpc and event for the four operations. */
+  /**
+   * All 16 combinations of rpc and event for the four operations, with the event-mode ones on the
+   * event bus (local) and on a real Kafka broker.
+   */
   static Stream<Arguments> modes() {
     List<Arguments> combinations = new ArrayList<>();
-    for (int bits = 0; bits < 16; bits++) {
-      String[] modes = new String[STEPS.length];
-      for (int i = 0; i < STEPS.length; i++) {
-        modes[i] = ((bits >> i) & 1) == 1 ? "event" : "rpc";
+    for (String transport : List.of("local", "kafka")) {
+      for (int bits = 0; bits < 16; bits++) {
+        Object[] modes = new Object[STEPS.length + 1];
+        for (int i = 0; i < STEPS.length; i++) {
+          modes[i] = ((bits >> i) & 1) == 1 ? "event" : "rpc";
+        }
+        modes[STEPS.length] = transport;
+        combinations.add(Arguments.of(modes));
       }
-      combinations.add(Arguments.of((Object[]) modes));
     }
     return combinations.stream();
   }
 
-  private void start(String place, String reserve, String charge, String schedule) {
-    running = RunningNode.start(Map.of(
+  private void start(String place, String reserve, String charge, String schedule, String transport) {
+    Map<String, String> settings = new HashMap<>(Map.of(
         "operations.orders.place.mode", place,
         "operations.inventory.reserve.mode", reserve,
         "operations.payment.charge.mode", charge,
         "operations.shipping.schedule.mode", schedule));
+    if (transport.equals("kafka")) {
+      settings.putAll(SharedKafka.kafkaTransport());
+    }
+    running = RunningNode.start(settings);
     node = running.node();
     client = running.newClient();
   }
@@ -74,11 +87,11 @@ class CheckoutScenariosTest {
     }
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
   @MethodSource("modes")
   @DisplayName("an order within stock and payment limit is confirmed and its units leave the stock")
-  void confirmed(String place, String reserve, String charge, String schedule) {
-    start(place, reserve, charge, schedule);
+  void confirmed(String place, String reserve, String charge, String schedule, String transport) {
+    start(place, reserve, charge, schedule, transport);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 3, 1_000));
 
@@ -91,11 +104,11 @@ class CheckoutScenariosTest {
         .count(placed.answer().getOrderId(), OrderEvent.KindCase.CONFIRMED) == 1);
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
   @MethodSource("modes")
   @DisplayName("an order above the available stock is rejected for stock and changes nothing")
-  void outOfStock(String place, String reserve, String charge, String schedule) {
-    start(place, reserve, charge, schedule);
+  void outOfStock(String place, String reserve, String charge, String schedule, String transport) {
+    start(place, reserve, charge, schedule, transport);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(CHERRY, (int) CHERRY_STOCK + 1, 100));
 
@@ -106,11 +119,11 @@ class CheckoutScenariosTest {
     assertThat(node.checkout().payments().chargeCount()).isZero();
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
   @MethodSource("modes")
   @DisplayName("a charge above the limit is declined, the order rejected for payment and its stock released")
-  void paymentDeclined(String place, String reserve, String charge, String schedule) {
-    start(place, reserve, charge, schedule);
+  void paymentDeclined(String place, String reserve, String charge, String schedule, String transport) {
+    start(place, reserve, charge, schedule, transport);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, TestNodes.MAX_CHARGE_CENTS));
 
@@ -121,11 +134,11 @@ class CheckoutScenariosTest {
     assertThat(node.checkout().payments().capturedCents()).isZero();
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
   @MethodSource("modes")
   @DisplayName("PlaceOrder retried with the same idempotency key returns the same order, placed once")
-  void idempotentRetry(String place, String reserve, String charge, String schedule) {
-    start(place, reserve, charge, schedule);
+  void idempotentRetry(String place, String reserve, String charge, String schedule, String transport) {
+    start(place, reserve, charge, schedule, transport);
     PlaceOrderRequest request = Orders.order(APPLE, 4, 500);
 
     Placed first = Orders.placeAndFollow(client, request);

@@ -11,6 +11,7 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
+import dev.switchboard.testing.SharedKafka;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,10 +49,15 @@ class ConcurrentBurstTest {
   }
 
   @ParameterizedTest(name = "all {0}")
-  @ValueSource(strings = {"rpc", "event"})
+  @ValueSource(strings = {"rpc", "event", "event on kafka"})
   @DisplayName("300 one-unit orders from 20 clients against 200 in stock: 200 confirmed, 100 rejected, stock 0, each terminal once")
   void burst(String mode) {
-    running = RunningNode.start(Map.of("defaults.mode", mode, "inventory.stock." + SKU, Integer.toString(STOCK)));
+    Map<String, String> settings = new HashMap<>(Map.of("inventory.stock." + SKU, Integer.toString(STOCK)));
+    settings.put("defaults.mode", mode.startsWith("event") ? "event" : "rpc");
+    if (mode.endsWith("kafka")) {
+      settings.putAll(SharedKafka.kafkaTransport());
+    }
+    running = RunningNode.start(settings);
     node = running.node();
     for (int i = 0; i < CLIENTS; i++) {
       clients.add(running.newClient());

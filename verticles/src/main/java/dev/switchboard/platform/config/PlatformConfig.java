@@ -14,14 +14,17 @@ public record PlatformConfig(Mode defaultMode,
                              Transport defaultTransport,
                              Map<String, OperationSettings> operations,
                              int compensationMaxAttempts,
-                             long compensationBackoffMs) {
+                             long compensationBackoffMs,
+                             KafkaSettings kafka) {
 
   public static final Set<String> KEYS = Set.of(
-      "defaults.mode", "defaults.transport", "defaults.timeoutMs",
+      "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
+      "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
       "saga.compensation.maxAttempts", "saga.compensation.backoffMs");
-  public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX);
+  public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
-      "mode", "transport", "timeoutMs", "faults.latencyMs", "faults.errorRate", "faults.down");
+      "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic",
+      "faults.latencyMs", "faults.errorRate", "faults.down");
 
   /**
    * @param settings        the flat configuration
@@ -31,6 +34,9 @@ public record PlatformConfig(Mode defaultMode,
     Mode defaultMode = settings.getEnum("defaults.mode", Mode.class, Mode.RPC);
     Transport defaultTransport = settings.getEnum("defaults.transport", Transport.class, Transport.LOCAL);
     long defaultTimeout = settings.getLong("defaults.timeoutMs", OperationSettings.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
+    int defaultRetries = settings.getInt("defaults.retries", OperationSettings.DEFAULT_RETRIES, 0, 100);
+    long defaultBackoff = settings.getLong("defaults.retryBackoffMs", OperationSettings.DEFAULT_RETRY_BACKOFF_MS, 0,
+        600_000);
 
     for (String key : settings.keysUnder(OperationSettings.PREFIX)) {
       String operation = operationOf(key, knownOperations);
@@ -53,11 +59,19 @@ public record PlatformConfig(Mode defaultMode,
 
     Map<String, OperationSettings> operations = new LinkedHashMap<>();
     for (String operation : new TreeSet<>(knownOperations)) {
-      operations.put(operation, OperationSettings.read(settings, operation, defaultMode, defaultTransport, defaultTimeout));
+      OperationSettings read = OperationSettings.read(settings, operation, defaultMode, defaultTransport,
+          defaultTimeout, defaultRetries, defaultBackoff, KafkaSettings.topicPrefix(settings));
+      if (read.transport() == Transport.KAFKA && read.mode() != Mode.EVENT) {
+        throw new ConfigException(OperationSettings.PREFIX + "." + operation + ".transport", "kafka",
+            "kafka carries event mode only; " + operation + " is in rpc mode (use transport local, or mode event)");
+      }
+      operations.put(operation, read);
     }
+    boolean kafkaUsed = operations.values().stream().anyMatch(op -> op.transport() == Transport.KAFKA);
     return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(operations),
         settings.getInt("saga.compensation.maxAttempts", 5, 1, 1_000),
-        settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000));
+        settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000),
+        KafkaSettings.from(settings, kafkaUsed));
   }
 
   /** The longest known operation name that {@code key} starts with, followed by a dot. */
@@ -69,6 +83,10 @@ public record PlatformConfig(Mode defaultMode,
       }
     }
     return best;
+  }
+
+  public boolean uses(Transport transport) {
+    return operations.values().stream().anyMatch(settings -> settings.transport() == transport);
   }
 
   public OperationSettings operation(String name) {

@@ -3,7 +3,9 @@ package dev.switchboard.platform.config;
 /** What carries an operation's messages. */
 public enum Transport {
   /** The Vert.x event bus: request/reply for rpc, send/publish and consumers for events. */
-  LOCAL;
+  LOCAL,
+  /** Kafka topics: durable, replayable commands, results and domain events; event mode only. */
+  KAFKA;
 
   public String spelling() {
     return name().toLowerCase(java.util.Locale.ROOT);

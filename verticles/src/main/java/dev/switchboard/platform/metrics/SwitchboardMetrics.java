@@ -18,6 +18,9 @@ public final class SwitchboardMetrics {
 
   public static final String CALLS = "switchboard.operation.calls";
   public static final String HANDLED = "switchboard.operation.handled";
+  public static final String RETRIES = "switchboard.operation.retries";
+  public static final String DEAD_LETTERS = "switchboard.operation.deadletters";
+  public static final String DELIVERY_DELAY = "switchboard.operation.delivery.delay";
   public static final String SAGAS_FINISHED = "switchboard.saga.finished";
   public static final String SAGAS_IN_FLIGHT = "switchboard.saga.inflight";
   public static final String SAGA_DURATION = "switchboard.saga.duration";
@@ -56,6 +59,25 @@ public final class SwitchboardMetrics {
   /** Shows the saga's in-flight gauge (at 0) before its first instance starts. */
   public void sagaRegistered(String saga) {
     inFlight(saga);
+  }
+
+  /** An event-mode handler attempt that failed with an uncertain outcome and will be tried again. */
+  public void recordRetry(String operation, String transport) {
+    Counter.builder(RETRIES).description("Handler attempts retried after an uncertain failure")
+        .tags("operation", operation, "transport", transport).register(registry).increment();
+  }
+
+  /** A message given up on (poison, or out of retries) and moved to the dead letters. */
+  public void recordDeadLetter(String operation, String transport) {
+    Counter.builder(DEAD_LETTERS).description("Messages moved to the dead letters")
+        .tags("operation", operation, "transport", transport).register(registry).increment();
+  }
+
+  /** From a command or event being published to its consumer taking it. */
+  public void recordDeliveryDelay(String operation, String transport, long millis) {
+    Timer.builder(DELIVERY_DELAY).description("Time from publishing a command or event to a consumer taking it")
+        .tags("operation", operation, "transport", transport).register(registry)
+        .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
 
   public void sagaStarted(String saga) {

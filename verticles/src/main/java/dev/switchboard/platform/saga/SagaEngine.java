@@ -2,6 +2,7 @@ package dev.switchboard.platform.saga;
 
 import com.google.protobuf.Message;
 import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.KeyedSequencer;
 import dev.switchboard.platform.Invocation;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationException;

@@ -14,7 +14,7 @@ import java.util.Map;
  * event the failure instead of a reply. The header names are the same on every transport (event
  * bus headers, Kafka headers, gRPC metadata).
  */
-public record Envelope(Buffer body, CallContext context, OperationException failure) {
+public record Envelope(Buffer body, CallContext context, OperationException failure, long sentAtMs) {
 
   public static final String CORRELATION_ID = "x-correlation-id";
   public static final String MESSAGE_ID = "x-message-id";
@@ -22,14 +22,15 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
   public static final String AGGREGATE_ID = "x-aggregate-id";
   public static final String ERROR_CODE = "x-error-code";
   public static final String ERROR_MESSAGE = "x-error-message";
+  public static final String SENT_AT = "x-sent-at";
   public static final String ATTRIBUTE_PREFIX = "x-attr-";
 
   public static Envelope of(Buffer body, CallContext context) {
-    return new Envelope(body, context, null);
+    return new Envelope(body, context, null, System.currentTimeMillis());
   }
 
   public static Envelope failed(CallContext context, OperationException failure) {
-    return new Envelope(Buffer.buffer(), context, failure);
+    return new Envelope(Buffer.buffer(), context, failure, System.currentTimeMillis());
   }
 
   public boolean isFailure() {
@@ -40,6 +41,7 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set(CORRELATION_ID, context.correlationId());
     headers.set(MESSAGE_ID, context.messageId());
+    headers.set(SENT_AT, Long.toString(sentAtMs));
     if (!context.causationId().isEmpty()) {
       headers.set(CAUSATION_ID, context.causationId());
     }
@@ -66,7 +68,20 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
         headers.get(AGGREGATE_ID), headers.get(MESSAGE_ID), headers.get(CAUSATION_ID), attributes);
     String code = headers.get(ERROR_CODE);
     OperationException failure = code == null ? null : new OperationException(parseCode(code), headers.get(ERROR_MESSAGE));
-    return new Envelope(body, context, failure);
+    return new Envelope(body, context, failure, parseTime(headers.get(SENT_AT)));
+  }
+
+  /** The same message under another message id (a message that came without one). */
+  public Envelope withMessageId(String messageId) {
+    return new Envelope(body, context.withMessageId(messageId), failure, sentAtMs);
+  }
+
+  private static long parseTime(String millis) {
+    try {
+      return millis == null ? 0 : Long.parseLong(millis);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static ErrorCode parseCode(String name) {

@@ -1,9 +1,11 @@
 package dev.switchboard.platform.transport;
 
+import dev.switchboard.platform.DeadLetterException;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -24,6 +26,9 @@ import java.util.function.Function;
  * </ul>
  */
 public final class LocalTransport implements RpcTransport, EventTransport {
+
+  /** Header of a dead letter: how many times its handler ran. */
+  public static final String ATTEMPTS = "x-attempts";
 
   private final EventBus bus;
   private final long commandAckTimeoutMs;
@@ -83,7 +88,8 @@ public final class LocalTransport implements RpcTransport, EventTransport {
   public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
     MessageConsumer<Buffer> consumer = bus.consumer(commandAddress(operation), message -> {
       message.reply(null);
-      handler.apply(Envelope.fromHeaders(message.body(), message.headers()));
+      Envelope command = Envelope.fromHeaders(message.body(), message.headers());
+      handler.apply(command).onFailure(failure -> deadLetter(operation, command, failure));
     });
     return consumer.completion();
   }
@@ -108,7 +114,27 @@ public final class LocalTransport implements RpcTransport, EventTransport {
 
   @Override
   public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
-    return bus.<Buffer>consumer(streamAddress(stream),
-        message -> handler.apply(Envelope.fromHeaders(message.body(), message.headers()))).completion();
+    return bus.<Buffer>consumer(streamAddress(stream), message -> {
+      Envelope event = Envelope.fromHeaders(message.body(), message.headers());
+      handler.apply(event).onFailure(failure -> deadLetter(subscriber, event, failure));
+    }).completion();
+  }
+
+  public static String deadLetterAddress(String operation) {
+    return "switchboard.dlq." + operation;
+  }
+
+  /**
+   * The event bus keeps nothing: a dead letter is published to {@code switchboard.dlq.<operation>}
+   * with its reason in the headers, for whoever listens (an operator's tool, a test).
+   */
+  private void deadLetter(String operation, Envelope message, Throwable failure) {
+    MultiMap headers = message.headers();
+    headers.set(Envelope.ERROR_MESSAGE, String.valueOf(failure.getMessage()));
+    if (failure instanceof DeadLetterException dead) {
+      headers.set(Envelope.ERROR_CODE, dead.reason().code().name());
+      headers.set(ATTEMPTS, Integer.toString(dead.attempts()));
+    }
+    bus.publish(deadLetterAddress(operation), message.body(), new DeliveryOptions().setHeaders(headers));
   }
 }

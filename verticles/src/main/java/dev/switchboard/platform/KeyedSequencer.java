@@ -1,4 +1,4 @@
-package dev.switchboard.platform.saga;
+package dev.switchboard.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,13 +9,13 @@ import java.util.function.Supplier;
 
 /**
  * Runs asynchronous work one at a time per key, in arrival order, so that two results of the same
- * saga never interleave their load-change-store.
+ * saga never interleave their load-change-store, and two records with the same key are handled in order.
  */
-final class KeyedSequencer {
+public final class KeyedSequencer {
 
   private final Map<String, Future<Void>> tails = new HashMap<>();
 
-  Future<Void> run(String key, Supplier<Future<?>> work) {
+  public Future<Void> run(String key, Supplier<Future<?>> work) {
     Promise<Void> done = Promise.promise();
     Future<Void> previous;
     synchronized (tails) {

@@ -1,0 +1,205 @@
+package dev.switchboard.edge;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.switchboard.checkout.CheckoutOperations;
+import dev.switchboard.checkout.OrderDesk;
+import dev.switchboard.checkout.v1.EventAck;
+import dev.switchboard.checkout.v1.OrderEvent;
+import dev.switchboard.checkout.v1.PlaceOrderRequest;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Operation;
+import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.config.KafkaSettings;
+import dev.switchboard.platform.transport.Envelope;
+import dev.switchboard.platform.transport.KafkaClients;
+import dev.switchboard.platform.transport.KafkaRecordConsumer;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Opens the platform to consumers and producers outside it, in any language, through Kafka.
+ * <ul>
+ *   <li>out: every order domain event, whatever the internal modes, to {@code bridge.topic} as a
+ *       binary-mode CloudEvent (key = order id; {@code ce_id} = the event id, stable across
+ *       re-publication; {@code ce_type} such as {@code switchboard.checkout.v1.OrderConfirmed}); it is
+ *       a subscriber of the order events like any other ({@code bridge.orderEvents});</li>
+ *   <li>in: a PlaceOrderRequest (JSON) written to {@code bridge.commandTopic} with a {@code ce_id}
+ *       header places an order (the same {@code ce_id} places one order); the PlaceOrderResponse
+ *       (JSON) goes to the {@code reply-topic} header's topic with {@code correlation-id} = the
+ *       {@code ce_id}. A record that cannot be read goes to {@code <commandTopic>.dlq}.</li>
+ * </ul>
+ */
+public final class KafkaBridgeVerticle extends VerticleBase {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(KafkaBridgeVerticle.class);
+
+  /** The bridge's subscription to the order events. */
+  public static final Operation<OrderEvent, EventAck> BRIDGE_ORDER_EVENTS =
+      Operation.subscriber("bridge.orderEvents", CheckoutOperations.ORDER_EVENTS, OrderEvent.parser(),
+          EventAck.parser());
+  public static final String CE_ID = "ce_id";
+  public static final String REPLY_TOPIC = "reply-topic";
+  public static final String CORRELATION_ID = "correlation-id";
+  public static final String ERROR_CODE = "error-code";
+
+  private final BridgeConfig config;
+  private final KafkaSettings kafka;
+  private final Switchboard switchboard;
+  private final OrderDesk desk;
+  private KafkaClients clients;
+  private KafkaRecordConsumer commands;
+
+  public KafkaBridgeVerticle(BridgeConfig config, KafkaSettings kafka, Switchboard switchboard, OrderDesk desk) {
+    this.config = config;
+    this.kafka = kafka;
+    this.switchboard = switchboard;
+    this.desk = desk;
+  }
+
+  @Override
+  public Future<?> start() {
+    clients = new KafkaClients(vertx, kafka);
+    commands = new KafkaRecordConsumer(vertx, kafka.clientConfig(), config.commandTopic(),
+        kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), this::placeOrder);
+    return clients.ensureTopic(config.topic())
+        .compose(ready -> switchboard.serve(BRIDGE_ORDER_EVENTS, (event, context) ->
+            publish(event, context).map(EventAck.newBuilder().setEventId(event.getEventId()).build())))
+        .compose(serving -> clients.ensureTopic(config.commandTopic()))
+        .compose(ready -> commands.start())
+        .onSuccess(started -> LOGGER.info("kafka bridge: order events to {} ({}), commands from {}", config.topic(),
+            config.format().name().toLowerCase(), config.commandTopic()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return clients.bounded(commands.close(), "bridge command consumer").transform(closed -> clients.close());
+  }
+
+  // ---------------------------------------------------------------- out
+
+  private Future<Void> publish(OrderEvent event, CallContext context) {
+    byte[] data;
+    String contentType;
+    try {
+      if (config.format() == BridgeConfig.Format.JSON) {
+        data = JsonFormat.printer().omittingInsignificantWhitespace().print(event).getBytes(StandardCharsets.UTF_8);
+        contentType = "application/json";
+      } else {
+        data = event.toByteArray();
+        contentType = "application/protobuf";
+      }
+    } catch (InvalidProtocolBufferException e) {
+      return Future.failedFuture(new OperationException(ErrorCode.INTERNAL, "event not printable: " + e.getMessage()));
+    }
+    Instant occurred = Instant.ofEpochSecond(event.getOccurredAt().getSeconds(), event.getOccurredAt().getNanos());
+    CloudEvent cloudEvent = CloudEventBuilder.v1()
+        .withId(event.getEventId())
+        .withType(eventType(event))
+        .withSource(URI.create(config.source()))
+        .withSubject(event.getOrderId())
+        .withTime(OffsetDateTime.ofInstant(occurred, ZoneOffset.UTC))
+        .withData(contentType, data)
+        .withExtension("correlationid", context.correlationId())
+        .build();
+    ProducerRecord<String, byte[]> record = KafkaMessageFactory.<String>createWriter(config.topic(), event.getOrderId())
+        .writeBinary(cloudEvent);
+    KafkaProducerRecord<String, Buffer> out = KafkaProducerRecord.create(config.topic(), event.getOrderId(),
+        Buffer.buffer(record.value()));
+    for (Header header : record.headers()) {
+      out.addHeader(header.key(), Buffer.buffer(header.value()));
+    }
+    out.addHeader(Envelope.CORRELATION_ID, context.correlationId());
+    return clients.producer().send(out)
+        .onSuccess(sent -> LOGGER.debug("{} {} bridged to {}", context.logTag(), cloudEvent.getType(), config.topic()))
+        .mapEmpty();
+  }
+
+  /** {@code switchboard.checkout.v1.OrderConfirmed}: the full protobuf name of the event's kind. */
+  static String eventType(OrderEvent event) {
+    var field = OrderEvent.getDescriptor().findFieldByNumber(event.getKindCase().getNumber());
+    return field == null ? OrderEvent.getDescriptor().getFullName() : field.getMessageType().getFullName();
+  }
+
+  // ---------------------------------------------------------------- in
+
+  private Future<Void> placeOrder(KafkaConsumerRecord<String, Buffer> record) {
+    String ceId = header(record, CE_ID);
+    if (ceId == null || ceId.isBlank()) {
+      return clients.deadLetters().send(record, new OperationException(ErrorCode.INVALID_ARGUMENT,
+          "a place-order command needs a ce_id header"), 1);
+    }
+    PlaceOrderRequest.Builder request = PlaceOrderRequest.newBuilder();
+    try {
+      JsonFormat.parser().merge(record.value() == null ? "" : record.value().toString(StandardCharsets.UTF_8), request);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return clients.deadLetters().send(record, new OperationException(ErrorCode.INVALID_ARGUMENT,
+          "not a PlaceOrderRequest in JSON: " + e.getMessage()), 1);
+    }
+    if (request.getIdempotencyKey().isEmpty()) {
+      request.setIdempotencyKey("ce:" + ceId);  // the same ce_id places one order
+    }
+    String correlation = header(record, Envelope.CORRELATION_ID);
+    CallContext context = CallContext.begin(correlation == null ? ceId : correlation);
+    String replyTopic = header(record, REPLY_TOPIC) == null ? config.replyTopic() : header(record, REPLY_TOPIC);
+    LOGGER.debug("{} place-order command {} from {}", context.logTag(), ceId, record.topic());
+    return desk.place(request.build(), context)
+        .transform(outcome -> reply(replyTopic, ceId, context, outcome.succeeded() ? outcome.result() : null,
+            outcome.failed() ? OperationException.from("orders.place", outcome.cause()) : null));
+  }
+
+  private Future<Void> reply(String topic, String ceId, CallContext context, PlaceOrderResponse response,
+                             OperationException failure) {
+    PlaceOrderResponse body = response != null ? response
+        : PlaceOrderResponse.newBuilder().setReason(failure.getMessage()).build();
+    String json;
+    try {
+      json = JsonFormat.printer().omittingInsignificantWhitespace().print(body);
+    } catch (InvalidProtocolBufferException e) {
+      return Future.failedFuture(e);
+    }
+    KafkaProducerRecord<String, Buffer> out = KafkaProducerRecord.create(topic,
+        body.getOrderId().isEmpty() ? ceId : body.getOrderId(), Buffer.buffer(json));
+    out.addHeader(CORRELATION_ID, ceId);
+    out.addHeader(Envelope.CORRELATION_ID, context.correlationId());
+    out.addHeader("content-type", "application/json");
+    out.addHeader("ce_specversion", "1.0");
+    out.addHeader("ce_id", ceId + ":reply");
+    out.addHeader("ce_type", PlaceOrderResponse.getDescriptor().getFullName());
+    out.addHeader("ce_source", config.source());
+    if (failure != null) {
+      out.addHeader(ERROR_CODE, failure.code().name());
+    }
+    return clients.ensureTopic(topic).compose(ready -> clients.producer().send(out)).mapEmpty();
+  }
+
+  private static String header(KafkaConsumerRecord<String, Buffer> record, String name) {
+    String found = null;
+    for (KafkaHeader header : record.headers()) {
+      if (header.key().equalsIgnoreCase(name)) {
+        found = header.value().toString(StandardCharsets.UTF_8);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.platform.OperationException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a record to {@code <topic>.dlq}: its key, value and headers, plus why it failed
+ * ({@code x-error-code}, {@code x-error-message}), where it came from ({@code x-original-topic},
+ * {@code x-original-partition}, {@code x-original-offset}) and how many attempts it had
+ * ({@code x-attempts}).
+ */
+public final class KafkaDeadLetters {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(KafkaDeadLetters.class);
+
+  public static final String ORIGINAL_TOPIC = "x-original-topic";
+  public static final String ORIGINAL_PARTITION = "x-original-partition";
+  public static final String ORIGINAL_OFFSET = "x-original-offset";
+  public static final String ATTEMPTS = "x-attempts";
+
+  private final KafkaProducer<String, Buffer> producer;
+
+  public KafkaDeadLetters(KafkaProducer<String, Buffer> producer) {
+    this.producer = producer;
+  }
+
+  public static String topicOf(String topic) {
+    return topic + ".dlq";
+  }
+
+  public Future<Void> send(KafkaConsumerRecord<String, Buffer> record, OperationException reason, int attempts) {
+    String topic = topicOf(record.topic());
+    KafkaProducerRecord<String, Buffer> dead = KafkaProducerRecord.create(topic, record.key(), record.value());
+    for (KafkaHeader header : record.headers()) {
+      if (!header.key().equals(Envelope.ERROR_CODE) && !header.key().equals(Envelope.ERROR_MESSAGE)) {
+        dead.addHeader(header);
+      }
+    }
+    dead.addHeader(Envelope.ERROR_CODE, reason.code().name());
+    dead.addHeader(Envelope.ERROR_MESSAGE, String.valueOf(reason.getMessage()));
+    dead.addHeader(ORIGINAL_TOPIC, record.topic());
+    dead.addHeader(ORIGINAL_PARTITION, Integer.toString(record.partition()));
+    dead.addHeader(ORIGINAL_OFFSET, Long.toString(record.offset()));
+    dead.addHeader(ATTEMPTS, Integer.toString(attempts));
+    return producer.send(dead)
+        .onSuccess(sent -> LOGGER.warn("record {}-{}@{} dead-lettered to {}: {}", record.topic(), record.partition(),
+            record.offset(), topic, reason.getMessage()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.platform.DeadLetterException;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.config.KafkaSettings;
+import dev.switchboard.platform.config.PlatformConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Kafka as the transport of event mode: commands, result events and domain events are records.
+ * <ul>
+ *   <li>topics: {@code operations.<name>.topic} (default {@code <prefix>.<name>.v1}, prefix
+ *       {@code topics.prefix}, default {@code switchboard}) for commands, {@code operations.<name>.resultTopic}
+ *       (default {@code <prefix>.<name>.result.v1}) for results, {@code <prefix>.<stream>.v1} for a
+ *       stream's domain events, and {@code <topic>.dlq} for dead letters;</li>
+ *   <li>record key = the aggregate id (the order id), so one order's messages keep their order;
+ *       headers = the envelope's ({@code x-message-id}, {@code x-correlation-id}, …);</li>
+ *   <li>producer: idempotent, {@code acks=all} (both overridable under {@code kafka.});</li>
+ *   <li>consumers: one group per consuming operation ({@code <prefix>.<name>}), offsets committed
+ *       after the work is done (at least once; consumers deduplicate by message id).</li>
+ * </ul>
+ */
+public final class KafkaEventTransport implements EventTransport {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(KafkaEventTransport.class);
+
+  private static final int MAX_IN_FLIGHT = 256;
+
+  private final Vertx vertx;
+  private final PlatformConfig config;
+  private final KafkaSettings kafka;
+  private final MeterRegistry registry;
+  private final KafkaClients clients;
+  private final Map<String, List<Handler<Envelope>>> resultListeners = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> resultConsumers = new ConcurrentHashMap<>();
+  private final List<KafkaRecordConsumer> consumers = new CopyOnWriteArrayList<>();
+
+  public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.config = config;
+    this.kafka = config.kafka();
+    this.registry = registry;
+    this.clients = new KafkaClients(vertx, kafka);
+    LOGGER.info("kafka transport: {}", kafka);
+  }
+
+  private String commandTopic(String operation) {
+    return config.operation(operation).topic();
+  }
+
+  private String resultTopic(String operation) {
+    return config.operation(operation).resultTopic();
+  }
+
+  // ---------------------------------------------------------------- producing
+
+  @Override
+  public Future<Void> sendCommand(String operation, Envelope command) {
+    return send(commandTopic(operation), command);
+  }
+
+  @Override
+  public Future<Void> publishResult(String operation, Envelope result) {
+    return send(resultTopic(operation), result);
+  }
+
+  @Override
+  public Future<Void> publishEvent(String stream, Envelope event) {
+    return send(kafka.streamTopic(stream), event);
+  }
+
+  /** Completes when the broker has the record (acks=all by default): the message is durable. */
+  private Future<Void> send(String topic, Envelope envelope) {
+    String key = envelope.context().aggregateId().isEmpty()
+        ? envelope.context().messageId() : envelope.context().aggregateId();
+    KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(topic, key, envelope.body());
+    envelope.headers().forEach(header -> record.addHeader(header.getKey(), header.getValue()));
+    return clients.ensureTopic(topic)
+        .compose(ready -> clients.producer().send(record))
+        .<Void>mapEmpty()
+        .recover(failure -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE,
+            "kafka: could not publish to " + topic + ": " + failure.getMessage())));
+  }
+
+  // ---------------------------------------------------------------- consuming
+
+  @Override
+  public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
+    return consume(commandTopic(operation), kafka.group(operation), handler);
+  }
+
+  @Override
+  public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
+    return consume(kafka.streamTopic(stream), kafka.group(subscriber), handler);
+  }
+
+  /** One consumer per operation and process, fanning result events out to every local listener. */
+  @Override
+  public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
+    resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>()).add(handler);
+    return resultConsumers.computeIfAbsent(operation, name ->
+        consume(resultTopic(name), kafka.group(name) + ".results", result -> {
+          resultListeners.get(name).forEach(listener -> listener.handle(result));
+          return Future.succeededFuture();
+        }));
+  }
+
+  private Future<Void> consume(String topic, String group, Function<Envelope, Future<Void>> handler) {
+    KafkaRecordConsumer consumer = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
+        registry, record -> {
+          Envelope envelope = envelope(record);
+          return handler.apply(envelope).recover(failure -> deadLetter(record, failure));
+        });
+    consumers.add(consumer);
+    return clients.ensureTopic(topic).compose(ready -> consumer.start());
+  }
+
+  private static Envelope envelope(KafkaConsumerRecord<String, Buffer> record) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (KafkaHeader header : record.headers()) {
+      headers.add(header.key(), header.value().toString());
+    }
+    Envelope envelope = Envelope.fromHeaders(record.value() == null ? Buffer.buffer() : record.value(), headers);
+    if (envelope.context().messageId().isEmpty()) {
+      // a record from outside the platform: its coordinates identify it for deduplication
+      envelope = envelope.withMessageId(record.topic() + "-" + record.partition() + "@" + record.offset());
+    }
+    return envelope;
+  }
+
+  /** Moves the record to {@code <topic>.dlq} with the reason; the consumer then goes on with the next record. */
+  private Future<Void> deadLetter(KafkaConsumerRecord<String, Buffer> record, Throwable failure) {
+    OperationException reason = failure instanceof DeadLetterException letter ? letter.reason()
+        : OperationException.from(record.topic(), failure);
+    int attempts = failure instanceof DeadLetterException letter ? letter.attempts() : 1;
+    return clients.ensureTopic(KafkaDeadLetters.topicOf(record.topic()))
+        .compose(ready -> clients.deadLetters().send(record, reason, attempts));
+  }
+
+  /** Closes the consumers (committing what is done), then the producer and the admin client. */
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    consumers.forEach(consumer -> closing.add(clients.bounded(consumer.close(), "consumer " + consumer)));
+    return Future.join(closing).transform(closed -> clients.close());
+  }
+}

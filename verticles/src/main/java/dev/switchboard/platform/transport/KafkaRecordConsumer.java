@@ -1,0 +1,171 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.platform.KeyedSequencer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Consumes one topic at least once: a record's offset is committed only after its work is done,
+ * and only once every earlier record of its partition is done too, so a crash redelivers whatever
+ * was not finished (consumers deduplicate). Records with the same key are worked on one at a time,
+ * in order; different keys concurrently, up to {@code maxInFlight}, beyond which the consumer pauses.
+ * Publishes the consumer lag of its group as a gauge.
+ */
+public final class KafkaRecordConsumer {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(KafkaRecordConsumer.class);
+  private static final long COMMIT_INTERVAL_MS = 50;
+  private static final long LAG_INTERVAL_MS = 1_000;
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, Buffer> consumer;
+  private final String topic;
+  private final String group;
+  private final Function<KafkaConsumerRecord<String, Buffer>, Future<Void>> work;
+  private final int maxInFlight;
+  private final KeyedSequencer perKey = new KeyedSequencer();
+  private final Map<TopicPartition, TreeMap<Long, Boolean>> progress = new HashMap<>();
+  private final AtomicLong lag = new AtomicLong();
+  private final Set<TopicPartition> assigned = new java.util.HashSet<>();
+  private int inFlight;
+  private boolean paused;
+  private boolean commitScheduled;
+  private long lagTimer = -1;
+
+  public KafkaRecordConsumer(Vertx vertx, Map<String, String> config, String topic, String group, int maxInFlight,
+                      MeterRegistry registry, Function<KafkaConsumerRecord<String, Buffer>, Future<Void>> work) {
+    this.vertx = vertx;
+    this.topic = topic;
+    this.group = group;
+    this.work = work;
+    this.maxInFlight = maxInFlight;
+    Map<String, String> consumerConfig = new HashMap<>();
+    consumerConfig.put("auto.offset.reset", "earliest");
+    consumerConfig.putAll(config);
+    consumerConfig.put("group.id", group);
+    consumerConfig.put("enable.auto.commit", "false");
+    consumerConfig.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    consumerConfig.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
+    this.consumer = KafkaConsumer.create(vertx, consumerConfig);
+    Gauge.builder("switchboard.kafka.consumer.lag", lag, AtomicLong::get)
+        .description("Records of the topic not yet consumed by the group")
+        .tags("topic", topic, "group", group).register(registry);
+  }
+
+  public Future<Void> start() {
+    consumer.partitionsRevokedHandler(this::revoked);
+    consumer.partitionsAssignedHandler(assigned::addAll);
+    consumer.exceptionHandler(failure -> LOGGER.warn("consumer of {} ({}) failed: {}", topic, group,
+        failure.getMessage()));
+    consumer.handler(this::handle);
+    lagTimer = vertx.setPeriodic(LAG_INTERVAL_MS, tick -> measureLag());
+    return consumer.subscribe(topic).onSuccess(subscribed -> LOGGER.info("consuming {} as group {}", topic, group));
+  }
+
+  private void handle(KafkaConsumerRecord<String, Buffer> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    progress.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), false);
+    if (++inFlight >= maxInFlight && !paused) {
+      paused = true;
+      consumer.pause();
+    }
+    String key = record.key() == null ? partition + "/" + record.offset() : record.key();
+    perKey.run(key, () -> work.apply(record)).onComplete(done -> {
+      if (done.failed()) {
+        // the work handles its own failures (retries, dead letters); one that escapes is redelivered
+        LOGGER.error("record {}-{}@{} not processed, it will be redelivered: {}", record.topic(), record.partition(),
+            record.offset(), done.cause().getMessage());
+      } else {
+        TreeMap<Long, Boolean> offsets = progress.get(partition);
+        if (offsets != null && offsets.containsKey(record.offset())) {
+          offsets.put(record.offset(), true);
+        }
+      }
+      if (--inFlight < maxInFlight && paused) {
+        paused = false;
+        consumer.resume();
+      }
+      scheduleCommit();
+    });
+  }
+
+  private void scheduleCommit() {
+    if (!commitScheduled) {
+      commitScheduled = true;
+      vertx.setTimer(COMMIT_INTERVAL_MS, timer -> {
+        commitScheduled = false;
+        commitDone();
+      });
+    }
+  }
+
+  /** Commits, per partition, the offset after the longest run of finished records from the oldest. */
+  private Future<Void> commitDone() {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    progress.forEach((partition, offsets) -> {
+      Long next = null;
+      while (!offsets.isEmpty() && offsets.firstEntry().getValue()) {
+        next = offsets.pollFirstEntry().getKey() + 1;
+      }
+      if (next != null) {
+        commits.put(partition, new OffsetAndMetadata(next, ""));
+      }
+    });
+    if (commits.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return consumer.commit(commits)
+        .onFailure(failure -> LOGGER.warn("commit on {} failed (records will be redelivered): {}", topic,
+            failure.getMessage()))
+        .mapEmpty();
+  }
+
+  private void revoked(Set<TopicPartition> partitions) {
+    commitDone();
+    partitions.forEach(progress::remove);
+    assigned.removeAll(partitions);
+  }
+
+  /** The group's lag: per assigned partition, the log end offset minus the committed offset. */
+  private void measureLag() {
+    if (assigned.isEmpty()) {
+      lag.set(0);
+      return;
+    }
+    Set<TopicPartition> partitions = Set.copyOf(assigned);
+    consumer.endOffsets(partitions).onSuccess(ends -> {
+      java.util.List<Future<Long>> behind = new java.util.ArrayList<>();
+      ends.forEach((partition, end) -> behind.add(consumer.committed(partition)
+          .map(committed -> Math.max(0, end - (committed == null ? 0 : committed.getOffset())))));
+      Future.all(behind).onSuccess(all -> lag.set(behind.stream().mapToLong(Future::result).sum()));
+    });
+  }
+
+  @Override
+  public String toString() {
+    return topic + " (" + group + ")";
+  }
+
+  public Future<Void> close() {
+    if (lagTimer >= 0) {
+      vertx.cancelTimer(lagTimer);
+    }
+    return commitDone().transform(committed -> consumer.close());
+  }
+}
