@@ -89,7 +89,7 @@ class EdgeModesTest {
   }
 
   @ParameterizedTest(name = "all {0}")
-  @ValueSource(strings = {"rpc", "event"})
+  @ValueSource(strings = {"rpc", "event", "event on kafka"})
   @DisplayName("the correlation id from x-correlation-id metadata is in every per-message log line of the order, in every service")
   void correlationIdTravelsEverywhere(String mode) {
     Logger platformLogger = (Logger) LoggerFactory.getLogger("dev.switchboard");
@@ -99,8 +99,12 @@ class EdgeModesTest {
     platformLogger.addAppender(captured);
     platformLogger.setLevel(Level.DEBUG);
     try {
-      start(Map.of("defaults.mode", mode));
-      String correlationId = "trace-" + mode + "-42";
+      Map<String, String> settings = new java.util.HashMap<>(Map.of("defaults.mode", mode.split(" ")[0]));
+      if (mode.endsWith("kafka")) {
+        settings.putAll(dev.switchboard.testing.SharedKafka.kafkaTransport());
+      }
+      start(settings);
+      String correlationId = "trace-" + mode.replace(' ', '-') + "-42";
       PlaceOrderResponse answer = Blocking.await(client.placeOrder(Orders.order(APPLE, 1, 100), correlationId));
       Blocking.await(client.watchOrder(answer.getOrderId(), update -> { }));
       dev.switchboard.testing.Eventually.holds("the order's notification is logged",
