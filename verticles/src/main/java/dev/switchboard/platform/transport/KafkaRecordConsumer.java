@@ -113,11 +113,13 @@ public final class KafkaRecordConsumer {
   }
 
   private void scheduleCommit() {
-    if (!commitScheduled) {
+    if (!commitScheduled && !closing) {
       commitScheduled = true;
       vertx.setTimer(COMMIT_INTERVAL_MS, timer -> {
         commitScheduled = false;
-        commitDone();
+        if (!closing) {
+          commitDone();
+        }
       });
     }
   }
@@ -144,19 +146,27 @@ public final class KafkaRecordConsumer {
   }
 
   private void revoked(Set<TopicPartition> partitions) {
-    commitDone();
+    if (!closing) {
+      commitDone();
+    }
     partitions.forEach(progress::remove);
     assigned.removeAll(partitions);
   }
 
   /** The group's lag: per assigned partition, the log end offset minus the committed offset. */
   private void measureLag() {
+    if (closing) {
+      return;
+    }
     if (assigned.isEmpty()) {
       lag.set(0);
       return;
     }
     Set<TopicPartition> partitions = Set.copyOf(assigned);
     consumer.endOffsets(partitions).onSuccess(ends -> {
+      if (closing) {
+        return;
+      }
       java.util.List<Future<Long>> behind = new java.util.ArrayList<>();
       ends.forEach((partition, end) -> behind.add(consumer.committed(partition)
           .map(committed -> Math.max(0, end - (committed == null ? 0 : committed.getOffset())))));
@@ -169,6 +179,11 @@ public final class KafkaRecordConsumer {
     return topic + " (" + group + ")";
   }
 
+  /**
+   * Commits what is done, then closes. Nothing touches the Kafka consumer after this starts but the
+   * last commit: a call on a closed vertx-kafka-client consumer would start a second worker thread
+   * on the same (single-threaded) Kafka consumer.
+   */
   public Future<Void> close() {
     closing = true;
     if (lagTimer >= 0) {
