@@ -38,7 +38,7 @@ public final class CheckoutApplication {
     this.shipping = new ShippingVerticle(switchboard);
     SagaEngine sagas = new SagaEngine(vertx, switchboard, new InMemorySagaStore());
     OrderEvents events = new OrderEvents(switchboard);
-    this.desk = new OrderDesk(switchboard, orders, events, sagas.store(), stock);
+    this.desk = new OrderDesk(switchboard, orders, events, stock);
     this.verticles = List.of(
         new InventoryVerticle(switchboard, stock),
         new PaymentVerticle(switchboard, payments),

@@ -1,5 +1,6 @@
 package dev.switchboard.checkout;
 
+import dev.switchboard.checkout.v1.CancelShipmentRequest;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.EventAck;
 import dev.switchboard.checkout.v1.Order;
@@ -12,6 +13,7 @@ import dev.switchboard.checkout.v1.ReleaseStockRequest;
 import dev.switchboard.checkout.v1.ReserveStockRequest;
 import dev.switchboard.checkout.v1.ScheduleShipmentRequest;
 import dev.switchboard.checkout.v1.Shipment;
+import dev.switchboard.checkout.v1.ShipmentCancellation;
 import dev.switchboard.checkout.v1.StockRelease;
 import dev.switchboard.checkout.v1.StockReservation;
 import dev.switchboard.platform.Operation;
@@ -37,6 +39,8 @@ public final class CheckoutOperations {
       Operation.of("payment.refund", RefundRequest.parser(), RefundReceipt.parser());
   public static final Operation<ScheduleShipmentRequest, Shipment> SHIPPING_SCHEDULE =
       Operation.of("shipping.schedule", ScheduleShipmentRequest.parser(), Shipment.parser());
+  public static final Operation<CancelShipmentRequest, ShipmentCancellation> SHIPPING_CANCEL =
+      Operation.of("shipping.cancel", CancelShipmentRequest.parser(), ShipmentCancellation.parser());
 
   /** Subscribers of {@link #ORDER_EVENTS}. */
   public static final Operation<OrderEvent, EventAck> NOTIFICATIONS_ORDER_EVENTS =
@@ -49,6 +53,7 @@ public final class CheckoutOperations {
 
   public static final List<Operation<?, ?>> ALL = List.of(
       ORDERS_PLACE, INVENTORY_RESERVE, INVENTORY_RELEASE, PAYMENT_CHARGE, PAYMENT_REFUND, SHIPPING_SCHEDULE,
+      SHIPPING_CANCEL,
       NOTIFICATIONS_ORDER_EVENTS, ANALYTICS_ORDER_EVENTS, INVENTORY_ORDER_EVENTS);
 
   private CheckoutOperations() {

@@ -1,5 +1,6 @@
 package dev.switchboard.checkout;
 
+import dev.switchboard.checkout.v1.CancelShipmentRequest;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.CheckoutSagaData;
 import dev.switchboard.checkout.v1.OrderStatus;
@@ -13,11 +14,12 @@ import static dev.switchboard.checkout.CheckoutOperations.INVENTORY_RELEASE;
 import static dev.switchboard.checkout.CheckoutOperations.INVENTORY_RESERVE;
 import static dev.switchboard.checkout.CheckoutOperations.PAYMENT_CHARGE;
 import static dev.switchboard.checkout.CheckoutOperations.PAYMENT_REFUND;
+import static dev.switchboard.checkout.CheckoutOperations.SHIPPING_CANCEL;
 import static dev.switchboard.checkout.CheckoutOperations.SHIPPING_SCHEDULE;
 
 /**
  * The checkout: reserve stock → charge payment → schedule shipping; a failure releases the stock
- * and refunds the payment that were taken. Whatever the steps' modes, the order ends CONFIRMED or
+ * and refunds the payment that were taken (and cancels a shipment whose scheduling timed out). Whatever the steps' modes, the order ends CONFIRMED or
  * REJECTED (with the failing step's reason) exactly once.
  */
 final class CheckoutSaga {
@@ -44,7 +46,9 @@ final class CheckoutSaga {
         .step(SHIPPING_SCHEDULE,
             data -> ScheduleShipmentRequest.newBuilder().setOrderId(data.getOrder().getOrderId())
                 .setCustomerId(data.getOrder().getCustomerId()).addAllItems(data.getOrder().getItemsList()).build(),
-            (data, shipment) -> data.toBuilder().setShipmentId(shipment.getShipmentId()).build())
+            (data, shipment) -> data.toBuilder().setShipmentId(shipment.getShipmentId()).build(),
+            SHIPPING_CANCEL,
+            data -> CancelShipmentRequest.newBuilder().setOrderId(data.getOrder().getOrderId()).build())
         .onCompleted((data, context) -> orders
             .complete(data.getOrder().getOrderId(), OrderStatus.ORDER_STATUS_CONFIRMED, "")
             .compose(order -> events.confirmed(order, data.getPaymentId(), data.getShipmentId(), context)))

@@ -33,6 +33,7 @@ public final class OrderBook {
   private final Vertx vertx;
   private final Map<String, Order> orders = new HashMap<>();
   private final Map<String, String> byIdempotencyKey = new HashMap<>();
+  private final java.util.Set<String> checkoutStarted = new java.util.HashSet<>();
 
   public OrderBook(Vertx vertx) {
     this.vertx = vertx;
@@ -80,6 +81,28 @@ public final class OrderBook {
     return Future.succeededFuture(acceptance);
   }
 
+  /**
+   * Claims the order for its checkout: true while it is PENDING (the first claim and any later one);
+   * false once it is terminal. Atomic with {@link #rejectUnlessCheckoutStarted}, so an order is never
+   * both rejected for not starting and checked out.
+   */
+  public synchronized boolean claimCheckout(String orderId) {
+    Order order = orders.get(orderId);
+    if (order == null || isTerminal(order)) {
+      return false;
+    }
+    checkoutStarted.add(orderId);
+    return true;
+  }
+
+  /**
+   * Rejects the order unless its checkout has been claimed (then the checkout will end it): completes
+   * with the rejected order, or empty when it was left to its checkout.
+   */
+  public Future<Optional<Order>> rejectUnlessCheckoutStarted(String orderId, String reason) {
+    return transition(orderId, OrderStatus.ORDER_STATUS_REJECTED, reason, true);
+  }
+
   public synchronized Future<Optional<Order>> get(String orderId) {
     return Future.succeededFuture(Optional.ofNullable(orders.get(orderId)));
   }
@@ -89,11 +112,19 @@ public final class OrderBook {
    * refused, so an order ends in exactly one terminal state.
    */
   public Future<Order> complete(String orderId, OrderStatus status, String reason) {
+    return transition(orderId, status, reason, false).map(Optional::orElseThrow);
+  }
+
+  private Future<Optional<Order>> transition(String orderId, OrderStatus status, String reason,
+                                             boolean onlyUnclaimed) {
     Order updated;
     synchronized (this) {
       Order current = orders.get(orderId);
       if (current == null) {
         return Future.failedFuture(new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId));
+      }
+      if (onlyUnclaimed && checkoutStarted.contains(orderId)) {
+        return Future.succeededFuture(Optional.empty());
       }
       if (isTerminal(current)) {
         return Future.failedFuture(new IllegalStateException("order " + orderId + " is already "
@@ -104,7 +135,7 @@ public final class OrderBook {
       orders.put(orderId, updated);
     }
     announce(updated);
-    return Future.succeededFuture(updated);
+    return Future.succeededFuture(Optional.of(updated));
   }
 
   /** Follows the order: {@code handler} gets every change after this call. Unregister when done. */

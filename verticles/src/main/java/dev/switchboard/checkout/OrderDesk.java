@@ -10,7 +10,6 @@ import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.OperationResult;
 import dev.switchboard.platform.Switchboard;
-import dev.switchboard.platform.saga.SagaStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -31,14 +30,12 @@ public final class OrderDesk {
   private final Switchboard switchboard;
   private final OrderBook orders;
   private final OrderEvents events;
-  private final SagaStore sagas;
   private final StockLedger stock;
 
-  OrderDesk(Switchboard switchboard, OrderBook orders, OrderEvents events, SagaStore sagas, StockLedger stock) {
+  OrderDesk(Switchboard switchboard, OrderBook orders, OrderEvents events, StockLedger stock) {
     this.switchboard = switchboard;
     this.orders = orders;
     this.events = events;
-    this.sagas = sagas;
     this.stock = stock;
   }
 
@@ -99,15 +96,14 @@ public final class OrderDesk {
     }
   }
 
-  /** Rejects the order, so that it still ends terminal, unless its checkout saga exists and will end it. */
+  /** Rejects the order, so that it still ends terminal, unless its checkout has started and will end it. */
   private Future<PlaceOrderResponse> rejectUnlessStarted(String orderId, String reason, CallContext context) {
-    return sagas.load(orderId).compose(saga -> {
-      if (saga.isPresent()) {
+    return orders.rejectUnlessCheckoutStarted(orderId, reason).compose(rejected -> {
+      if (rejected.isEmpty()) {
         return get(orderId).map(OrderDesk::response);
       }
       LOGGER.warn("{} checkout could not start, order rejected: {}", context.logTag(), reason);
-      return orders.complete(orderId, OrderStatus.ORDER_STATUS_REJECTED, reason)
-          .compose(rejected -> events.rejected(rejected, reason, context).map(response(rejected)));
+      return events.rejected(rejected.get(), reason, context).map(response(rejected.get()));
     });
   }
 
@@ -137,7 +133,7 @@ public final class OrderDesk {
     }
   }
 
-  private static PlaceOrderResponse response(Order order) {
+  static PlaceOrderResponse response(Order order) {
     return PlaceOrderResponse.newBuilder().setOrderId(order.getOrderId()).setStatus(order.getStatus())
         .setReason(order.getReason()).build();
   }

@@ -1,7 +1,7 @@
 package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.CheckoutSagaData;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.saga.SagaDefinition;
 import dev.switchboard.platform.saga.SagaEngine;
@@ -36,12 +36,15 @@ public final class OrdersVerticle extends VerticleBase {
   public Future<?> start() {
     return sagas.register(checkout)
         .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) -> {
+          if (!orders.claimCheckout(order.getOrderId())) {
+            // rejected before its checkout could start (the command came late): nothing to do
+            return orders.get(order.getOrderId()).map(current -> OrderDesk.response(current.orElse(order)));
+          }
           LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
           return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
                   context.withAggregate(order.getOrderId()))
               .compose(started -> orders.awaitTerminal(order.getOrderId()))
-              .map(terminal -> PlaceOrderResponse.newBuilder().setOrderId(terminal.getOrderId())
-                  .setStatus(terminal.getStatus()).setReason(terminal.getReason()).build());
+              .map(OrderDesk::response);
         }))
         // the desk invokes orders.place; in event mode a failed command comes back as a result event
         .compose(serving -> switchboard.onResult(CheckoutOperations.ORDERS_PLACE, desk::placeResult))

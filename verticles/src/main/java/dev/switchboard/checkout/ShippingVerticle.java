@@ -1,6 +1,9 @@
 package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.Shipment;
+import dev.switchboard.checkout.v1.ShipmentCancellation;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.Switchboard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -9,15 +12,18 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 
-/** Serves shipping.schedule, idempotent per order. */
+/** Serves shipping.schedule and its compensation shipping.cancel, each idempotent per order. */
 public final class ShippingVerticle extends VerticleBase {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ShippingVerticle.class);
 
   private final Switchboard switchboard;
-  private final Map<String, Shipment> shipments = new ConcurrentHashMap<>();
+  private final Map<String, Shipment> shipments = new HashMap<>();
+  private final Set<String> cancelled = new HashSet<>();
 
   public ShippingVerticle(Switchboard switchboard) {
     this.switchboard = switchboard;
@@ -25,15 +31,36 @@ public final class ShippingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return switchboard.serve(CheckoutOperations.SHIPPING_SCHEDULE, (request, context) -> {
-      Shipment shipment = shipments.computeIfAbsent(request.getOrderId(), order -> Shipment.newBuilder()
-          .setOrderId(order).setShipmentId(UUID.randomUUID().toString()).build());
-      LOGGER.debug("{} shipment {} scheduled", context.logTag(), shipment.getShipmentId());
-      return Future.succeededFuture(shipment);
-    });
+    return Future.all(
+        switchboard.serve(CheckoutOperations.SHIPPING_SCHEDULE, (request, context) -> {
+          Shipment shipment = schedule(request.getOrderId());
+          LOGGER.debug("{} shipment {} scheduled", context.logTag(), shipment.getShipmentId());
+          return Future.succeededFuture(shipment);
+        }),
+        switchboard.serve(CheckoutOperations.SHIPPING_CANCEL, (request, context) -> {
+          boolean wasScheduled = cancel(request.getOrderId());
+          LOGGER.debug("{} shipment cancelled (was scheduled: {})", context.logTag(), wasScheduled);
+          return Future.succeededFuture(ShipmentCancellation.newBuilder().setOrderId(request.getOrderId())
+              .setCancelled(wasScheduled).build());
+        }));
   }
 
-  public int shipmentCount() {
+  private synchronized Shipment schedule(String orderId) {
+    if (cancelled.contains(orderId)) {
+      throw new OperationException(ErrorCode.FAILED_PRECONDITION,
+          "shipment of order " + orderId + " was already cancelled; scheduling refused");
+    }
+    return shipments.computeIfAbsent(orderId, order -> Shipment.newBuilder()
+        .setOrderId(order).setShipmentId(UUID.randomUUID().toString()).build());
+  }
+
+  private synchronized boolean cancel(String orderId) {
+    cancelled.add(orderId);
+    return shipments.remove(orderId) != null;
+  }
+
+  /** Shipments scheduled and not cancelled. */
+  public synchronized int shipmentCount() {
     return shipments.size();
   }
 }

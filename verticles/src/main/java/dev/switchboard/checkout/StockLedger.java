@@ -23,7 +23,7 @@ public final class StockLedger {
   private final Map<String, long[]> levels = new TreeMap<>(); // sku -> {available, reserved}
   private final Map<String, Map<String, Long>> reservations = new HashMap<>(); // order -> sku -> units
   private final Set<String> released = new HashSet<>();
-  private final Set<String> sold = new HashSet<>();
+  private final Map<String, Map<String, Long>> sold = new HashMap<>(); // order -> sku -> units
 
   public StockLedger(Map<String, Long> initialStock) {
     initialStock.forEach((sku, units) -> levels.put(sku, new long[] {units, 0}));
@@ -31,7 +31,7 @@ public final class StockLedger {
 
   /** Reserves every item of the order, or none; the same order reserved twice reserves once. */
   public synchronized Map<String, Long> reserve(String orderId, List<LineItem> items) {
-    Map<String, Long> existing = reservations.get(orderId);
+    Map<String, Long> existing = reservations.containsKey(orderId) ? reservations.get(orderId) : sold.get(orderId);
     if (existing != null) {
       return existing;
     }
@@ -65,7 +65,7 @@ public final class StockLedger {
   /** Returns the order's reserved units to available stock; refuses any later reservation for it. */
   public synchronized long release(String orderId) {
     released.add(orderId);
-    if (sold.contains(orderId)) {
+    if (sold.containsKey(orderId)) {
       return 0;
     }
     Map<String, Long> reservation = reservations.remove(orderId);
@@ -88,7 +88,7 @@ public final class StockLedger {
     if (reservation == null) {
       return false;
     }
-    sold.add(orderId);
+    sold.put(orderId, reservation);
     reservation.forEach((sku, units) -> levels.get(sku)[1] -= units);
     return true;
   }

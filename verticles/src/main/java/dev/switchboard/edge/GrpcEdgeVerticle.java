@@ -120,7 +120,9 @@ public final class GrpcEdgeVerticle extends VerticleBase {
         if (ended[0]) {
           consumer.unregister();
         }
+        // a client that cancels or goes away stops the watch (reported on the request or the response)
         call.exceptionHandler(gone -> consumer.unregister());
+        call.response().exceptionHandler(gone -> consumer.unregister());
       }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
     }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
   }

@@ -169,7 +169,7 @@ public final class Switchboard {
           if (waiter != null) {
             waiter.tryComplete(arrived);
           }
-        }))
+        }).onFailure(failure -> resultWaiters.remove(name)))
         .compose(listening -> invoke(operation, request, context, messageId))
         .onFailure(failure -> {
           awaiting.remove(messageId);
@@ -263,10 +263,9 @@ public final class Switchboard {
     if (operation.stream().isPresent()) {
       return events.consumeEvents(operation.stream().get(), operation.name(), event ->
           once(operation, event, mode, transport, () -> runWithRetries(operation, handler, event, settings)
-              .transform(outcome -> outcome.succeeded()
+              .transform(outcome -> Future.succeededFuture(outcome.succeeded()
                   || !deadLettered(Attempts.reason(operation, outcome.cause()).code())
-                  ? Future.succeededFuture((Envelope) null)
-                  : Future.failedFuture(deadLetter(operation, outcome.cause(), null)))));
+                  ? Handled.NOTHING : new Handled(null, deadLetter(operation, outcome.cause(), null))))));
     }
     return events.consumeCommands(operation.name(), command ->
         once(operation, command, mode, transport, () -> runWithRetries(operation, handler, command, settings)
@@ -278,20 +277,24 @@ public final class Switchboard {
               Envelope result = outcome.succeeded()
                   ? Envelope.of(Buffer.buffer(outcome.result().toByteArray()), resultContext)
                   : Envelope.failed(resultContext, failure);
-              Future<Envelope> published = events.publishResult(operation.name(), result).map(result);
-              if (failure != null && deadLettered(failure.code())) {
-                return published.compose(sent -> Future.failedFuture(deadLetter(operation, outcome.cause(), result)));
-              }
-              return published;
+              return Future.succeededFuture(new Handled(result, failure != null && deadLettered(failure.code())
+                  ? deadLetter(operation, outcome.cause(), result) : null));
             })));
+  }
+
+  /** What handling a message produced: the result event to publish, if any, and whether it is a dead letter. */
+  private record Handled(Envelope result, DeadLetterException deadLetter) {
+    static final Handled NOTHING = new Handled(null, null);
   }
 
   /**
    * Runs {@code work} once per message id: a redelivered message that was already handled gets its
-   * recorded result published again and changes nothing.
+   * recorded result published again and changes nothing. The result is recorded before it is
+   * published, and its publication is retried until the transport takes it, so an effect never goes
+   * without its result event.
    */
   private Future<Void> once(Operation<?, ?> operation, Envelope message, String mode, String transport,
-                            java.util.function.Supplier<Future<Envelope>> work) {
+                            java.util.function.Supplier<Future<Handled>> work) {
     String messageId = message.context().messageId();
     if (message.sentAtMs() > 0) {
       metrics.recordDeliveryDelay(operation.name(), transport, System.currentTimeMillis() - message.sentAtMs());
@@ -301,20 +304,29 @@ public final class Switchboard {
       LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
       metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
       if (seen instanceof DedupStore.Seen.Done done && done.result().isPresent()) {
-        return events(settings(operation).transport()).publishResult(operation.name(), done.result().get());
+        return publishResult(operation, done.result().get(), 1);
       }
       return Future.succeededFuture();
     }
-    return work.get()
-        .onSuccess(result -> dedup.complete(operation.name(), messageId, result))
-        .onFailure(failure -> {
-          if (failure instanceof DeadLetterException dead) {
-            dedup.complete(operation.name(), messageId, dead.result());
-          } else {
-            dedup.release(operation.name(), messageId);
-          }
-        })
-        .mapEmpty();
+    return work.get().compose(handled -> {
+      dedup.complete(operation.name(), messageId, handled.result());
+      Future<Void> published = handled.result() == null ? Future.succeededFuture()
+          : publishResult(operation, handled.result(), 1);
+      return handled.deadLetter() == null ? published
+          : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
+    }, failure -> {
+      dedup.release(operation.name(), messageId);
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private Future<Void> publishResult(Operation<?, ?> operation, Envelope result, int attempt) {
+    return events(settings(operation).transport()).publishResult(operation.name(), result).recover(failure -> {
+      long backoff = Math.min(30_000, 100L << Math.min(attempt, 9));
+      LOGGER.warn("{} {} result not published (attempt {}), again in {} ms: {}", result.context().logTag(),
+          operation, attempt, backoff, failure.getMessage());
+      return vertx.timer(backoff).compose(waited -> publishResult(operation, result, attempt + 1));
+    });
   }
 
   /** Runs the handler; an uncertain failure is tried again, up to {@code retries} more times, with exponential backoff. */

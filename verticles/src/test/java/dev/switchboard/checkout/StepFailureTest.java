@@ -92,6 +92,26 @@ class StepFailureTest {
 
   @ParameterizedTest(name = "orders.place={0}")
   @ValueSource(strings = {"rpc", "event"})
+  @DisplayName("shipping.schedule slower than its deadline: rejected, refunded, stock released, late shipment refused")
+  void scheduleTimesOut(String placeMode) {
+    start(placeMode, Map.of(
+        "operations.shipping.schedule.timeoutMs", "150",
+        "operations.shipping.schedule.faults.latencyMs", "1000"));
+
+    Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, 1_000));
+
+    assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
+    assertThat(placed.terminal().getReason()).contains("shipping.schedule").contains("no reply within 150 ms");
+    Eventually.holds("the late shipment is refused", SETTLE, () -> node.switchboard().metrics().registry()
+        .find("switchboard.operation.handled").tag("operation", "shipping.schedule")
+        .tag("outcome", "failed_precondition").timer() != null);
+    assertThat(node.checkout().shipments()).isZero();
+    assertThat(node.checkout().payments().capturedCents()).isZero();
+    assertStock(APPLE_STOCK);
+  }
+
+  @ParameterizedTest(name = "orders.place={0}")
+  @ValueSource(strings = {"rpc", "event"})
   @DisplayName("payment.charge down: rejected with the unavailable step named, stock released")
   void chargeDown(String placeMode) {
     start(placeMode, Map.of("operations.payment.charge.faults.down", "true"));

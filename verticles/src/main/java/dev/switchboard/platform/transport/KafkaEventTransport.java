@@ -42,7 +42,8 @@ public final class KafkaEventTransport implements EventTransport {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaEventTransport.class);
 
-  private static final int MAX_IN_FLIGHT = 256;
+  /** Records in flight per consumer before it pauses; an event-mode orders.place holds one until its order ends. */
+  private static final int MAX_IN_FLIGHT = 4_096;
 
   private final Vertx vertx;
   private final PlatformConfig config;
@@ -118,9 +119,15 @@ public final class KafkaEventTransport implements EventTransport {
     resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>()).add(handler);
     return resultConsumers.computeIfAbsent(operation, name ->
         consume(resultTopic(name), kafka.group(name) + ".results", result -> {
-          resultListeners.get(name).forEach(listener -> listener.handle(result));
+          for (Handler<Envelope> listener : resultListeners.get(name)) {
+            try {
+              listener.handle(result);
+            } catch (RuntimeException e) {
+              LOGGER.error("{} a listener of {} results failed", result.context().logTag(), name, e);
+            }
+          }
           return Future.succeededFuture();
-        }));
+        }).onFailure(failure -> resultConsumers.remove(name)));
   }
 
   private Future<Void> consume(String topic, String group, Function<Envelope, Future<Void>> handler) {

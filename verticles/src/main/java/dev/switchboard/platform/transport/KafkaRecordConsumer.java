@@ -3,7 +3,9 @@ package dev.switchboard.platform.transport;
 import dev.switchboard.platform.KeyedSequencer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -47,6 +49,7 @@ public final class KafkaRecordConsumer {
   private boolean paused;
   private boolean commitScheduled;
   private volatile boolean closing;
+  private final Context context;
   private long lagTimer = -1;
 
   public KafkaRecordConsumer(Vertx vertx, Map<String, String> config, String topic, String group, int maxInFlight,
@@ -64,6 +67,7 @@ public final class KafkaRecordConsumer {
     consumerConfig.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     consumerConfig.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
     this.consumer = KafkaConsumer.create(vertx, consumerConfig);
+    this.context = vertx.getOrCreateContext(); // where the consumer delivers its records
     Gauge.builder("switchboard.kafka.consumer.lag", lag, AtomicLong::get)
         .description("Records of the topic not yet consumed by the group")
         .tags("topic", topic, "group", group).register(registry);
@@ -93,23 +97,50 @@ public final class KafkaRecordConsumer {
       consumer.pause();
     }
     String key = record.key() == null ? partition + "/" + record.offset() : record.key();
-    perKey.run(key, () -> work.apply(record)).onComplete(done -> {
-      if (done.failed()) {
-        // the work handles its own failures (retries, dead letters); one that escapes is redelivered
-        LOGGER.error("record {}-{}@{} not processed, it will be redelivered: {}", record.topic(), record.partition(),
-            record.offset(), done.cause().getMessage());
-      } else {
-        TreeMap<Long, Boolean> offsets = progress.get(partition);
-        if (offsets != null && offsets.containsKey(record.offset())) {
-          offsets.put(record.offset(), true);
-        }
+    // the work and all bookkeeping run on this consumer's context, whichever thread completed what
+    perKey.run(key, () -> onContext(() -> attempt(record, 1)))
+        .onComplete(done -> context.runOnContext(v -> finished(partition, record, done.succeeded())));
+  }
+
+  /**
+   * The work handles its own failures (retries, dead letters); one that still escapes (the dead-letter
+   * topic unreachable, say) is tried again with backoff, never skipped: its offset holds the
+   * partition's commits until it is done.
+   */
+  private Future<Void> attempt(KafkaConsumerRecord<String, Buffer> record, int attempt) {
+    Future<Void> outcome;
+    try {
+      outcome = work.apply(record);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    return outcome.recover(failure -> {
+      if (closing) {
+        return Future.failedFuture(failure);
       }
-      if (--inFlight < maxInFlight && paused) {
-        paused = false;
-        consumer.resume();
-      }
-      scheduleCommit();
+      long backoff = Math.min(30_000, 100L << Math.min(attempt, 9));
+      LOGGER.warn("record {}-{}@{} not processed (attempt {}), again in {} ms: {}", record.topic(),
+          record.partition(), record.offset(), attempt, backoff, failure.getMessage());
+      return vertx.timer(backoff).compose(waited -> attempt(record, attempt + 1));
     });
+  }
+
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> task) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> task.get().onComplete(done));
+    return done.future();
+  }
+
+  private void finished(TopicPartition partition, KafkaConsumerRecord<String, Buffer> record, boolean done) {
+    TreeMap<Long, Boolean> offsets = progress.get(partition);
+    if (done && offsets != null && offsets.containsKey(record.offset())) {
+      offsets.put(record.offset(), true);
+    }
+    if (--inFlight < maxInFlight && paused) {
+      paused = false;
+      consumer.resume();
+    }
+    scheduleCommit();
   }
 
   private void scheduleCommit() {
