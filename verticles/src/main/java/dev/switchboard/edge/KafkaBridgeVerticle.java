@@ -79,10 +79,14 @@ public final class KafkaBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    clients = new KafkaClients(vertx, kafka);
     commands = new KafkaRecordConsumer(vertx, kafka.clientConfig(), config.commandTopic(),
         kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), this::placeOrder);
-    return clients.ensureTopic(config.topic())
+    // the Kafka clients resolve the broker addresses when created: not on the event loop
+    return vertx.executeBlocking(() -> new KafkaClients(vertx, kafka))
+        .compose(created -> {
+          clients = created;
+          return clients.ensureTopic(config.topic());
+        })
         .compose(ready -> switchboard.serve(BRIDGE_ORDER_EVENTS, (event, context) ->
             publish(event, context).map(EventAck.newBuilder().setEventId(event.getEventId()).build())))
         .compose(serving -> clients.ensureTopic(config.commandTopic()))
@@ -93,6 +97,9 @@ public final class KafkaBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (clients == null) {
+      return commands == null ? Future.succeededFuture() : commands.close();
+    }
     return clients.bounded(commands.close(), "bridge command consumer").transform(closed -> clients.close());
   }
 

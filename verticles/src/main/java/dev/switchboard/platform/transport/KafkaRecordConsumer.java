@@ -36,7 +36,8 @@ public final class KafkaRecordConsumer {
   private static final long LAG_INTERVAL_MS = 1_000;
 
   private final Vertx vertx;
-  private final KafkaConsumer<String, Buffer> consumer;
+  private final Map<String, String> consumerConfig;
+  private KafkaConsumer<String, Buffer> consumer;
   private final String topic;
   private final String group;
   private final Function<KafkaConsumerRecord<String, Buffer>, Future<Void>> work;
@@ -66,14 +67,23 @@ public final class KafkaRecordConsumer {
     consumerConfig.put("enable.auto.commit", "false");
     consumerConfig.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     consumerConfig.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
-    this.consumer = KafkaConsumer.create(vertx, consumerConfig);
-    this.context = vertx.getOrCreateContext(); // where the consumer delivers its records
+    this.consumerConfig = Map.copyOf(consumerConfig);
+    this.context = vertx.getOrCreateContext(); // where the consumer will deliver its records
     Gauge.builder("switchboard.kafka.consumer.lag", lag, AtomicLong::get)
         .description("Records of the topic not yet consumed by the group")
         .tags("topic", topic, "group", group).register(registry);
   }
 
+  /** Creates the Kafka consumer off the event loop (it resolves the broker addresses), then subscribes. */
   public Future<Void> start() {
+    return context.executeBlocking(() -> KafkaConsumer.<String, Buffer>create(vertx, consumerConfig))
+        .compose(created -> {
+          consumer = created;
+          return subscribe();
+        });
+  }
+
+  private Future<Void> subscribe() {
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.partitionsAssignedHandler(assigned::addAll);
     consumer.exceptionHandler(failure -> {
@@ -217,6 +227,9 @@ public final class KafkaRecordConsumer {
    */
   public Future<Void> close() {
     closing = true;
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
     if (lagTimer >= 0) {
       vertx.cancelTimer(lagTimer);
     }
