@@ -265,7 +265,7 @@ public final class Switchboard {
           once(operation, event, mode, transport, () -> runWithRetries(operation, handler, event, settings)
               .transform(outcome -> Future.succeededFuture(outcome.succeeded()
                   || !deadLettered(Attempts.reason(operation, outcome.cause()).code())
-                  ? Handled.NOTHING : new Handled(null, deadLetter(operation, outcome.cause(), null))))));
+                  ? Handled.NOTHING : new Handled(null, deadLetter(operation, outcome.cause(), event.context()))))));
     }
     return events.consumeCommands(operation.name(), command ->
         once(operation, command, mode, transport, () -> runWithRetries(operation, handler, command, settings)
@@ -278,7 +278,7 @@ public final class Switchboard {
                   ? Envelope.of(Buffer.buffer(outcome.result().toByteArray()), resultContext)
                   : Envelope.failed(resultContext, failure);
               return Future.succeededFuture(new Handled(result, failure != null && deadLettered(failure.code())
-                  ? deadLetter(operation, outcome.cause(), result) : null));
+                  ? deadLetter(operation, outcome.cause(), command.context()) : null));
             })));
   }
 
@@ -359,14 +359,13 @@ public final class Switchboard {
     return code == ErrorCode.INVALID_ARGUMENT || code.outcomeUncertain();
   }
 
-  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, Envelope result) {
+  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, CallContext context) {
     OperationException reason = Attempts.reason(operation, failure);
     int attempts = failure instanceof Attempts counted ? counted.attempts : 1;
     metrics.recordDeadLetter(operation.name(), settings(operation).transport().spelling());
-    LOGGER.warn("[cid={} agg={}] {} dead-lettered after {} attempt(s): {}",
-        result == null ? "-" : result.context().correlationId(), result == null ? "-" : result.context().aggregateId(),
-        operation, attempts, reason.getMessage());
-    return new DeadLetterException(reason, attempts, result);
+    LOGGER.warn("{} {} dead-lettered after {} attempt(s): {}", context.logTag(), operation, attempts,
+        reason.getMessage());
+    return new DeadLetterException(reason, attempts);
   }
 
   /** A handler's last failure and how many attempts it took. */
