@@ -46,6 +46,10 @@ class KafkaBridgeTest {
   }
 
   private void start(String mode) {
+    start(mode, Map.of());
+  }
+
+  private void start(String mode, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("kafka.bootstrap.servers", SharedKafka.bootstrapServers());
     settings.put("topics.prefix", "bridge-" + run);
@@ -53,6 +57,7 @@ class KafkaBridgeTest {
     settings.put("bridge.topic", eventsTopic);
     settings.put("bridge.commandTopic", commandTopic);
     settings.put("bridge.replyTopic", replyTopic);
+    settings.putAll(overrides);
     running = RunningNode.start(settings);
   }
 
@@ -85,6 +90,20 @@ class KafkaBridgeTest {
                   .containsEntry("ce_id", orderId + ":confirmed");
               assertThat(confirmed.value()).contains("\"confirmed\"").contains("\"totalCents\":\"100\"");
             });
+  }
+
+  @Test
+  @DisplayName("with bridge.format=protobuf the value is the OrderEvent's protobuf bytes, content-type application/protobuf")
+  void eventsAsProtobuf() throws Exception {
+    start("rpc", Map.of("bridge.format", "protobuf"));
+    String orderId = Orders.placeAndFollow(running.newClient(), Orders.order(APPLE, 1, 100)).answer().getOrderId();
+
+    List<Kcat.Record> records = Kcat.consumeSizesUntil(SharedKafka.bootstrapServers(), eventsTopic, WITHIN,
+        seen -> seen.stream().filter(r -> r.key().equals(orderId)).count() >= 2);
+
+    assertThat(records).filteredOn(r -> r.key().equals(orderId)).hasSize(2)
+        .allSatisfy(record -> assertThat(record.headers()).containsEntry("content-type", "application/protobuf"))
+        .allSatisfy(record -> assertThat(Integer.parseInt(record.value())).isPositive());
   }
 
   @Test

@@ -124,6 +124,34 @@ class KafkaTransportTest {
   }
 
   @Test
+  @DisplayName("event mode on Kafka reports delivery delay and consumer lag per operation on /metrics")
+  void kafkaMetricsAreScraped() throws Exception {
+    start(Map.of());
+    Orders.placeAndFollow(running.newClient(), Orders.order(APPLE, 1, 100));
+
+    Eventually.asserts(WITHIN, () -> {
+      String scrape = scrape(running.node().httpPort());
+      assertThat(scrape)
+          .contains("switchboard_operation_delivery_delay_seconds_count{operation=\"payment.charge\",transport=\"kafka\"}")
+          .contains("switchboard_kafka_consumer_lag{group=\"" + prefix + ".payment.charge\",topic=\"" + prefix
+              + ".payment.charge.v1\"}");
+    });
+  }
+
+  private static String scrape(int port) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   @DisplayName("a poison command record is dead-lettered at once and the consumer goes on with the next")
   void poisonRecordIsDeadLetteredAtOnce() throws Exception {
     Kcat.requireInstalled();

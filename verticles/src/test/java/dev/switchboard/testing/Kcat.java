@@ -65,10 +65,22 @@ public final class Kcat {
    */
   public static List<Record> consumeUntil(String bootstrap, String topic, Duration within,
                                           Predicate<List<Record>> done) throws IOException, InterruptedException {
+    return consumeUntil(bootstrap, topic, within, done, "%s");
+  }
+
+  /** As {@link #consumeUntil}, with each record's value replaced by its size in bytes (for binary values). */
+  public static List<Record> consumeSizesUntil(String bootstrap, String topic, Duration within,
+                                               Predicate<List<Record>> done) throws IOException, InterruptedException {
+    return consumeUntil(bootstrap, topic, within, done, "%S");
+  }
+
+  private static List<Record> consumeUntil(String bootstrap, String topic, Duration within,
+                                           Predicate<List<Record>> done, String value)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     List<Record> records = List.of();
     while (System.nanoTime() < deadline) {
-      records = consume(bootstrap, topic);
+      records = consume(bootstrap, topic, value);
       if (done.test(records)) {
         return records;
       }
@@ -77,9 +89,10 @@ public final class Kcat {
     return records;
   }
 
-  private static List<Record> consume(String bootstrap, String topic) throws IOException, InterruptedException {
+  private static List<Record> consume(String bootstrap, String topic, String value)
+      throws IOException, InterruptedException {
     Process process = new ProcessBuilder("kcat", "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
-        "-f", "%k" + FIELD + "%h" + FIELD + "%s" + RECORD).start();
+        "-f", "%k" + FIELD + "%h" + FIELD + value + RECORD).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor(30, TimeUnit.SECONDS);
     List<Record> records = new ArrayList<>();
