@@ -12,11 +12,14 @@ import dev.switchboard.testing.RunningNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.switchboard.testing.TestNodes.APPLE;
 import static dev.switchboard.testing.TestNodes.APPLE_STOCK;
@@ -51,63 +54,31 @@ class StepFailureTest {
     client = running.newClient();
   }
 
-  @ParameterizedTest(name = "orders.place={0}")
-  @ValueSource(strings = {"rpc", "event"})
-  @DisplayName("payment.charge slower than its deadline: rejected naming the step, stock released, late charge refused")
-  void chargeTimesOut(String placeMode) {
+  /** Each step of the checkout, with orders.place in either mode. */
+  static Stream<Arguments> stepsAndPlaceModes() {
+    return Stream.of("inventory.reserve", "payment.charge", "shipping.schedule")
+        .flatMap(step -> Stream.of(Arguments.of(step, "rpc"), Arguments.of(step, "event")));
+  }
+
+  @ParameterizedTest(name = "{0} slow, orders.place={1}")
+  @MethodSource("stepsAndPlaceModes")
+  @DisplayName("a step slower than its deadline: rejected naming it, compensated, and its late effect refused")
+  void stepTimesOut(String step, String placeMode) {
     start(placeMode, Map.of(
-        "operations.payment.charge.timeoutMs", "150",
-        "operations.payment.charge.faults.latencyMs", "1000"));
+        "operations." + step + ".timeoutMs", "150",
+        "operations." + step + ".faults.latencyMs", "1000"));
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, 1_000));
 
     assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
-    assertThat(placed.terminal().getReason()).contains("payment.charge").contains("no reply within 150 ms");
-    assertStock(APPLE_STOCK);
-    // the handler runs after its added latency, finds the order refunded and refuses to charge
-    Eventually.holds("the late charge is refused", SETTLE, () -> node.switchboard().metrics().registry()
-        .find("switchboard.operation.handled").tag("operation", "payment.charge")
+    assertThat(placed.terminal().getReason()).contains(step).contains("no reply within 150 ms");
+    // the handler runs after its added latency, finds its compensation's tombstone and refuses
+    Eventually.holds("the late " + step + " is refused", SETTLE, () -> node.switchboard().metrics().registry()
+        .find("switchboard.operation.handled").tag("operation", step)
         .tag("outcome", "failed_precondition").timer() != null);
+    assertStock(APPLE_STOCK);
     assertThat(node.checkout().payments().capturedCents()).isZero();
-    assertThat(node.checkout().payments().chargeCount()).isZero();
-  }
-
-  @ParameterizedTest(name = "orders.place={0}")
-  @ValueSource(strings = {"rpc", "event"})
-  @DisplayName("inventory.reserve slower than its deadline: rejected, and the late reservation is refused")
-  void reserveTimesOut(String placeMode) {
-    start(placeMode, Map.of(
-        "operations.inventory.reserve.timeoutMs", "150",
-        "operations.inventory.reserve.faults.latencyMs", "1000"));
-
-    Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, 1_000));
-
-    assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
-    assertThat(placed.terminal().getReason()).contains("inventory.reserve").contains("no reply within 150 ms");
-    Eventually.holds("the late reservation is refused", SETTLE, () -> node.switchboard().metrics().registry()
-        .find("switchboard.operation.handled").tag("operation", "inventory.reserve")
-        .tag("outcome", "failed_precondition").timer() != null);
-    assertStock(APPLE_STOCK);
-  }
-
-  @ParameterizedTest(name = "orders.place={0}")
-  @ValueSource(strings = {"rpc", "event"})
-  @DisplayName("shipping.schedule slower than its deadline: rejected, refunded, stock released, late shipment refused")
-  void scheduleTimesOut(String placeMode) {
-    start(placeMode, Map.of(
-        "operations.shipping.schedule.timeoutMs", "150",
-        "operations.shipping.schedule.faults.latencyMs", "1000"));
-
-    Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, 1_000));
-
-    assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
-    assertThat(placed.terminal().getReason()).contains("shipping.schedule").contains("no reply within 150 ms");
-    Eventually.holds("the late shipment is refused", SETTLE, () -> node.switchboard().metrics().registry()
-        .find("switchboard.operation.handled").tag("operation", "shipping.schedule")
-        .tag("outcome", "failed_precondition").timer() != null);
     assertThat(node.checkout().shipments()).isZero();
-    assertThat(node.checkout().payments().capturedCents()).isZero();
-    assertStock(APPLE_STOCK);
   }
 
   @ParameterizedTest(name = "orders.place={0}")
