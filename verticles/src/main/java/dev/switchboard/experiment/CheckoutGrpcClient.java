@@ -7,7 +7,11 @@ import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderServiceGrpcClient;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.ReleaseStockRequest;
+import dev.switchboard.checkout.v1.ReserveStockRequest;
 import dev.switchboard.checkout.v1.StockLevel;
+import dev.switchboard.checkout.v1.StockRelease;
+import dev.switchboard.checkout.v1.StockReservation;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -48,6 +52,15 @@ public final class CheckoutGrpcClient {
 
   public Future<StockLevel> getStock(String sku) {
     return unary(InventoryServiceGrpcClient.GetStock, GetStockRequest.newBuilder().setSku(sku).build(), null);
+  }
+
+  public Future<StockReservation> reserve(ReserveStockRequest request) {
+    return unary(InventoryServiceGrpcClient.Reserve, request, null);
+  }
+
+  public Future<StockRelease> release(String orderId) {
+    return unary(InventoryServiceGrpcClient.Release, ReleaseStockRequest.newBuilder().setOrderId(orderId).build(),
+        null);
   }
 
   /** Follows an order: {@code onUpdate} gets every state sent; completes with all of them when the stream ends. */

@@ -4,12 +4,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import dev.switchboard.checkout.v1.ReserveStockRequest;
 import dev.switchboard.experiment.CheckoutGrpcClient;
+import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
+import dev.switchboard.testing.SharedKafka;
 import dev.switchboard.testing.TestNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -18,6 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,6 +94,23 @@ class EdgeModesTest {
     assertThat(rejected.getReason()).contains("payment declined");
   }
 
+  @ParameterizedTest(name = "inventory.reserve {0}")
+  @ValueSource(strings = {"rpc", "event"})
+  @DisplayName("InventoryService Reserve and Release answer in either mode (event mode waits for the result event)")
+  void inventoryServiceInEitherMode(String mode) {
+    start(Map.of("operations.inventory.reserve.mode", mode, "operations.inventory.release.mode", mode));
+    var request = ReserveStockRequest.newBuilder().setOrderId("outside-1")
+        .addItems(LineItem.newBuilder().setSku(APPLE).setQuantity(3)).build();
+
+    var reservation = Blocking.await(client.reserve(request));
+    assertThat(reservation.getItemsList()).singleElement()
+        .satisfies(item -> assertThat(item.getQuantity()).isEqualTo(3));
+    assertThat(Blocking.await(client.getStock(APPLE)).getReserved()).isEqualTo(3);
+
+    assertThat(Blocking.await(client.release("outside-1")).getUnitsReleased()).isEqualTo(3);
+    assertThat(Blocking.await(client.getStock(APPLE)).getAvailable()).isEqualTo(TestNodes.APPLE_STOCK);
+  }
+
   @ParameterizedTest(name = "all {0}")
   @ValueSource(strings = {"rpc", "event", "event on kafka"})
   @DisplayName("the correlation id from x-correlation-id metadata is in every per-message log line of the order, in every service")
@@ -99,16 +122,16 @@ class EdgeModesTest {
     platformLogger.addAppender(captured);
     platformLogger.setLevel(Level.DEBUG);
     try {
-      Map<String, String> settings = new java.util.HashMap<>(Map.of("defaults.mode", mode.split(" ")[0]));
+      Map<String, String> settings = new HashMap<>(Map.of("defaults.mode", mode.split(" ")[0]));
       if (mode.endsWith("kafka")) {
-        settings.putAll(dev.switchboard.testing.SharedKafka.kafkaTransport());
+        settings.putAll(SharedKafka.kafkaTransport());
       }
       start(settings);
       String correlationId = "trace-" + mode.replace(' ', '-') + "-42";
       PlaceOrderResponse answer = Blocking.await(client.placeOrder(Orders.order(APPLE, 1, 100), correlationId));
       Blocking.await(client.watchOrder(answer.getOrderId(), update -> { }));
-      dev.switchboard.testing.Eventually.holds("the order's notification is logged",
-          java.time.Duration.ofSeconds(10), () -> List.copyOf(captured.list).stream().anyMatch(event ->
+      Eventually.holds("the order's notification is logged",
+          Duration.ofSeconds(10), () -> List.copyOf(captured.list).stream().anyMatch(event ->
               event.getFormattedMessage().contains(answer.getOrderId()) && event.getFormattedMessage().contains("notify")));
 
       List<String> lines = List.copyOf(captured.list).stream().map(ILoggingEvent::getFormattedMessage)
