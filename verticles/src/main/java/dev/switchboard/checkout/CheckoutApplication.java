@@ -10,7 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The checkout services deployed on one Vert.x instance: inventory, payment, shipping,
@@ -26,48 +29,64 @@ public final class CheckoutApplication {
   private final NotificationLog notifications;
   private final OrderBook orders;
   private final OrderDesk desk;
-  private final ShippingVerticle shipping;
-  private final List<Deployable> verticles;
-  private final List<String> deployments = new ArrayList<>();
+  private final ShipmentBook shipments;
+  /** The services by name, in deployment order: a factory each, so a service can be stopped and started again. */
+  private final Map<String, Supplier<Deployable>> services = new LinkedHashMap<>();
+  private final Map<String, String> deployments = new LinkedHashMap<>();
 
   private CheckoutApplication(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
     this.stock = new StockLedger(config.initialStock());
     this.payments = new PaymentLedger(config.maxChargeCents());
     this.notifications = new NotificationLog();
     this.orders = new OrderBook(vertx);
-    this.shipping = new ShippingVerticle(switchboard);
+    this.shipments = new ShipmentBook();
     SagaEngine sagas = new SagaEngine(vertx, switchboard, new InMemorySagaStore());
     OrderEvents events = new OrderEvents(switchboard);
     this.desk = new OrderDesk(switchboard, orders, events, stock);
-    this.verticles = List.of(
-        new InventoryVerticle(switchboard, stock),
-        new PaymentVerticle(switchboard, payments),
-        shipping,
-        new NotificationsVerticle(switchboard, notifications),
-        new AnalyticsVerticle(switchboard),
-        new OrdersVerticle(switchboard, sagas, orders, events, desk));
+    services.put("inventory", () -> new InventoryVerticle(switchboard, stock));
+    services.put("payment", () -> new PaymentVerticle(switchboard, payments));
+    services.put("shipping", () -> new ShippingVerticle(switchboard, shipments));
+    services.put("notifications", () -> new NotificationsVerticle(switchboard, notifications));
+    services.put("analytics", () -> new AnalyticsVerticle(switchboard));
+    services.put("orders", () -> new OrdersVerticle(switchboard, sagas, orders, events, desk));
   }
 
   /** Deploys every checkout verticle, in order; fails (and undeploys what started) if one fails. */
   public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
     CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config);
     Future<Void> chain = Future.succeededFuture();
-    for (Deployable verticle : application.verticles) {
-      chain = chain.compose(previous -> vertx.deployVerticle(verticle)
-          .onSuccess(application.deployments::add)
-          .onSuccess(id -> LOGGER.info("deployed {}", verticle.getClass().getSimpleName()))
-          .mapEmpty());
+    for (String service : application.services.keySet()) {
+      chain = chain.compose(previous -> application.start(vertx, service));
     }
     return chain.map(application).recover(failure -> application.undeploy(vertx).transform(ignored ->
         Future.failedFuture(failure)));
   }
 
+  /** Starts a service (again): its state, held here, is the same; what it had in flight was redelivered. */
+  public Future<Void> start(Vertx vertx, String service) {
+    Supplier<Deployable> factory = services.get(service);
+    if (factory == null) {
+      return Future.failedFuture(new IllegalArgumentException("no service " + service + "; services are "
+          + services.keySet()));
+    }
+    return vertx.deployVerticle(factory.get())
+        .onSuccess(id -> deployments.put(service, id))
+        .onSuccess(id -> LOGGER.info("started {}", service))
+        .mapEmpty();
+  }
+
+  /** Stops a service as a crash would: its consumers close, and whatever it had in flight is dropped. */
+  public Future<Void> stop(Vertx vertx, String service) {
+    String id = deployments.remove(service);
+    return id == null ? Future.succeededFuture()
+        : vertx.undeploy(id).onSuccess(done -> LOGGER.info("stopped {}", service));
+  }
+
   public Future<Void> undeploy(Vertx vertx) {
     List<Future<Void>> undeployed = new ArrayList<>();
-    for (String id : deployments) {
-      undeployed.add(vertx.undeploy(id));
+    for (String service : List.copyOf(deployments.keySet())) {
+      undeployed.add(stop(vertx, service));
     }
-    deployments.clear();
     return Future.join(undeployed).mapEmpty();
   }
 
@@ -92,6 +111,6 @@ public final class CheckoutApplication {
   }
 
   public int shipments() {
-    return shipping.shipmentCount();
+    return shipments.count();
   }
 }

@@ -50,6 +50,7 @@ public final class KafkaEventTransport implements EventTransport {
   private final KafkaSettings kafka;
   private final MeterRegistry registry;
   private final KafkaClients clients;
+  private final io.vertx.core.Context transportContext;
   private final Map<String, List<Handler<Envelope>>> resultListeners = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> resultConsumers = new ConcurrentHashMap<>();
   private final List<KafkaRecordConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -60,6 +61,7 @@ public final class KafkaEventTransport implements EventTransport {
     this.kafka = config.kafka();
     this.registry = registry;
     this.clients = new KafkaClients(vertx, kafka);
+    this.transportContext = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     LOGGER.info("kafka transport: {}", kafka);
   }
 
@@ -113,11 +115,15 @@ public final class KafkaEventTransport implements EventTransport {
     return consume(kafka.streamTopic(stream), kafka.group(subscriber), handler);
   }
 
-  /** One consumer per operation and process, fanning result events out to every local listener. */
+  /**
+   * One consumer per operation and process, fanning result events out to every local listener. It
+   * lives on the transport's own context, not on the first listener's verticle, so undeploying a
+   * verticle does not stop the results of the others.
+   */
   @Override
   public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
     resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>()).add(handler);
-    return resultConsumers.computeIfAbsent(operation, name ->
+    return resultConsumers.computeIfAbsent(operation, name -> onTransportContext(() ->
         consume(resultTopic(name), kafka.group(name) + ".results", result -> {
           for (Handler<Envelope> listener : resultListeners.get(name)) {
             try {
@@ -127,7 +133,13 @@ public final class KafkaEventTransport implements EventTransport {
             }
           }
           return Future.succeededFuture();
-        }).onFailure(failure -> resultConsumers.remove(name)));
+        })).onFailure(failure -> resultConsumers.remove(name)));
+  }
+
+  private <T> Future<T> onTransportContext(java.util.function.Supplier<Future<T>> task) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    transportContext.runOnContext(v -> task.get().onComplete(done));
+    return done.future();
   }
 
   private Future<Void> consume(String topic, String group, Function<Envelope, Future<Void>> handler) {

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -50,6 +51,7 @@ public final class KafkaRecordConsumer {
   private boolean paused;
   private boolean commitScheduled;
   private volatile boolean closing;
+  private Future<Void> closed;
   private final Context context;
   private long lagTimer = -1;
 
@@ -79,6 +81,14 @@ public final class KafkaRecordConsumer {
     return context.executeBlocking(() -> KafkaConsumer.<String, Buffer>create(vertx, consumerConfig))
         .compose(created -> {
           consumer = created;
+          // when the verticle that consumes is undeployed, commit what is done before the consumer goes
+          ((ContextInternal) context).addCloseHook(completion -> {
+            long bound = vertx.setTimer(3_000, expired -> completion.succeed());
+            close().onComplete(closedNow -> {
+              vertx.cancelTimer(bound);
+              completion.succeed();
+            });
+          });
           return subscribe();
         });
   }
@@ -225,14 +235,19 @@ public final class KafkaRecordConsumer {
    * last commit: a call on a closed vertx-kafka-client consumer would start a second worker thread
    * on the same (single-threaded) Kafka consumer.
    */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closed != null) {
+      return closed;
+    }
     closing = true;
     if (consumer == null) {
-      return Future.succeededFuture();
+      closed = Future.succeededFuture();
+      return closed;
     }
     if (lagTimer >= 0) {
       vertx.cancelTimer(lagTimer);
     }
-    return commitDone().transform(committed -> consumer.close());
+    closed = commitDone().transform(committed -> consumer.close());
+    return closed;
   }
 }
