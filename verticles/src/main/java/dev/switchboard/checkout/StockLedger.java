@@ -100,8 +100,4 @@ public final class StockLedger {
     }
     return StockLevel.newBuilder().setSku(sku).setAvailable(level[0]).setReserved(level[1]).build();
   }
-
-  public synchronized List<StockLevel> levels() {
-    return levels.keySet().stream().map(this::level).toList();
-  }
 }

@@ -27,13 +27,11 @@ public final class LocalKafkaProcess implements AutoCloseable {
 
   private final Process process;
   private final String bootstrapServers;
-  private final Path dataDir;
   private final long startMillis;
 
-  private LocalKafkaProcess(Process process, String bootstrapServers, Path dataDir, long startMillis) {
+  private LocalKafkaProcess(Process process, String bootstrapServers, long startMillis) {
     this.process = process;
     this.bootstrapServers = bootstrapServers;
-    this.dataDir = dataDir;
     this.startMillis = startMillis;
   }
 
@@ -73,7 +71,7 @@ public final class LocalKafkaProcess implements AutoCloseable {
         throw new IOException("the local Kafka broker exited before it was ready; see " + dataDir.resolve("broker.log"));
       }
       CompletableFuture.runAsync(() -> out.lines().forEach(line -> { }));
-      return new LocalKafkaProcess(process, address, dataDir, (System.nanoTime() - started) / 1_000_000);
+      return new LocalKafkaProcess(process, address, (System.nanoTime() - started) / 1_000_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
@@ -108,10 +106,6 @@ public final class LocalKafkaProcess implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
-  }
-
-  public Path dataDir() {
-    return dataDir;
   }
 
   /** How long the broker took from process start to taking connections. */

@@ -44,23 +44,10 @@ public record CallContext(String correlationId,
     return new CallContext(correlationId, aggregateId, id, causationId, attributes);
   }
 
-  /** The context of a message caused by this one: same correlation, this message as its cause. */
-  public CallContext caused() {
-    return new CallContext(correlationId, aggregateId, "", messageId, attributes);
-  }
-
   public CallContext withAttributes(Map<String, String> more) {
     Map<String, String> merged = new HashMap<>(attributes);
     merged.putAll(more);
     return new CallContext(correlationId, aggregateId, messageId, causationId, merged);
-  }
-
-  public CallContext withoutAttributes() {
-    return new CallContext(correlationId, aggregateId, messageId, causationId, Map.of());
-  }
-
-  public String attribute(String name) {
-    return attributes.get(name);
   }
 
   /** The prefix of a per-message log line: {@code [cid=… agg=…]}. */

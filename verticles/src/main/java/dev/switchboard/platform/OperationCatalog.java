@@ -26,14 +26,6 @@ public final class OperationCatalog {
     return operations.keySet();
   }
 
-  public Operation<?, ?> get(String name) {
-    Operation<?, ?> operation = operations.get(name);
-    if (operation == null) {
-      throw new IllegalArgumentException("unknown operation " + name);
-    }
-    return operation;
-  }
-
   public List<Operation<?, ?>> subscribersOf(String stream) {
     return operations.values().stream().filter(op -> op.stream().filter(stream::equals).isPresent()).toList();
   }

@@ -81,10 +81,6 @@ public final class Switchboard {
     return kafka == null ? Future.succeededFuture() : kafka.close();
   }
 
-  public OperationCatalog catalog() {
-    return catalog;
-  }
-
   public PlatformConfig config() {
     return config;
   }

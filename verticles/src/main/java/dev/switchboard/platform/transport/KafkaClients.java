@@ -51,10 +51,6 @@ public final class KafkaClients {
     this.deadLetters = new KafkaDeadLetters(producer);
   }
 
-  public KafkaSettings settings() {
-    return settings;
-  }
-
   public KafkaProducer<String, Buffer> producer() {
     return producer;
   }
