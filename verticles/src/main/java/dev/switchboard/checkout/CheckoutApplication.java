@@ -1,8 +1,9 @@
 package dev.switchboard.checkout;
 
 import dev.switchboard.platform.Switchboard;
-import dev.switchboard.platform.saga.InMemorySagaStore;
 import dev.switchboard.platform.saga.SagaEngine;
+import dev.switchboard.platform.saga.SagaStore;
+import dev.switchboard.platform.store.Database;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The checkout services deployed on one Vert.x instance: inventory, payment, shipping,
- * notifications, analytics and orders (which runs the checkout saga). Holds the services' state so
- * that edges and tests can read it.
+ * notifications, analytics and orders (which runs the checkout saga). Their state lives in the
+ * platform's store; this holds the objects that read and change it, so that edges and tests can
+ * read it too.
  */
 public final class CheckoutApplication {
 
@@ -34,13 +36,14 @@ public final class CheckoutApplication {
   private final Map<String, Supplier<Deployable>> services = new LinkedHashMap<>();
   private final Map<String, String> deployments = new LinkedHashMap<>();
 
-  private CheckoutApplication(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
-    this.stock = new StockLedger(config.initialStock());
-    this.payments = new PaymentLedger(config.maxChargeCents());
-    this.notifications = new NotificationLog();
-    this.orders = new OrderBook(vertx);
-    this.shipments = new ShipmentBook();
-    SagaEngine sagas = new SagaEngine(vertx, switchboard, new InMemorySagaStore());
+  private CheckoutApplication(Vertx vertx, Switchboard switchboard, CheckoutConfig config, SagaStore sagaStore) {
+    Database store = switchboard.store();
+    this.stock = new StockLedger(store);
+    this.payments = new PaymentLedger(store, config.maxChargeCents());
+    this.notifications = new NotificationLog(store);
+    this.orders = new OrderBook(vertx, store);
+    this.shipments = new ShipmentBook(store);
+    SagaEngine sagas = new SagaEngine(vertx, switchboard, sagaStore);
     OrderEvents events = new OrderEvents(switchboard);
     this.desk = new OrderDesk(switchboard, orders, events, stock);
     services.put("inventory", () -> new InventoryVerticle(switchboard, stock));
@@ -51,9 +54,23 @@ public final class CheckoutApplication {
     services.put("orders", () -> new OrdersVerticle(switchboard, sagas, orders, events, desk));
   }
 
-  /** Deploys every checkout verticle, in order; fails (and undeploys what started) if one fails. */
+  /**
+   * Creates the services' tables where the store lacks them (and the SKUs of the configured stock
+   * that it does not know yet), then deploys every checkout verticle, in order; fails (and undeploys
+   * what started) if one fails.
+   */
   public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
-    CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config);
+    return SagaStore.create(switchboard.store()).compose(sagaStore -> {
+      CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config, sagaStore);
+      return Future.all(application.stock.createTables(config.initialStock()), application.payments.createTables(),
+              application.notifications.createTables(), application.orders.createTables(),
+              application.shipments.createTables())
+          .compose(created -> application.deployServices(vertx));
+    });
+  }
+
+  private Future<CheckoutApplication> deployServices(Vertx vertx) {
+    CheckoutApplication application = this;
     Future<Void> chain = Future.succeededFuture();
     for (String service : application.services.keySet()) {
       chain = chain.compose(previous -> application.start(vertx, service));
@@ -110,7 +127,7 @@ public final class CheckoutApplication {
     return orders;
   }
 
-  public int shipments() {
-    return shipments.count();
+  public ShipmentBook shipments() {
+    return shipments;
   }
 }

@@ -27,24 +27,23 @@ public final class InventoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return Future.all(
-        switchboard.serve(CheckoutOperations.INVENTORY_RESERVE, (request, context) -> {
-          var reserved = ledger.reserve(request.getOrderId(), request.getItemsList());
+        switchboard.serve(CheckoutOperations.INVENTORY_RESERVE, (request, context, store) -> {
+          var reserved = ledger.reserve(store, request.getOrderId(), request.getItemsList());
           LOGGER.debug("{} reserved {}", context.logTag(), reserved);
           StockReservation.Builder reply = StockReservation.newBuilder().setOrderId(request.getOrderId());
           reserved.forEach((sku, units) -> reply.addItems(LineItem.newBuilder().setSku(sku).setQuantity(units.intValue())));
-          return Future.succeededFuture(reply.build());
+          return reply.build();
         }),
-        switchboard.serve(CheckoutOperations.INVENTORY_RELEASE, (request, context) -> {
-          long units = ledger.release(request.getOrderId());
+        switchboard.serve(CheckoutOperations.INVENTORY_RELEASE, (request, context, store) -> {
+          long units = ledger.release(store, request.getOrderId());
           LOGGER.debug("{} released {} units", context.logTag(), units);
-          return Future.succeededFuture(StockRelease.newBuilder()
-              .setOrderId(request.getOrderId()).setUnitsReleased(units).build());
+          return StockRelease.newBuilder().setOrderId(request.getOrderId()).setUnitsReleased(units).build();
         }),
-        switchboard.serve(CheckoutOperations.INVENTORY_ORDER_EVENTS, (event, context) -> {
-          if (event.getKindCase() == OrderEvent.KindCase.CONFIRMED && ledger.commit(event.getOrderId())) {
+        switchboard.serve(CheckoutOperations.INVENTORY_ORDER_EVENTS, (event, context, store) -> {
+          if (event.getKindCase() == OrderEvent.KindCase.CONFIRMED && ledger.commit(store, event.getOrderId())) {
             LOGGER.debug("{} reservation of confirmed order sold", context.logTag());
           }
-          return Future.succeededFuture(EventAck.newBuilder().setEventId(event.getEventId()).build());
+          return EventAck.newBuilder().setEventId(event.getEventId()).build();
         }));
   }
 }

@@ -23,12 +23,12 @@ public final class NotificationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return switchboard.serve(CheckoutOperations.NOTIFICATIONS_ORDER_EVENTS, (event, context) -> {
-      if (log.record(event)) {
+    return switchboard.serve(CheckoutOperations.NOTIFICATIONS_ORDER_EVENTS, (event, context, store) -> {
+      if (log.record(store, event)) {
         LOGGER.debug("{} notify: order {}{}", context.logTag(), describe(event.getKindCase()),
             event.hasRejected() ? " (" + event.getRejected().getReason() + ")" : "");
       }
-      return Future.succeededFuture(EventAck.newBuilder().setEventId(event.getEventId()).build());
+      return EventAck.newBuilder().setEventId(event.getEventId()).build();
     });
   }
 

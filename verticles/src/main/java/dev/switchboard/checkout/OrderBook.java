@@ -6,6 +6,7 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -13,16 +14,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The orders: accepted once per idempotency key, terminal exactly once. Every change is announced
- * on the local event bus ({@code checkout.order.<id>}) for whoever watches the order.
+ * The orders, in the store (table {@code orders_order}): accepted once per idempotency key, terminal
+ * exactly once. Every change is announced on the local event bus ({@code checkout.order.<id>}),
+ * after it is committed, for whoever watches the order.
  */
 public final class OrderBook {
 
@@ -31,12 +35,19 @@ public final class OrderBook {
   }
 
   private final Vertx vertx;
-  private final Map<String, Order> orders = new HashMap<>();
-  private final Map<String, String> byIdempotencyKey = new HashMap<>();
-  private final java.util.Set<String> checkoutStarted = new java.util.HashSet<>();
+  private final Database database;
 
-  public OrderBook(Vertx vertx) {
+  OrderBook(Vertx vertx, Database database) {
     this.vertx = vertx;
+    this.database = database;
+  }
+
+  Future<Void> createTables() {
+    return database.createTables(
+        "CREATE TABLE IF NOT EXISTS orders_order (order_id VARCHAR(100) PRIMARY KEY, "
+            + "idempotency_key VARCHAR(200) UNIQUE, status VARCHAR(40) NOT NULL, "
+            + "checkout_started BOOLEAN NOT NULL, accepted_at_ms BIGINT NOT NULL, body VARBINARY NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS orders_order_status ON orders_order (status)");
   }
 
   static String address(String orderId) {
@@ -45,40 +56,45 @@ public final class OrderBook {
 
   /** Accepts a valid request as a PENDING order, or returns the order placed earlier with the same key. */
   public Future<Acceptance> accept(PlaceOrderRequest request, String correlationId) {
-    Acceptance acceptance;
-    synchronized (this) {
-      String key = request.getIdempotencyKey();
-      String existingId = key.isEmpty() ? null : byIdempotencyKey.get(key);
-      if (existingId != null) {
-        Order existing = orders.get(existingId);
-        if (!existing.getCustomerId().equals(request.getCustomerId())
-            || !existing.getItemsList().equals(request.getItemsList())) {
-          return Future.failedFuture(new OperationException(ErrorCode.ALREADY_EXISTS,
-              "idempotency_key '" + key + "' was used for a different order (" + existingId + ")"));
+    String key = request.getIdempotencyKey();
+    return database.transaction(store -> {
+      if (!key.isEmpty()) {
+        Optional<Order> existing = find(store, "idempotency_key", key);
+        if (existing.isPresent()) {
+          Order earlier = existing.get();
+          if (!earlier.getCustomerId().equals(request.getCustomerId())
+              || !earlier.getItemsList().equals(request.getItemsList())) {
+            throw new OperationException(ErrorCode.ALREADY_EXISTS,
+                "idempotency_key '" + key + "' was used for a different order (" + earlier.getOrderId() + ")");
+          }
+          return new Acceptance(earlier, false);
         }
-        acceptance = new Acceptance(existing, false);
-      } else {
-        Order order = Order.newBuilder()
-            .setOrderId(UUID.randomUUID().toString())
-            .setStatus(OrderStatus.ORDER_STATUS_PENDING)
-            .setCustomerId(request.getCustomerId())
-            .addAllItems(request.getItemsList())
-            .setTotalCents(OrderValidation.totalCents(request.getItemsList()))
-            .setCorrelationId(correlationId)
-            .setIdempotencyKey(key)
-            .setAcceptedAtMs(System.currentTimeMillis())
-            .build();
-        orders.put(order.getOrderId(), order);
-        if (!key.isEmpty()) {
-          byIdempotencyKey.put(key, order.getOrderId());
-        }
-        acceptance = new Acceptance(order, true);
       }
-    }
-    if (acceptance.created()) {
-      announce(acceptance.order());
-    }
-    return Future.succeededFuture(acceptance);
+      Order order = Order.newBuilder()
+          .setOrderId(UUID.randomUUID().toString())
+          .setStatus(OrderStatus.ORDER_STATUS_PENDING)
+          .setCustomerId(request.getCustomerId())
+          .addAllItems(request.getItemsList())
+          .setTotalCents(OrderValidation.totalCents(request.getItemsList()))
+          .setCorrelationId(correlationId)
+          .setIdempotencyKey(key)
+          .setAcceptedAtMs(System.currentTimeMillis())
+          .build();
+      try (PreparedStatement insert = store.prepareStatement("INSERT INTO orders_order "
+          + "(order_id, idempotency_key, status, checkout_started, accepted_at_ms, body) VALUES (?, ?, ?, FALSE, ?, ?)")) {
+        insert.setString(1, order.getOrderId());
+        insert.setString(2, key.isEmpty() ? null : key);
+        insert.setString(3, order.getStatus().name());
+        insert.setLong(4, order.getAcceptedAtMs());
+        insert.setBytes(5, order.toByteArray());
+        insert.executeUpdate();
+      }
+      return new Acceptance(order, true);
+    }).onSuccess(acceptance -> {
+      if (acceptance.created()) {
+        announce(acceptance.order());
+      }
+    });
   }
 
   /**
@@ -86,30 +102,37 @@ public final class OrderBook {
    * false once it is terminal. Atomic with {@link #rejectUnlessCheckoutStarted}, so an order is never
    * both rejected for not starting and checked out.
    */
-  public synchronized boolean claimCheckout(String orderId) {
-    Order order = orders.get(orderId);
-    if (order == null || isTerminal(order)) {
-      return false;
-    }
-    checkoutStarted.add(orderId);
-    return true;
+  public Future<Boolean> claimCheckout(String orderId) {
+    return database.transaction(store -> {
+      Optional<Order> order = find(store, "order_id", orderId);
+      if (order.isEmpty() || isTerminal(order.get())) {
+        return false;
+      }
+      try (PreparedStatement claim = store.prepareStatement(
+          "UPDATE orders_order SET checkout_started = TRUE WHERE order_id = ?")) {
+        claim.setString(1, orderId);
+        claim.executeUpdate();
+      }
+      return true;
+    });
   }
 
   /**
-   * Rejects the order unless its checkout has been claimed (then the checkout will end it): completes
-   * with the rejected order, or empty when it was left to its checkout.
+   * Rejects the order unless its checkout has been claimed (then the checkout will end it) or it has
+   * ended already: completes with the rejected order, or empty when it was left as it is.
    */
   public Future<Optional<Order>> rejectUnlessCheckoutStarted(String orderId, String reason) {
     return transition(orderId, OrderStatus.ORDER_STATUS_REJECTED, reason, true);
   }
 
-  public synchronized Future<Optional<Order>> get(String orderId) {
-    return Future.succeededFuture(Optional.ofNullable(orders.get(orderId)));
+  public Future<Optional<Order>> get(String orderId) {
+    return database.transaction(store -> find(store, "order_id", orderId));
   }
 
   /**
-   * Moves the order to its terminal status. The first terminal status wins; a second one is
-   * refused, so an order ends in exactly one terminal state.
+   * Moves the order to its terminal status. The first terminal status wins: the same one again
+   * (a resumed saga ending it twice) returns the order as it is, another one is refused, so an
+   * order ends in exactly one terminal state.
    */
   public Future<Order> complete(String orderId, OrderStatus status, String reason) {
     return transition(orderId, status, reason, false).map(Optional::orElseThrow);
@@ -117,25 +140,42 @@ public final class OrderBook {
 
   private Future<Optional<Order>> transition(String orderId, OrderStatus status, String reason,
                                              boolean onlyUnclaimed) {
-    Order updated;
-    synchronized (this) {
-      Order current = orders.get(orderId);
-      if (current == null) {
-        return Future.failedFuture(new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId));
+    boolean[] changed = {false};
+    return database.transaction(store -> {
+      Optional<Order> found = find(store, "order_id", orderId);
+      if (found.isEmpty()) {
+        throw new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId);
       }
-      if (onlyUnclaimed && checkoutStarted.contains(orderId)) {
-        return Future.succeededFuture(Optional.empty());
+      Order current = found.get();
+      if (onlyUnclaimed && checkoutStarted(store, orderId)) {
+        return Optional.<Order>empty();
       }
       if (isTerminal(current)) {
-        return Future.failedFuture(new IllegalStateException("order " + orderId + " is already "
-            + current.getStatus() + "; refusing " + status));
+        if (onlyUnclaimed) {
+          return Optional.<Order>empty();
+        }
+        if (current.getStatus() == status) {
+          return Optional.of(current);
+        }
+        throw new OperationException(ErrorCode.FAILED_PRECONDITION, "order " + orderId + " is already "
+            + current.getStatus() + "; refusing " + status);
       }
-      updated = current.toBuilder().setStatus(status).setReason(reason)
+      Order updated = current.toBuilder().setStatus(status).setReason(reason)
           .setCompletedAtMs(System.currentTimeMillis()).build();
-      orders.put(orderId, updated);
-    }
-    announce(updated);
-    return Future.succeededFuture(Optional.of(updated));
+      try (PreparedStatement update = store.prepareStatement(
+          "UPDATE orders_order SET status = ?, body = ? WHERE order_id = ?")) {
+        update.setString(1, status.name());
+        update.setBytes(2, updated.toByteArray());
+        update.setString(3, orderId);
+        update.executeUpdate();
+      }
+      changed[0] = true;
+      return Optional.of(updated);
+    }).onSuccess(updated -> {
+      if (changed[0]) {
+        updated.ifPresent(this::announce);
+      }
+    });
   }
 
   /** Follows the order: {@code handler} gets every change after this call. Unregister when done. */
@@ -155,8 +195,14 @@ public final class OrderBook {
     return terminal.future().onComplete(done -> consumer.unregister());
   }
 
-  public synchronized List<Order> all() {
-    return new ArrayList<>(orders.values());
+  public Future<List<Order>> all() {
+    return list("SELECT body FROM orders_order ORDER BY accepted_at_ms");
+  }
+
+  /** Orders accepted whose checkout never started (their process stopped in between). */
+  Future<List<Order>> pendingWithoutCheckout() {
+    return list("SELECT body FROM orders_order WHERE status = '" + OrderStatus.ORDER_STATUS_PENDING.name()
+        + "' AND NOT checkout_started ORDER BY accepted_at_ms");
   }
 
   public static boolean isTerminal(Order order) {
@@ -164,15 +210,50 @@ public final class OrderBook {
         || order.getStatus() == OrderStatus.ORDER_STATUS_REJECTED;
   }
 
+  private Future<List<Order>> list(String sql) {
+    return database.transaction(store -> {
+      List<Order> orders = new ArrayList<>();
+      try (PreparedStatement select = store.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          orders.add(decode(rows.getBytes(1)));
+        }
+      }
+      return orders;
+    });
+  }
+
+  private static Optional<Order> find(Connection store, String column, String value) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement("SELECT body FROM orders_order WHERE " + column + " = ?")) {
+      select.setString(1, value);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(decode(row.getBytes(1))) : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean checkoutStarted(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT checkout_started FROM orders_order WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() && row.getBoolean(1);
+      }
+    }
+  }
+
   private void announce(Order order) {
     vertx.eventBus().publish(address(order.getOrderId()), Buffer.buffer(order.toByteArray()));
   }
 
-  private static Order parse(Buffer body) {
+  private static Order decode(byte[] body) {
     try {
-      return Order.parseFrom(body.getBytes());
+      return Order.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("order update cannot be decoded", e);
+      throw new IllegalStateException("stored order cannot be decoded", e);
     }
+  }
+
+  private static Order parse(Buffer body) {
+    return decode(body.getBytes());
   }
 }

@@ -63,11 +63,35 @@ public final class OrderDesk {
         }
       }
       Future<Void> announced = acceptance.created() ? events.placed(order, orderContext) : Future.succeededFuture();
-      return announced
-          .compose(done -> switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, orderContext))
-          .map(invocation -> invocation.reply().orElseGet(() -> response(order)))
-          .recover(failure -> notPlaced(order, OperationException.from(CheckoutOperations.ORDERS_PLACE.name(), failure),
-              orderContext));
+      return announced.compose(done -> checkout(order, orderContext));
+    });
+  }
+
+  /**
+   * Invokes orders.place for the order. Its message id is derived from the order, so placing the
+   * same order again (a client's retry, a restart) is a duplicate to the consumer, not a second checkout.
+   */
+  private Future<PlaceOrderResponse> checkout(Order order, CallContext orderContext) {
+    return switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, orderContext, order.getOrderId() + "/place")
+        .map(invocation -> invocation.reply().orElseGet(() -> response(order)))
+        .recover(failure -> notPlaced(order, OperationException.from(CheckoutOperations.ORDERS_PLACE.name(), failure),
+            orderContext));
+  }
+
+  /**
+   * After a restart: the orders that were accepted but whose checkout never started (the process
+   * stopped in between) are announced and placed again, so that every accepted order ends.
+   */
+  public Future<Integer> resumePending() {
+    return orders.pendingWithoutCheckout().map(pending -> {
+      for (Order order : pending) {
+        CallContext context = CallContext.begin(order.getCorrelationId()).withAggregate(order.getOrderId());
+        LOGGER.info("{} accepted order without a checkout: placing it again", context.logTag());
+        events.placed(order, context)
+            .compose(announced -> checkout(order, context))
+            .onFailure(failure -> LOGGER.warn("{} order not placed again: {}", context.logTag(), failure.getMessage()));
+      }
+      return pending.size();
     });
   }
 
@@ -126,11 +150,7 @@ public final class OrderDesk {
   }
 
   public Future<StockLevel> stock(String sku) {
-    try {
-      return Future.succeededFuture(stock.level(sku));
-    } catch (OperationException unknown) {
-      return Future.failedFuture(unknown);
-    }
+    return stock.level(sku);
   }
 
   static PlaceOrderResponse response(Order order) {

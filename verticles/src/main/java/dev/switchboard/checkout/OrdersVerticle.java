@@ -35,23 +35,30 @@ public final class OrdersVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return sagas.register(checkout)
-        .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) -> {
-          if (!orders.claimCheckout(order.getOrderId())) {
-            // rejected before its checkout could start (the command came late): nothing to do
-            return orders.get(order.getOrderId()).map(current -> OrderDesk.response(current.orElse(order)));
-          }
-          LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
-          return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
-                  context.withAggregate(order.getOrderId()))
-              .compose(started -> orders.awaitTerminal(order.getOrderId()))
-              .map(OrderDesk::response);
-        }))
+        .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) ->
+            orders.claimCheckout(order.getOrderId()).compose(claimed -> {
+              if (!claimed) {
+                // rejected before its checkout could start (the command came late): nothing to do
+                return orders.get(order.getOrderId()).map(current -> OrderDesk.response(current.orElse(order)));
+              }
+              LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
+              return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
+                      context.withAggregate(order.getOrderId()))
+                  .compose(started -> orders.awaitTerminal(order.getOrderId()))
+                  .map(OrderDesk::response);
+            })))
         // the desk invokes orders.place; in event mode a failed command comes back as a result event
         .compose(serving -> switchboard.onResult(CheckoutOperations.ORDERS_PLACE, desk::placeResult))
         .compose(listening -> sagas.resumeUnfinished())
         .onSuccess(resumed -> {
           if (resumed > 0) {
             LOGGER.info("resumed {} unfinished checkouts", resumed);
+          }
+        })
+        .compose(resumed -> desk.resumePending())
+        .onSuccess(pending -> {
+          if (pending > 0) {
+            LOGGER.info("placed again {} accepted orders whose checkout had not started", pending);
           }
         });
   }

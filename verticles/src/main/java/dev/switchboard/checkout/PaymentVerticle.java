@@ -23,16 +23,15 @@ public final class PaymentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return Future.all(
-        switchboard.serve(CheckoutOperations.PAYMENT_CHARGE, (request, context) -> {
-          var receipt = ledger.charge(request.getOrderId(), request.getAmountCents());
+        switchboard.serve(CheckoutOperations.PAYMENT_CHARGE, (request, context, store) -> {
+          var receipt = ledger.charge(store, request.getOrderId(), request.getAmountCents());
           LOGGER.debug("{} charged {} cents", context.logTag(), receipt.getAmountCents());
-          return Future.succeededFuture(receipt);
+          return receipt;
         }),
-        switchboard.serve(CheckoutOperations.PAYMENT_REFUND, (request, context) -> {
-          long cents = ledger.refund(request.getOrderId());
+        switchboard.serve(CheckoutOperations.PAYMENT_REFUND, (request, context, store) -> {
+          long cents = ledger.refund(store, request.getOrderId());
           LOGGER.debug("{} refunded {} cents", context.logTag(), cents);
-          return Future.succeededFuture(RefundReceipt.newBuilder()
-              .setOrderId(request.getOrderId()).setRefundedCents(cents).build());
+          return RefundReceipt.newBuilder().setOrderId(request.getOrderId()).setRefundedCents(cents).build();
         }));
   }
 }

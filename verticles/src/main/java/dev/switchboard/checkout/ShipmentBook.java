@@ -3,36 +3,82 @@ package dev.switchboard.checkout;
 import dev.switchboard.checkout.v1.Shipment;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.store.Database;
+import io.vertx.core.Future;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.UUID;
 
-/** Shipments per order, each idempotent per order; a schedule after a cancellation is refused. */
+/**
+ * Shipments per order, in the store (table {@code shipping_shipment}); each is idempotent per order,
+ * and a schedule after a cancellation is refused (the cancellation leaves a tombstone).
+ */
 public final class ShipmentBook {
 
-  private final Map<String, Shipment> shipments = new HashMap<>();
-  private final Set<String> cancelled = new HashSet<>();
+  private final Database database;
 
-  public synchronized Shipment schedule(String orderId) {
-    if (cancelled.contains(orderId)) {
-      throw new OperationException(ErrorCode.FAILED_PRECONDITION,
-          "shipment of order " + orderId + " was already cancelled; scheduling refused");
-    }
-    return shipments.computeIfAbsent(orderId, order -> Shipment.newBuilder()
-        .setOrderId(order).setShipmentId(UUID.randomUUID().toString()).build());
+  ShipmentBook(Database database) {
+    this.database = database;
   }
 
-  /** Cancels the order's shipment, if any; returns whether one was scheduled. */
-  public synchronized boolean cancel(String orderId) {
-    cancelled.add(orderId);
-    return shipments.remove(orderId) != null;
+  Future<Void> createTables() {
+    return database.createTables("CREATE TABLE IF NOT EXISTS shipping_shipment (order_id VARCHAR(100) PRIMARY KEY, "
+        + "shipment_id VARCHAR(100), cancelled BOOLEAN NOT NULL)");
+  }
+
+  Shipment schedule(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT shipment_id, cancelled FROM shipping_shipment WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet row = select.executeQuery()) {
+        if (row.next()) {
+          if (row.getBoolean(2)) {
+            throw new OperationException(ErrorCode.FAILED_PRECONDITION,
+                "shipment of order " + orderId + " was already cancelled; scheduling refused");
+          }
+          return Shipment.newBuilder().setOrderId(orderId).setShipmentId(row.getString(1)).build();
+        }
+      }
+    }
+    String shipmentId = UUID.randomUUID().toString();
+    try (PreparedStatement insert = store.prepareStatement(
+        "INSERT INTO shipping_shipment (order_id, shipment_id, cancelled) VALUES (?, ?, FALSE)")) {
+      insert.setString(1, orderId);
+      insert.setString(2, shipmentId);
+      insert.executeUpdate();
+    }
+    return Shipment.newBuilder().setOrderId(orderId).setShipmentId(shipmentId).build();
+  }
+
+  /** Cancels the order's shipment, if any; returns whether one was scheduled. Refuses any later schedule. */
+  boolean cancel(Connection store, String orderId) throws SQLException {
+    boolean scheduled;
+    try (PreparedStatement update = store.prepareStatement(
+        "UPDATE shipping_shipment SET cancelled = TRUE WHERE order_id = ? AND NOT cancelled")) {
+      update.setString(1, orderId);
+      scheduled = update.executeUpdate() == 1;
+    }
+    try (PreparedStatement tombstone = store.prepareStatement(
+        "INSERT INTO shipping_shipment (order_id, shipment_id, cancelled) "
+            + "SELECT ?, NULL, TRUE WHERE NOT EXISTS (SELECT 1 FROM shipping_shipment WHERE order_id = ?)")) {
+      tombstone.setString(1, orderId);
+      tombstone.setString(2, orderId);
+      tombstone.executeUpdate();
+    }
+    return scheduled;
   }
 
   /** Shipments scheduled and not cancelled. */
-  public synchronized int count() {
-    return shipments.size();
+  public Future<Long> count() {
+    return database.transaction(store -> {
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT COUNT(*) FROM shipping_shipment WHERE NOT cancelled"); ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    });
   }
 }

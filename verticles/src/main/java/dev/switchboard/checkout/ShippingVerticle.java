@@ -25,16 +25,15 @@ public final class ShippingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return Future.all(
-        switchboard.serve(CheckoutOperations.SHIPPING_SCHEDULE, (request, context) -> {
-          Shipment shipment = shipments.schedule(request.getOrderId());
+        switchboard.serve(CheckoutOperations.SHIPPING_SCHEDULE, (request, context, store) -> {
+          Shipment shipment = shipments.schedule(store, request.getOrderId());
           LOGGER.debug("{} shipment {} scheduled", context.logTag(), shipment.getShipmentId());
-          return Future.succeededFuture(shipment);
+          return shipment;
         }),
-        switchboard.serve(CheckoutOperations.SHIPPING_CANCEL, (request, context) -> {
-          boolean wasScheduled = shipments.cancel(request.getOrderId());
+        switchboard.serve(CheckoutOperations.SHIPPING_CANCEL, (request, context, store) -> {
+          boolean wasScheduled = shipments.cancel(store, request.getOrderId());
           LOGGER.debug("{} shipment cancelled (was scheduled: {})", context.logTag(), wasScheduled);
-          return Future.succeededFuture(ShipmentCancellation.newBuilder().setOrderId(request.getOrderId())
-              .setCancelled(wasScheduled).build());
+          return ShipmentCancellation.newBuilder().setOrderId(request.getOrderId()).setCancelled(wasScheduled).build();
         }));
   }
 }

@@ -4,100 +4,194 @@ import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.store.Database;
+import io.vertx.core.Future;
 
-import java.util.HashMap;
-import java.util.HashSet;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Stock per SKU and the reservations per order. Every change is one atomic step, so available stock
- * never goes negative whatever the concurrency; every change is idempotent per order, so a command
- * handled twice changes nothing twice.
+ * Stock per SKU and the reservations per order, in the store (tables {@code inventory_*}). Every
+ * change is one transaction, so available stock never goes negative whatever the concurrency; every
+ * change is idempotent per order, so a command handled twice changes nothing twice.
  */
 public final class StockLedger {
 
-  private final Map<String, long[]> levels = new TreeMap<>(); // sku -> {available, reserved}
-  private final Map<String, Map<String, Long>> reservations = new HashMap<>(); // order -> sku -> units
-  private final Set<String> released = new HashSet<>();
-  private final Map<String, Map<String, Long>> sold = new HashMap<>(); // order -> sku -> units
+  private static final String RESERVED = "RESERVED";
+  private static final String SOLD = "SOLD";
+  private static final String RELEASED = "RELEASED";
 
-  public StockLedger(Map<String, Long> initialStock) {
-    initialStock.forEach((sku, units) -> levels.put(sku, new long[] {units, 0}));
+  private final Database database;
+
+  StockLedger(Database database) {
+    this.database = database;
+  }
+
+  /** Creates the tables, and the SKUs of {@code initialStock} that the store does not have yet. */
+  Future<Void> createTables(Map<String, Long> initialStock) {
+    return database.createTables(
+        "CREATE TABLE IF NOT EXISTS inventory_stock (sku VARCHAR(100) PRIMARY KEY, available BIGINT NOT NULL, "
+            + "reserved BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS inventory_order (order_id VARCHAR(100) PRIMARY KEY, state VARCHAR(10) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS inventory_reservation (order_id VARCHAR(100) NOT NULL, sku VARCHAR(100) NOT NULL, "
+            + "units BIGINT NOT NULL, PRIMARY KEY (order_id, sku))")
+        .compose(created -> database.transaction(connection -> {
+          try (PreparedStatement seed = connection.prepareStatement(
+              "MERGE INTO inventory_stock USING (VALUES (CAST(? AS VARCHAR(100)), CAST(? AS BIGINT))) AS s(sku, units) "
+                  + "ON inventory_stock.sku = s.sku WHEN NOT MATCHED THEN INSERT VALUES (s.sku, s.units, 0)")) {
+            for (Map.Entry<String, Long> sku : initialStock.entrySet()) {
+              seed.setString(1, sku.getKey());
+              seed.setLong(2, sku.getValue());
+              seed.executeUpdate();
+            }
+          }
+          return null;
+        }));
   }
 
   /** Reserves every item of the order, or none; the same order reserved twice reserves once. */
-  public synchronized Map<String, Long> reserve(String orderId, List<LineItem> items) {
-    Map<String, Long> existing = reservations.containsKey(orderId) ? reservations.get(orderId) : sold.get(orderId);
-    if (existing != null) {
-      return existing;
-    }
-    if (released.contains(orderId)) {
+  Map<String, Long> reserve(Connection store, String orderId, List<LineItem> items) throws SQLException {
+    String state = state(store, orderId);
+    if (RELEASED.equals(state)) {
       throw new OperationException(ErrorCode.FAILED_PRECONDITION,
           "stock for order " + orderId + " was already released; reservation refused");
+    }
+    if (state != null) {
+      return reservation(store, orderId);
     }
     Map<String, Long> wanted = new LinkedHashMap<>();
     for (LineItem item : items) {
       wanted.merge(item.getSku(), (long) item.getQuantity(), Long::sum);
     }
     for (Map.Entry<String, Long> entry : wanted.entrySet()) {
-      long[] level = levels.get(entry.getKey());
-      if (level == null) {
-        throw new OperationException(ErrorCode.FAILED_PRECONDITION, "no stock of unknown SKU " + entry.getKey());
-      }
-      if (level[0] < entry.getValue()) {
+      long available = available(store, entry.getKey());
+      if (available < entry.getValue()) {
         throw new OperationException(ErrorCode.FAILED_PRECONDITION, "insufficient stock for " + entry.getKey()
-            + ": requested " + entry.getValue() + ", available " + level[0]);
+            + ": requested " + entry.getValue() + ", available " + available);
       }
     }
-    wanted.forEach((sku, units) -> {
-      long[] level = levels.get(sku);
-      level[0] -= units;
-      level[1] += units;
-    });
-    reservations.put(orderId, wanted);
+    try (PreparedStatement take = store.prepareStatement(
+        "UPDATE inventory_stock SET available = available - ?, reserved = reserved + ? WHERE sku = ?");
+         PreparedStatement record = store.prepareStatement(
+             "INSERT INTO inventory_reservation (order_id, sku, units) VALUES (?, ?, ?)")) {
+      for (Map.Entry<String, Long> entry : wanted.entrySet()) {
+        take.setLong(1, entry.getValue());
+        take.setLong(2, entry.getValue());
+        take.setString(3, entry.getKey());
+        take.executeUpdate();
+        record.setString(1, orderId);
+        record.setString(2, entry.getKey());
+        record.setLong(3, entry.getValue());
+        record.executeUpdate();
+      }
+    }
+    setState(store, orderId, RESERVED, null);
     return wanted;
   }
 
   /** Returns the order's reserved units to available stock; refuses any later reservation for it. */
-  public synchronized long release(String orderId) {
-    released.add(orderId);
-    if (sold.containsKey(orderId)) {
-      return 0;
-    }
-    Map<String, Long> reservation = reservations.remove(orderId);
-    if (reservation == null) {
+  long release(Connection store, String orderId) throws SQLException {
+    String state = state(store, orderId);
+    if (SOLD.equals(state) || RELEASED.equals(state)) {
       return 0;
     }
     long units = 0;
-    for (Map.Entry<String, Long> entry : reservation.entrySet()) {
-      long[] level = levels.get(entry.getKey());
-      level[0] += entry.getValue();
-      level[1] -= entry.getValue();
-      units += entry.getValue();
+    if (RESERVED.equals(state)) {
+      try (PreparedStatement giveBack = store.prepareStatement(
+          "UPDATE inventory_stock SET available = available + ?, reserved = reserved - ? WHERE sku = ?")) {
+        for (Map.Entry<String, Long> entry : reservation(store, orderId).entrySet()) {
+          giveBack.setLong(1, entry.getValue());
+          giveBack.setLong(2, entry.getValue());
+          giveBack.setString(3, entry.getKey());
+          giveBack.executeUpdate();
+          units += entry.getValue();
+        }
+      }
     }
+    setState(store, orderId, RELEASED, state);
     return units;
   }
 
   /** Turns the order's reservation into a sale: the units leave {@code reserved} for good. */
-  public synchronized boolean commit(String orderId) {
-    Map<String, Long> reservation = reservations.remove(orderId);
-    if (reservation == null) {
+  boolean commit(Connection store, String orderId) throws SQLException {
+    if (!RESERVED.equals(state(store, orderId))) {
       return false;
     }
-    sold.put(orderId, reservation);
-    reservation.forEach((sku, units) -> levels.get(sku)[1] -= units);
+    try (PreparedStatement sell = store.prepareStatement(
+        "UPDATE inventory_stock SET reserved = reserved - ? WHERE sku = ?")) {
+      for (Map.Entry<String, Long> entry : reservation(store, orderId).entrySet()) {
+        sell.setLong(1, entry.getValue());
+        sell.setString(2, entry.getKey());
+        sell.executeUpdate();
+      }
+    }
+    setState(store, orderId, SOLD, RESERVED);
     return true;
   }
 
-  public synchronized StockLevel level(String sku) {
-    long[] level = levels.get(sku);
-    if (level == null) {
-      throw new OperationException(ErrorCode.NOT_FOUND, "unknown SKU " + sku);
+  public Future<StockLevel> level(String sku) {
+    return database.transaction(store -> {
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT available, reserved FROM inventory_stock WHERE sku = ?")) {
+        select.setString(1, sku);
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            throw new OperationException(ErrorCode.NOT_FOUND, "unknown SKU " + sku);
+          }
+          return StockLevel.newBuilder().setSku(sku).setAvailable(row.getLong(1)).setReserved(row.getLong(2)).build();
+        }
+      }
+    });
+  }
+
+  private static long available(Connection store, String sku) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT available FROM inventory_stock WHERE sku = ? FOR UPDATE")) {
+      select.setString(1, sku);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          throw new OperationException(ErrorCode.FAILED_PRECONDITION, "no stock of unknown SKU " + sku);
+        }
+        return row.getLong(1);
+      }
     }
-    return StockLevel.newBuilder().setSku(sku).setAvailable(level[0]).setReserved(level[1]).build();
+  }
+
+  private static String state(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement("SELECT state FROM inventory_order WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? row.getString(1) : null;
+      }
+    }
+  }
+
+  private static void setState(Connection store, String orderId, String state, String previous) throws SQLException {
+    try (PreparedStatement write = store.prepareStatement(previous == null
+        ? "INSERT INTO inventory_order (state, order_id) VALUES (?, ?)"
+        : "UPDATE inventory_order SET state = ? WHERE order_id = ?")) {
+      write.setString(1, state);
+      write.setString(2, orderId);
+      write.executeUpdate();
+    }
+  }
+
+  private static Map<String, Long> reservation(Connection store, String orderId) throws SQLException {
+    Map<String, Long> units = new LinkedHashMap<>();
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT sku, units FROM inventory_reservation WHERE order_id = ? ORDER BY sku")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          units.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+    }
+    return units;
   }
 }

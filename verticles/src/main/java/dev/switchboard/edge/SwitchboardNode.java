@@ -71,8 +71,14 @@ public final class SwitchboardNode {
   }
 
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
-    Switchboard switchboard = new Switchboard(vertx, new OperationCatalog(config.operations()), config.platform(),
-        new SwitchboardMetrics(registry));
+    return Switchboard.create(vertx, new OperationCatalog(config.operations()), config.platform(),
+            new SwitchboardMetrics(registry))
+        .compose(switchboard -> start(vertx, registry, config, switchboard)
+            .recover(failure -> switchboard.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  private static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config,
+                                               Switchboard switchboard) {
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, ready::get);
     return vertx.deployVerticle(management)
@@ -92,6 +98,10 @@ public final class SwitchboardNode {
         });
   }
 
+  /**
+   * Closes the transports (Kafka consumers commit what is done and stop taking work), then the
+   * store (work still running fails there and is redelivered to the next run), then Vert.x.
+   */
   public Future<Void> close() {
     return switchboard.close().transform(closed -> vertx.close());
   }

@@ -56,30 +56,35 @@ final class ConsistencyCheck {
             + ", expected available " + expected + " (initial " + initial + " - confirmed) and none reserved");
       }
     })));
+    Future<Long> captured = checkout.payments().capturedCents();
+    Future<List<Order>> orders = checkout.orders().all();
+    Future<Long> shipments = checkout.shipments().count();
+    Future<Map<String, Integer>> confirmedNotices = checkout.notifications().countsByOrder(OrderEvent.KindCase.CONFIRMED);
+    Future<Map<String, Integer>> rejectedNotices = checkout.notifications().countsByOrder(OrderEvent.KindCase.REJECTED);
     return Future.join(reads).transform(read -> {
       if (read.failed()) {
         violations.add("stock could not be read: " + read.cause().getMessage());
       }
-      long captured = checkout.payments().capturedCents();
-      if (captured != run.confirmedCents) {
-        violations.add("payments captured " + captured + " cents, confirmed orders total " + run.confirmedCents);
+      return Future.all(captured, orders, shipments, confirmedNotices, rejectedNotices);
+    }).map(state -> {
+      if (captured.result() != run.confirmedCents) {
+        violations.add("payments captured " + captured.result() + " cents, confirmed orders total " + run.confirmedCents);
       }
-      List<Order> orders = checkout.orders().all();
-      long pending = orders.stream().filter(order -> !OrderBook.isTerminal(order)).count();
+      long pending = orders.result().stream().filter(order -> !OrderBook.isTerminal(order)).count();
       if (pending > 0) {
         violations.add(pending + " accepted orders are not terminal");
       }
-      long confirmed = orders.stream().filter(o -> o.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED).count();
-      if (checkout.shipments() != confirmed) {
-        violations.add(checkout.shipments() + " shipments for " + confirmed + " confirmed orders");
+      long confirmed = orders.result().stream().filter(o -> o.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED).count();
+      if (shipments.result() != confirmed) {
+        violations.add(shipments.result() + " shipments for " + confirmed + " confirmed orders");
       }
-      long misnotified = orders.stream().filter(OrderBook::isTerminal).filter(order -> checkout.notifications()
-          .count(order.getOrderId(), order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED
-              ? OrderEvent.KindCase.CONFIRMED : OrderEvent.KindCase.REJECTED) != 1).count();
+      long misnotified = orders.result().stream().filter(OrderBook::isTerminal).filter(order ->
+          (order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED ? confirmedNotices : rejectedNotices).result()
+              .getOrDefault(order.getOrderId(), 0) != 1).count();
       if (misnotified > 0) {
         violations.add(misnotified + " terminal orders not notified exactly once");
       }
-      return Future.succeededFuture(violations);
+      return violations;
     });
   }
 }

@@ -6,6 +6,8 @@ import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.store.Database;
+import dev.switchboard.platform.store.ProcessedMessages;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.EventTransport;
 import dev.switchboard.platform.transport.KafkaEventTransport;
@@ -51,7 +53,11 @@ public final class Switchboard {
   private final PlatformConfig config;
   private final SwitchboardMetrics metrics;
   private final Faults faults;
-  private final DedupStore dedup;
+  private static final long PURGE_EVERY_MS = 3_600_000;
+
+  private final Database store;
+  private final long purgeTimer;
+  private final ProcessedMessages processed;
   private final Vertx vertx;
   private final KafkaEventTransport kafka;
   private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
@@ -59,13 +65,15 @@ public final class Switchboard {
   private final Map<Transport, RpcTransport> rpcTransports = new EnumMap<>(Transport.class);
   private final Map<Transport, EventTransport> eventTransports = new EnumMap<>(Transport.class);
 
-  public Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics) {
+  private Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics,
+                      Database store, ProcessedMessages processed) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.config = config;
     this.metrics = metrics;
     this.faults = new Faults(vertx);
-    this.dedup = new InMemoryDedupStore(1_000_000);
+    this.store = store;
+    this.processed = processed;
     LocalTransport local = new LocalTransport(vertx.eventBus(), 10_000);
     rpcTransports.put(Transport.LOCAL, local);
     eventTransports.put(Transport.LOCAL, local);
@@ -74,11 +82,33 @@ public final class Switchboard {
       eventTransports.put(Transport.KAFKA, kafka);
     }
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
+    this.purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, tick -> processed.purge(config.store().processedRetentionMs())
+        .onSuccess(purged -> {
+          if (purged > 0) {
+            LOGGER.info("forgot {} processed-message records older than {} h", purged,
+                config.store().processedRetentionMs() / 3_600_000);
+          }
+        }));
   }
 
-  /** Closes the transports' clients (Kafka producers and consumers, committing what is done). */
+  /** Opens the store the configuration names, then the transports. */
+  public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
+                                           SwitchboardMetrics metrics) {
+    return Database.open(vertx, config.store()).compose(store -> ProcessedMessages.create(store)
+        .map(processed -> new Switchboard(vertx, catalog, config, metrics, store, processed))
+        .recover(failure -> store.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  /** Closes the transports' clients (Kafka producers and consumers, committing what is done), then the store. */
   public Future<Void> close() {
-    return kafka == null ? Future.succeededFuture() : kafka.close();
+    vertx.cancelTimer(purgeTimer);
+    Future<Void> transports = kafka == null ? Future.succeededFuture() : kafka.close();
+    return transports.eventually(store::close);
+  }
+
+  /** The durable store, for services' own state. */
+  public Database store() {
+    return store;
   }
 
   public PlatformConfig config() {
@@ -247,6 +277,32 @@ public final class Switchboard {
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                OperationHandler<Q, R> handler) {
+    return serve(operation, handler, false);
+  }
+
+  /**
+   * Serves an operation whose effect is a change to the store: the handler runs in one transaction
+   * on the store's thread, and in event mode the message is recorded as processed (with its result
+   * event) in the same transaction, so an effect is never recorded without its message or the
+   * other way round.
+   */
+  public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
+                                                               TransactionalHandler<Q, R> handler) {
+    boolean recorded = settings(operation).mode() == Mode.EVENT;
+    OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection -> {
+      R reply = handler.handle(request, context, connection);
+      if (recorded) {
+        processed.record(connection, operation.name(), context.messageId(),
+            operation.stream().isPresent() ? null : successResult(context, reply));
+      }
+      return reply;
+    });
+    return serve(operation, inTransaction, recorded);
+  }
+
+  private <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
+                                                                OperationHandler<Q, R> handler,
+                                                                boolean recordsSuccess) {
     OperationSettings settings = settings(operation);
     String mode = settings.mode().spelling();
     String transport = settings.transport().spelling();
@@ -260,27 +316,39 @@ public final class Switchboard {
       return events.consumeEvents(operation.stream().get(), operation.name(), event ->
           once(operation, event, mode, transport, () -> runWithRetries(operation, handler, event, settings)
               .transform(outcome -> Future.succeededFuture(outcome.succeeded()
-                  || !deadLettered(Attempts.reason(operation, outcome.cause()).code())
-                  ? Handled.NOTHING : new Handled(null, deadLetter(operation, outcome.cause(), event.context()))))));
+                  ? new Handled(null, null, recordsSuccess)
+                  : new Handled(null, deadLettered(Attempts.reason(operation, outcome.cause()).code())
+                      ? deadLetter(operation, outcome.cause(), event.context()) : null, false)))));
     }
     return events.consumeCommands(operation.name(), command ->
         once(operation, command, mode, transport, () -> runWithRetries(operation, handler, command, settings)
             .transform(outcome -> {
-              CallContext resultContext = new CallContext(command.context().correlationId(),
-                  command.context().aggregateId(), command.context().messageId() + ":result",
-                  command.context().messageId(), command.context().attributes());
-              OperationException failure = outcome.failed() ? Attempts.reason(operation, outcome.cause()) : null;
-              Envelope result = outcome.succeeded()
-                  ? Envelope.of(Buffer.buffer(outcome.result().toByteArray()), resultContext)
-                  : Envelope.failed(resultContext, failure);
-              return Future.succeededFuture(new Handled(result, failure != null && deadLettered(failure.code())
-                  ? deadLetter(operation, outcome.cause(), command.context()) : null));
+              if (outcome.succeeded()) {
+                return Future.succeededFuture(new Handled(successResult(command.context(), outcome.result()), null,
+                    recordsSuccess));
+              }
+              OperationException failure = Attempts.reason(operation, outcome.cause());
+              return Future.succeededFuture(new Handled(Envelope.failed(resultContext(command.context()), failure),
+                  deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), command.context()) : null,
+                  false));
             })));
   }
 
-  /** What handling a message produced: the result event to publish, if any, and whether it is a dead letter. */
-  private record Handled(Envelope result, DeadLetterException deadLetter) {
-    static final Handled NOTHING = new Handled(null, null);
+  /** The result event of a command that succeeded; the same for the same command, so it can be stored. */
+  private static Envelope successResult(CallContext command, Message reply) {
+    return Envelope.of(Buffer.buffer(reply.toByteArray()), resultContext(command));
+  }
+
+  private static CallContext resultContext(CallContext command) {
+    return new CallContext(command.correlationId(), command.aggregateId(), command.messageId() + ":result",
+        command.messageId(), command.attributes());
+  }
+
+  /**
+   * What handling a message produced: the result event to publish, if any, whether it is a dead
+   * letter, and whether the handler's transaction already recorded the message as processed.
+   */
+  private record Handled(Envelope result, DeadLetterException deadLetter, boolean recorded) {
   }
 
   /**
@@ -295,24 +363,29 @@ public final class Switchboard {
     if (message.sentAtMs() > 0) {
       metrics.recordDeliveryDelay(operation.name(), transport, System.currentTimeMillis() - message.sentAtMs());
     }
-    DedupStore.Seen seen = dedup.claim(operation.name(), messageId);
-    if (!(seen instanceof DedupStore.Seen.New)) {
-      LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
-      metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
-      if (seen instanceof DedupStore.Seen.Done done && done.result().isPresent()) {
-        return publishResult(operation, done.result().get(), 1);
+    String consumer = operation.name();
+    return processed.claim(consumer, messageId).compose(seen -> {
+      if (!(seen instanceof ProcessedMessages.Seen.New)) {
+        LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
+        metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
+        if (seen instanceof ProcessedMessages.Seen.Done done && done.result().isPresent()) {
+          return publishResult(operation, done.result().get(), 1);
+        }
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
-    }
-    return work.get().compose(handled -> {
-      dedup.complete(operation.name(), messageId, handled.result());
-      Future<Void> published = handled.result() == null ? Future.succeededFuture()
-          : publishResult(operation, handled.result(), 1);
-      return handled.deadLetter() == null ? published
-          : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
-    }, failure -> {
-      dedup.release(operation.name(), messageId);
-      return Future.failedFuture(failure);
+      return work.get().compose(handled -> {
+        Future<Void> recorded;
+        if (handled.recorded()) {
+          processed.release(consumer, messageId);
+          recorded = Future.succeededFuture();
+        } else {
+          recorded = processed.complete(consumer, messageId, handled.result());
+        }
+        Future<Void> published = handled.result() == null ? recorded
+            : recorded.compose(stored -> publishResult(operation, handled.result(), 1));
+        return handled.deadLetter() == null ? published
+            : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
+      }).onFailure(failure -> processed.release(consumer, messageId));
     });
   }
 

@@ -99,9 +99,9 @@ class CheckoutScenariosTest {
     assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
     assertThat(placed.terminal().getTotalCents()).isEqualTo(3_000);
     assertStockSettles(APPLE, APPLE_STOCK - 3);
-    assertThat(node.checkout().payments().capturedCents()).isEqualTo(3_000);
-    Eventually.holds("the customer is notified once", SETTLE, () -> node.checkout().notifications()
-        .count(placed.answer().getOrderId(), OrderEvent.KindCase.CONFIRMED) == 1);
+    assertThat(Blocking.await(node.checkout().payments().capturedCents())).isEqualTo(3_000);
+    Eventually.holds("the customer is notified once", SETTLE, () -> Blocking.await(node.checkout().notifications()
+        .count(placed.answer().getOrderId(), OrderEvent.KindCase.CONFIRMED)) == 1);
   }
 
   @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
@@ -116,7 +116,7 @@ class CheckoutScenariosTest {
     assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
     assertThat(placed.terminal().getReason()).contains("stock");
     assertStockSettles(CHERRY, CHERRY_STOCK);
-    assertThat(node.checkout().payments().chargeCount()).isZero();
+    assertThat(Blocking.await(node.checkout().payments().chargeCount())).isZero();
   }
 
   @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
@@ -131,7 +131,7 @@ class CheckoutScenariosTest {
     assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
     assertThat(placed.terminal().getReason()).contains("payment");
     assertStockSettles(APPLE, APPLE_STOCK);
-    assertThat(node.checkout().payments().capturedCents()).isZero();
+    assertThat(Blocking.await(node.checkout().payments().capturedCents())).isZero();
   }
 
   @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
@@ -146,10 +146,10 @@ class CheckoutScenariosTest {
 
     assertThat(retry.answer().getOrderId()).isEqualTo(first.answer().getOrderId());
     assertThat(retry.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
-    assertThat(node.checkout().orders().all()).hasSize(1);
+    assertThat(Blocking.await(node.checkout().orders().all())).hasSize(1);
     assertStockSettles(APPLE, APPLE_STOCK - 4);
-    assertThat(node.checkout().payments().chargeCount()).isEqualTo(1);
-    assertThat(node.checkout().shipments()).isEqualTo(1);
+    assertThat(Blocking.await(node.checkout().payments().chargeCount())).isEqualTo(1);
+    assertThat(Blocking.await(node.checkout().shipments().count())).isEqualTo(1);
   }
 
   private static void assertAnswerMatchesMode(String placeMode, Placed placed) {

@@ -83,19 +83,19 @@ class ConcurrentBurstTest {
       assertThat(level.getReserved()).isZero();
     });
     CheckoutApplication checkout = node.checkout();
-    assertThat(checkout.orders().all()).hasSize(ORDERS).allMatch(OrderBook::isTerminal);
-    assertThat(checkout.payments().capturedCents()).isEqualTo(STOCK * PRICE);
-    assertThat(checkout.payments().chargeCount()).isEqualTo(STOCK);
-    assertThat(checkout.shipments()).isEqualTo(STOCK);
+    assertThat(Blocking.await(checkout.orders().all())).hasSize(ORDERS).allMatch(OrderBook::isTerminal);
+    assertThat(Blocking.await(checkout.payments().capturedCents())).isEqualTo(STOCK * PRICE);
+    assertThat(Blocking.await(checkout.payments().chargeCount())).isEqualTo(STOCK);
+    assertThat(Blocking.await(checkout.shipments().count())).isEqualTo(STOCK);
     Eventually.asserts(Duration.ofSeconds(10), () -> assertThat(terminal).allSatisfy(order -> {
       boolean confirmed = order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED;
-      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.CONFIRMED))
+      assertThat(Blocking.await(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.CONFIRMED)))
           .isEqualTo(confirmed ? 1 : 0);
-      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.REJECTED))
+      assertThat(Blocking.await(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.REJECTED)))
           .isEqualTo(confirmed ? 0 : 1);
     }));
     Set<String> ids = terminal.stream().map(Order::getOrderId).collect(Collectors.toSet());
-    assertThat(checkout.orders().all()).extracting(Order::getOrderId).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(Blocking.await(checkout.orders().all())).extracting(Order::getOrderId).containsExactlyInAnyOrderElementsOf(ids);
   }
 
   private static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {

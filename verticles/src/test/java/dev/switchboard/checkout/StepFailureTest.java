@@ -77,8 +77,8 @@ class StepFailureTest {
         .find("switchboard.operation.handled").tag("operation", step)
         .tag("outcome", "failed_precondition").timer() != null);
     assertStock(APPLE_STOCK);
-    assertThat(node.checkout().payments().capturedCents()).isZero();
-    assertThat(node.checkout().shipments()).isZero();
+    assertThat(Blocking.await(node.checkout().payments().capturedCents())).isZero();
+    assertThat(Blocking.await(node.checkout().shipments().count())).isZero();
   }
 
   @ParameterizedTest(name = "orders.place={0}")
@@ -119,7 +119,7 @@ class StepFailureTest {
 
     assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
     assertThat(placed.terminal().getReason()).contains("orders.place").contains("down");
-    assertThat(node.checkout().orders().all()).singleElement()
+    assertThat(Blocking.await(node.checkout().orders().all())).singleElement()
         .satisfies(order -> assertThat(order.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED));
     assertStock(APPLE_STOCK);
   }

@@ -101,10 +101,10 @@ class BadInputTest {
 
       assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
       assertThat(refused.getMessage()).contains(field);
-      assertThat(node.checkout().orders().all()).as("stored orders").isEmpty();
+      assertThat(Blocking.await(node.checkout().orders().all())).as("stored orders").isEmpty();
       assertStock(APPLE, APPLE_STOCK);
       assertStock(CHERRY, CHERRY_STOCK);
-      assertThat(node.checkout().payments().chargeCount()).as("charges").isZero();
+      assertThat(Blocking.await(node.checkout().payments().chargeCount())).as("charges").isZero();
     }
 
     /** A second request with the key of a placed order, differing in one way. */
@@ -131,10 +131,10 @@ class BadInputTest {
 
       assertThat(refused.status()).isEqualTo(GrpcStatus.ALREADY_EXISTS);
       assertThat(refused.getMessage()).contains("idempotency_key", first.getIdempotencyKey(), placed.getOrderId());
-      assertThat(node.checkout().orders().all()).as("stored orders").hasSize(1);
+      assertThat(Blocking.await(node.checkout().orders().all())).as("stored orders").hasSize(1);
       assertStock(APPLE, APPLE_STOCK - 1);
       assertStock(CHERRY, CHERRY_STOCK);
-      assertThat(node.checkout().payments().chargeCount()).as("charges").isEqualTo(1);
+      assertThat(Blocking.await(node.checkout().payments().chargeCount())).as("charges").isEqualTo(1);
     }
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,6 +53,9 @@ class ServeProcessIT {
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
+  @TempDir
+  Path storeDirectory;
+
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -60,7 +64,8 @@ class ServeProcessIT {
   @DisplayName("serve starts from the default config, takes an order over gRPC, serves /ready and /metrics, and stops on SIGTERM")
   void serves() throws Exception {
     process = launch("serve", "--set", "grpc.port=0", "--set", "http.port=0", "--set", "grpc.host=127.0.0.1",
-        "--set", "http.host=127.0.0.1", "--set", "operations.payment.charge.mode=event");
+        "--set", "http.host=127.0.0.1", "--set", "operations.payment.charge.mode=event",
+        "--set", "store.path=" + storeDirectory);
     BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Matcher ready = awaitLine(output, READY);
     int grpcPort = Integer.parseInt(ready.group(1));

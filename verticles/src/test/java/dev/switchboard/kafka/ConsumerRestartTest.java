@@ -76,11 +76,11 @@ class ConsumerRestartTest {
           "restart-" + index)).compose(answer -> follow(client, answer)));
     }
     Eventually.holds("some orders are through", Duration.ofSeconds(60), () ->
-        checkout.orders().all().stream().filter(OrderBook::isTerminal).count() >= 30);
+        Blocking.await(checkout.orders().all()).stream().filter(OrderBook::isTerminal).count() >= 30);
     for (String service : CONSUMERS) {
       Blocking.await(checkout.stop(vertx, service));
     }
-    long terminalWhileDown = checkout.orders().all().stream().filter(OrderBook::isTerminal).count();
+    long terminalWhileDown = Blocking.await(checkout.orders().all()).stream().filter(OrderBook::isTerminal).count();
     Blocking.await(vertx.timer(1_000)); // the outage: commands wait in their topics
     for (String service : CONSUMERS) {
       Blocking.await(checkout.start(vertx, service));
@@ -96,20 +96,20 @@ class ConsumerRestartTest {
     assertThat(rejected).allSatisfy(order -> assertThat(order.getReason()).containsAnyOf("stock", "payment"));
     assertThat(confirmed).hasSizeLessThanOrEqualTo(STOCK);
 
-    assertThat(checkout.orders().all()).hasSize(ORDERS).allMatch(OrderBook::isTerminal);
+    assertThat(Blocking.await(checkout.orders().all())).hasSize(ORDERS).allMatch(OrderBook::isTerminal);
     Eventually.asserts(Duration.ofSeconds(30), () -> {
-      var level = checkout.stock().level(SKU);
+      var level = Blocking.await(checkout.stock().level(SKU));
       assertThat(level.getAvailable()).isEqualTo(STOCK - confirmed.size());
       assertThat(level.getReserved()).isZero();
     });
-    assertThat(checkout.payments().chargeCount()).as("charges made").isEqualTo(confirmed.size());
-    assertThat(checkout.payments().capturedCents()).isEqualTo(confirmed.size() * PRICE);
-    assertThat(checkout.shipments()).isEqualTo(confirmed.size());
+    assertThat(Blocking.await(checkout.payments().chargeCount())).as("charges made").isEqualTo(confirmed.size());
+    assertThat(Blocking.await(checkout.payments().capturedCents())).isEqualTo(confirmed.size() * PRICE);
+    assertThat(Blocking.await(checkout.shipments().count())).isEqualTo(confirmed.size());
     Eventually.asserts(Duration.ofSeconds(30), () -> assertThat(terminal).allSatisfy(order -> {
       boolean wasConfirmed = order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED;
-      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.CONFIRMED))
+      assertThat(Blocking.await(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.CONFIRMED)))
           .isEqualTo(wasConfirmed ? 1 : 0);
-      assertThat(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.REJECTED))
+      assertThat(Blocking.await(checkout.notifications().count(order.getOrderId(), OrderEvent.KindCase.REJECTED)))
           .isEqualTo(wasConfirmed ? 0 : 1);
     }));
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.kafka;
 
+import dev.switchboard.edge.Blocking;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.testing.Kcat;
 import dev.switchboard.testing.Orders;
@@ -127,8 +128,8 @@ class KafkaBridgeTest {
       assertThat(reply.value()).contains("\"status\":\"ORDER_STATUS_CONFIRMED\"");
     });
     assertThat(replies.get(0).key()).isEqualTo(replies.get(1).key());
-    assertThat(running.node().checkout().orders().all()).hasSize(1);
-    assertThat(running.node().checkout().stock().level(APPLE).getAvailable()).isEqualTo(
+    assertThat(Blocking.await(running.node().checkout().orders().all())).hasSize(1);
+    assertThat(Blocking.await(running.node().checkout().stock().level(APPLE)).getAvailable()).isEqualTo(
         dev.switchboard.testing.TestNodes.APPLE_STOCK - 2);
   }
 
@@ -174,6 +175,6 @@ class KafkaBridgeTest {
           .containsEntry("error-code", "INVALID_ARGUMENT");
       assertThat(reply.value()).contains("customer_id");
     });
-    assertThat(running.node().checkout().orders().all()).isEmpty();
+    assertThat(Blocking.await(running.node().checkout().orders().all())).isEmpty();
   }
 }

@@ -80,8 +80,8 @@ class KafkaTransportTest {
 
     Eventually.holds("both copies answered", WITHIN, () -> results(prefix + ".payment.charge.result.v1",
         "charge-msg-1").size() == 2);
-    assertThat(running.node().checkout().payments().chargeCount()).isEqualTo(1);
-    assertThat(running.node().checkout().payments().capturedCents()).isEqualTo(700);
+    assertThat(Blocking.await(running.node().checkout().payments().chargeCount())).isEqualTo(1);
+    assertThat(Blocking.await(running.node().checkout().payments().capturedCents())).isEqualTo(700);
     assertThat(running.node().switchboard().metrics().registry().find("switchboard.operation.handled")
         .tag("operation", "payment.charge").tag("outcome", "duplicate").timer().count()).isEqualTo(1);
   }
@@ -117,8 +117,8 @@ class KafkaTransportTest {
           .containsKeys("x-original-partition", "x-original-offset", "x-message-id", "x-correlation-id");
     });
     Eventually.holds("stock released", WITHIN, () ->
-        running.node().checkout().stock().level(APPLE).getAvailable() == APPLE_STOCK
-            && running.node().checkout().stock().level(APPLE).getReserved() == 0);
+        Blocking.await(running.node().checkout().stock().level(APPLE)).getAvailable() == APPLE_STOCK
+            && Blocking.await(running.node().checkout().stock().level(APPLE)).getReserved() == 0);
     assertThat(running.node().switchboard().metrics().registry().find("switchboard.operation.retries")
         .tag("operation", "payment.charge").counter().count()).isEqualTo(2);
   }

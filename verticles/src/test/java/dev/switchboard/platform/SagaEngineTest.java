@@ -1,10 +1,11 @@
 package dev.switchboard.platform;
 
+import dev.switchboard.edge.Blocking;
 import com.google.protobuf.StringValue;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
-import dev.switchboard.platform.saga.InMemorySagaStore;
+import dev.switchboard.platform.saga.SagaStore;
 import dev.switchboard.platform.saga.SagaDefinition;
 import dev.switchboard.platform.saga.SagaEngine;
 import dev.switchboard.platform.saga.SagaRecord;
@@ -42,7 +43,7 @@ class SagaEngineTest {
   private final AtomicInteger aborted = new AtomicInteger();
   private final Promise<String> ended = Promise.promise();
 
-  /** The platform with trip.book served (it always succeeds) and an engine over an in-memory store. */
+  /** The platform with trip.book served (it always succeeds) and an engine over an in-memory store (H2 in memory). */
   private record Rig(Switchboard switchboard, SagaEngine engine) {
   }
 
@@ -51,10 +52,11 @@ class SagaEngineTest {
     settings.put("defaults.mode", mode);
     settings.put("saga.compensation.backoffMs", "5");
     OperationCatalog catalog = new OperationCatalog(List.of(BOOK, CANCEL, PAY));
-    Switchboard switchboard = new Switchboard(vertx, catalog,
-        PlatformConfig.from(Settings.of(settings), catalog.names()), new SwitchboardMetrics(new SimpleMeterRegistry()));
+    Switchboard switchboard = Blocking.await(Switchboard.create(vertx, catalog,
+        PlatformConfig.from(Settings.of(settings), catalog.names()), new SwitchboardMetrics(new SimpleMeterRegistry())));
     switchboard.serve(BOOK, (request, context) -> Future.succeededFuture(StringValue.of("booking-1")));
-    return new Rig(switchboard, new SagaEngine(vertx, switchboard, new InMemorySagaStore()));
+    return new Rig(switchboard, new SagaEngine(vertx, switchboard,
+        Blocking.await(SagaStore.create(switchboard.store()))));
   }
 
   private SagaDefinition<StringValue> trip() {

@@ -15,12 +15,13 @@ public record PlatformConfig(Mode defaultMode,
                              Map<String, OperationSettings> operations,
                              int compensationMaxAttempts,
                              long compensationBackoffMs,
-                             KafkaSettings kafka) {
+                             KafkaSettings kafka,
+                             StoreSettings store) {
 
   public static final Set<String> KEYS = Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
       "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
-      "saga.compensation.maxAttempts", "saga.compensation.backoffMs");
+      "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "store.path", "store.processedRetentionHours");
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic",
@@ -71,7 +72,8 @@ public record PlatformConfig(Mode defaultMode,
     return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(operations),
         settings.getInt("saga.compensation.maxAttempts", 5, 1, 1_000),
         settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000),
-        KafkaSettings.from(settings, kafkaUsed));
+        KafkaSettings.from(settings, kafkaUsed),
+        StoreSettings.from(settings));
   }
 
   /** The longest known operation name that {@code key} starts with, followed by a dot. */

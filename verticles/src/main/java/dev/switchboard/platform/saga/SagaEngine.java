@@ -103,14 +103,23 @@ public final class SagaEngine {
     });
   }
 
-  /** Invokes again the awaited step of every unfinished saga (after a restart). */
+  /**
+   * After a restart: invokes again the awaited step of every unfinished saga (with the same message
+   * id, so a consumer that handled it already answers from its records), and runs the end hook of
+   * every saga that ended without it having run.
+   */
   public Future<Integer> resumeUnfinished() {
     return store.unfinished().map(records -> {
       for (SagaRecord record : records) {
         SagaDefinition<?> definition = definitions.get(record.saga());
-        if (definition != null) {
-          LOGGER.info("[cid={} agg={}] resuming saga {} at {} step {}", record.correlationId(), record.sagaId(),
-              record.saga(), record.status(), record.step());
+        if (definition == null) {
+          continue;
+        }
+        LOGGER.info("[cid={} agg={}] resuming saga {} at {} step {}", record.correlationId(), record.sagaId(),
+            record.saga(), record.status(), record.step());
+        if (record.status().isTerminal()) {
+          sequencer.run(record.sagaId(), () -> endHook(definition, record));
+        } else {
           switchboard.metrics().sagaStarted(definition.name());
           execute(definition, record);
         }
@@ -173,7 +182,8 @@ public final class SagaEngine {
         return Future.succeededFuture();
       }
       return FORWARD.equals(phase) ? forward(definition, record, outcome) : compensated(definition, record, outcome);
-    })).onFailure(failure -> LOGGER.error("[agg={}] saga {} could not advance", sagaId, definition.name(), failure));
+    })).onFailure(failure -> logFailure("[agg=" + sagaId + "] saga " + definition.name()
+        + " could not advance (it resumes from its stored state after a restart)", failure));
   }
 
   private <D extends Message> Future<Void> forward(SagaDefinition<D> definition, SagaRecord record, Outcome outcome) {
@@ -246,17 +256,32 @@ public final class SagaEngine {
   }
 
   private <D extends Message> Future<Void> finish(SagaDefinition<D> definition, SagaRecord record) {
-    D data = definition.parse(record.data());
-    CallContext context = new CallContext(record.correlationId(), record.sagaId(), "", "", Map.of());
     String outcome = record.status().name().toLowerCase(java.util.Locale.ROOT);
     switchboard.metrics().sagaFinished(definition.name(), outcome, record.updatedAtMs() - record.startedAtMs());
-    LOGGER.debug("{} saga {} {}{}", context.logTag(), definition.name(), outcome,
+    LOGGER.debug("[cid={} agg={}] saga {} {}{}", record.correlationId(), record.sagaId(), definition.name(), outcome,
         record.reason().isEmpty() ? "" : ": " + record.reason());
+    return endHook(definition, record);
+  }
+
+  /** Runs the definition's end hook of a terminal saga, then closes it; an unclosed saga runs it again on resume. */
+  private <D extends Message> Future<Void> endHook(SagaDefinition<D> definition, SagaRecord record) {
+    D data = definition.parse(record.data());
+    CallContext context = new CallContext(record.correlationId(), record.sagaId(), "", "", Map.of());
     Future<Void> hook = record.status() == SagaStatus.COMPLETED
         ? definition.onCompleted().completed(data, context)
         : definition.onAborted().aborted(data, record.reason(), context);
-    return hook.onFailure(failure -> LOGGER.error("{} saga {} end hook failed", context.logTag(), definition.name(),
-        failure));
+    return hook.compose(done -> store.close(record.sagaId()))
+        .onFailure(failure -> logFailure(context.logTag() + " saga " + definition.name()
+            + " end hook failed (it runs again on resume)", failure));
+  }
+
+  /** A known failure (the store closing at shutdown, a refusal) in one line; anything else with its stack. */
+  private static void logFailure(String what, Throwable failure) {
+    if (failure instanceof OperationException known) {
+      LOGGER.warn("{}: {}", what, known.toString());
+    } else {
+      LOGGER.error(what, failure);
+    }
   }
 
   private static String describe(Operation<?, ?> operation, OperationException failure) {

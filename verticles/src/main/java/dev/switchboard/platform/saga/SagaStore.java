@@ -1,24 +1,148 @@
 package dev.switchboard.platform.saga;
 
+import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Optional;
 
-/** Where saga instances live between steps. */
-public interface SagaStore {
+/**
+ * Where saga instances live between steps: table {@code sb_saga} of the platform's store. A saga
+ * stays "open" until its end hook (confirm or reject the order, announce it) has run, so that a
+ * process that dies between the last step and the hook runs the hook after its restart.
+ */
+public final class SagaStore {
+
+  private static final String COLUMNS = "saga_id, saga, status, step, attempt, data, reason, correlation_id, "
+      + "started_at_ms, updated_at_ms, version";
+
+  private final Database database;
+
+  private SagaStore(Database database) {
+    this.database = database;
+  }
+
+  public static Future<SagaStore> create(Database database) {
+    return database.createTables("""
+        CREATE TABLE IF NOT EXISTS sb_saga (
+          saga_id VARCHAR(200) PRIMARY KEY,
+          saga VARCHAR(100) NOT NULL,
+          status VARCHAR(20) NOT NULL,
+          step INT NOT NULL,
+          attempt INT NOT NULL,
+          data VARBINARY NOT NULL,
+          reason VARCHAR NOT NULL,
+          correlation_id VARCHAR(200) NOT NULL,
+          started_at_ms BIGINT NOT NULL,
+          updated_at_ms BIGINT NOT NULL,
+          version BIGINT NOT NULL,
+          open BOOLEAN NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS sb_saga_open ON sb_saga (open)").map(created -> new SagaStore(database));
+  }
 
   /** Stores a new instance; completes with {@code false} if one with that id exists already. */
-  Future<Boolean> create(SagaRecord record);
+  public Future<Boolean> create(SagaRecord record) {
+    return database.transaction(connection -> {
+      if (find(connection, record.sagaId()).isPresent()) {
+        return false;
+      }
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO sb_saga (" + COLUMNS + ", open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
+        bind(insert, record, record.version());
+        insert.executeUpdate();
+      }
+      return true;
+    });
+  }
 
-  Future<Optional<SagaRecord>> load(String sagaId);
+  public Future<Optional<SagaRecord>> load(String sagaId) {
+    return database.transaction(connection -> find(connection, sagaId));
+  }
 
   /**
    * Replaces the instance if its stored version is {@code record.version()}; completes with the
    * stored record (version incremented) or fails if someone else changed it first.
    */
-  Future<SagaRecord> update(SagaRecord record);
+  public Future<SagaRecord> update(SagaRecord record) {
+    SagaRecord stored = new SagaRecord(record.sagaId(), record.saga(), record.status(), record.step(),
+        record.attempt(), record.data(), record.reason(), record.correlationId(), record.startedAtMs(),
+        record.updatedAtMs(), record.version() + 1);
+    return database.transaction(connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE sb_saga SET saga_id = ?, saga = ?, status = ?, step = ?, attempt = ?, data = ?, reason = ?, "
+              + "correlation_id = ?, started_at_ms = ?, updated_at_ms = ?, version = ? "
+              + "WHERE saga_id = ? AND version = ?")) {
+        bind(update, stored, stored.version());
+        update.setString(12, record.sagaId());
+        update.setLong(13, record.version());
+        if (update.executeUpdate() != 1) {
+          throw new ConcurrentModificationException("saga " + record.sagaId() + " changed concurrently");
+        }
+      }
+      return stored;
+    });
+  }
 
-  /** Every instance that has not reached a terminal state, to resume after a restart. */
-  Future<List<SagaRecord>> unfinished();
+  /** Records that the end hook of a terminal saga has run: the saga is closed for good. */
+  public Future<Void> close(String sagaId) {
+    return database.transaction(connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE sb_saga SET open = FALSE WHERE saga_id = ?")) {
+        update.setString(1, sagaId);
+        update.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Every instance still open: running, compensating, or ended without its end hook having run. */
+  public Future<List<SagaRecord>> unfinished() {
+    return database.transaction(connection -> {
+      List<SagaRecord> records = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM sb_saga WHERE open ORDER BY started_at_ms");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          records.add(read(rows));
+        }
+      }
+      return records;
+    });
+  }
+
+  private static Optional<SagaRecord> find(Connection connection, String sagaId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT " + COLUMNS + " FROM sb_saga WHERE saga_id = ?")) {
+      select.setString(1, sagaId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement statement, SagaRecord record, long version) throws SQLException {
+    statement.setString(1, record.sagaId());
+    statement.setString(2, record.saga());
+    statement.setString(3, record.status().name());
+    statement.setInt(4, record.step());
+    statement.setInt(5, record.attempt());
+    statement.setBytes(6, record.data());
+    statement.setString(7, record.reason());
+    statement.setString(8, record.correlationId());
+    statement.setLong(9, record.startedAtMs());
+    statement.setLong(10, record.updatedAtMs());
+    statement.setLong(11, version);
+  }
+
+  private static SagaRecord read(ResultSet row) throws SQLException {
+    return new SagaRecord(row.getString(1), row.getString(2), SagaStatus.valueOf(row.getString(3)), row.getInt(4),
+        row.getInt(5), row.getBytes(6), row.getString(7), row.getString(8), row.getLong(9), row.getLong(10),
+        row.getLong(11));
+  }
 }

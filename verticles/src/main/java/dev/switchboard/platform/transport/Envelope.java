@@ -71,6 +71,40 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     return new Envelope(body, context, failure, parseTime(headers.get(SENT_AT)));
   }
 
+  /** The message as bytes, to be stored: its headers, then its body. */
+  public byte[] toBytes() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + body.length());
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      MultiMap headers = headers();
+      out.writeInt(headers.size());
+      for (Map.Entry<String, String> header : headers) {
+        out.writeUTF(header.getKey());
+        out.writeUTF(header.getValue());
+      }
+      out.writeInt(body.length());
+      out.write(body.getBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The message {@link #toBytes} stored. */
+  public static Envelope fromBytes(byte[] stored) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(stored))) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        headers.add(in.readUTF(), in.readUTF());
+      }
+      byte[] body = new byte[in.readInt()];
+      in.readFully(body);
+      return fromHeaders(Buffer.buffer(body), headers);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("stored message cannot be read", e);
+    }
+  }
+
   /** The same message under another message id (a message that came without one). */
   public Envelope withMessageId(String messageId) {
     return new Envelope(body, context.withMessageId(messageId), failure, sentAtMs);

@@ -1,0 +1,122 @@
+package dev.switchboard.platform.store;
+
+import dev.switchboard.platform.transport.Envelope;
+import io.vertx.core.Future;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each consumer has processed, by message id, so that a redelivered message changes nothing
+ * twice and gets the same result event again. The records are durable (table
+ * {@code sb_processed}), and a handler that writes to the store records its message in the same
+ * transaction as its effect: after a crash, either both are there or neither. Claims of messages
+ * being handled right now live in memory only; a crash forgets them, and the redelivery runs.
+ */
+public final class ProcessedMessages {
+
+  /** The state of a message id for one consumer. */
+  public sealed interface Seen {
+    record New() implements Seen { }
+
+    record InProgress() implements Seen { }
+
+    record Done(Optional<Envelope> result) implements Seen { }
+  }
+
+  private static final Seen NEW = new Seen.New();
+  private static final Seen IN_PROGRESS = new Seen.InProgress();
+
+  private final Database database;
+  private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+
+  private ProcessedMessages(Database database) {
+    this.database = database;
+  }
+
+  public static Future<ProcessedMessages> create(Database database) {
+    return database.createTables("""
+        CREATE TABLE IF NOT EXISTS sb_processed (
+          consumer VARCHAR(200) NOT NULL,
+          message_id VARCHAR(500) NOT NULL,
+          result VARBINARY,
+          processed_at_ms BIGINT NOT NULL,
+          PRIMARY KEY (consumer, message_id))""",
+        "CREATE INDEX IF NOT EXISTS sb_processed_age ON sb_processed (processed_at_ms)").map(created -> new ProcessedMessages(database));
+  }
+
+  /** Claims the message for handling; tells what was seen before if it was not new. */
+  public Future<Seen> claim(String consumer, String messageId) {
+    String key = consumer + "/" + messageId;
+    if (!inProgress.add(key)) {
+      return Future.succeededFuture(IN_PROGRESS);
+    }
+    return database.transaction(connection -> find(connection, consumer, messageId))
+        .map(found -> {
+          if (found.isPresent()) {
+            inProgress.remove(key);
+            return (Seen) found.get();
+          }
+          return NEW;
+        })
+        .onFailure(failure -> inProgress.remove(key));
+  }
+
+  /** Records the message as processed inside the caller's transaction (with the effect it had). */
+  public void record(Connection connection, String consumer, String messageId, Envelope result) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "MERGE INTO sb_processed (consumer, message_id, result, processed_at_ms) KEY (consumer, message_id) "
+            + "VALUES (?, ?, ?, ?)")) {
+      insert.setString(1, consumer);
+      insert.setString(2, messageId);
+      insert.setBytes(3, result == null ? null : result.toBytes());
+      insert.setLong(4, System.currentTimeMillis());
+      insert.executeUpdate();
+    }
+  }
+
+  /** Records the message as processed in a transaction of its own, and ends its claim. */
+  public Future<Void> complete(String consumer, String messageId, Envelope result) {
+    return database.<Void>transaction(connection -> {
+      record(connection, consumer, messageId, result);
+      return null;
+    }).onSuccess(done -> release(consumer, messageId));
+  }
+
+  /** Forgets the records older than {@code retentionMs}; completes with how many. */
+  public Future<Integer> purge(long retentionMs) {
+    return database.transaction(connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM sb_processed WHERE processed_at_ms < ?")) {
+        delete.setLong(1, System.currentTimeMillis() - retentionMs);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  /** Ends the claim: after a failure (so that a redelivery runs again), or once the record is stored. */
+  public void release(String consumer, String messageId) {
+    inProgress.remove(consumer + "/" + messageId);
+  }
+
+  private static Optional<Seen.Done> find(Connection connection, String consumer, String messageId)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT result FROM sb_processed WHERE consumer = ? AND message_id = ?")) {
+      select.setString(1, consumer);
+      select.setString(2, messageId);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        byte[] result = row.getBytes(1);
+        return Optional.of(new Seen.Done(Optional.ofNullable(result).map(Envelope::fromBytes)));
+      }
+    }
+  }
+}
