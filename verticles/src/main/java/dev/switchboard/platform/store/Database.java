@@ -50,7 +50,7 @@ public final class Database {
     return executor.executeBlocking(() -> {
       String url = settings.path()
           .map(Database::fileUrl)
-          .orElse("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+          .orElse("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
       Connection connection = DriverManager.getConnection(url);
       connection.setAutoCommit(false);
       LOGGER.info("store: {}", settings.describe());
@@ -68,7 +68,8 @@ public final class Database {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create " + directory + ": " + e.getMessage(), e);
     }
-    return "jdbc:h2:file:" + directory.resolve("switchboard") + ";WRITE_DELAY=0";
+    // closed by close(), after the transports, not by H2's own shutdown hook
+    return "jdbc:h2:file:" + directory.resolve("switchboard") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /**
