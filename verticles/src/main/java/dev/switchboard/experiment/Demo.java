@@ -17,7 +17,9 @@ import static dev.switchboard.edge.Blocking.await;
  * The main job: the same checkout workload through several mode configurations (variants), each on
  * a freshly started embedded node, then a side-by-side table. Settings are laid in this order, the
  * later winning: the configuration file, {@code config/demo.yaml} (the demo's stock and payment
- * limit, free ports), the variant ({@code config/variants/<name>.yaml}), and the user's overrides.
+ * limit, free ports, an in-memory store), the variant ({@code config/variants/<name>.yaml}), and the
+ * user's overrides. Given a {@code store.path}, each run gets a fresh durable store in a directory
+ * of its own under it.
  */
 public final class Demo {
 
@@ -97,6 +99,12 @@ public final class Demo {
   private static Settings variantSettings(Vertx vertx, Settings file, Settings demo, String variant,
                                           Map<String, String> overrides, LazyBroker broker) {
     Settings settings = file.with(demo).with(await(variantOverlay(vertx, variant))).with(overrides);
+    String storePath = settings.getString("store.path", "").trim();
+    if (!storePath.isEmpty()) {
+      // a durable store asked for: every run (warm-up included) gets a fresh one of its own under it
+      settings = settings.with("store.path",
+          java.nio.file.Path.of(storePath, variant + "-" + System.nanoTime()).toString());
+    }
     boolean onKafka = settings.asMap().entrySet().stream().anyMatch(entry ->
         (entry.getKey().equals("defaults.transport") || entry.getKey().endsWith(".transport"))
             && entry.getValue().trim().equalsIgnoreCase("kafka"));
