@@ -26,6 +26,10 @@ public final class CheckoutApplication {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(CheckoutApplication.class);
 
+  /** The services, in deployment order. */
+  public static final List<String> SERVICES =
+      List.of("inventory", "payment", "shipping", "notifications", "analytics", "orders");
+
   private final StockLedger stock;
   private final PaymentLedger payments;
   private final NotificationLog notifications;
@@ -60,19 +64,28 @@ public final class CheckoutApplication {
    * what started) if one fails.
    */
   public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
+    return deploy(vertx, switchboard, config, SERVICES);
+  }
+
+  /** As {@link #deploy(Vertx, Switchboard, CheckoutConfig)}, with only {@code only} of the services (a split deployment). */
+  public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config,
+                                                   List<String> only) {
     return SagaStore.create(switchboard.store()).compose(sagaStore -> {
       CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config, sagaStore);
       return Future.all(application.stock.createTables(config.initialStock()), application.payments.createTables(),
               application.notifications.createTables(), application.orders.createTables(),
               application.shipments.createTables())
-          .compose(created -> application.deployServices(vertx));
+          .compose(created -> application.deployServices(vertx, only));
     });
   }
 
-  private Future<CheckoutApplication> deployServices(Vertx vertx) {
+  private Future<CheckoutApplication> deployServices(Vertx vertx, List<String> only) {
     CheckoutApplication application = this;
     Future<Void> chain = Future.succeededFuture();
     for (String service : application.services.keySet()) {
+      if (!only.contains(service)) {
+        continue;
+      }
       chain = chain.compose(previous -> application.start(vertx, service));
     }
     return chain.map(application).recover(failure -> application.undeploy(vertx).transform(ignored ->

@@ -101,7 +101,7 @@ public final class OrderDesk {
    * checkout did not start.
    */
   private Future<PlaceOrderResponse> notPlaced(Order order, OperationException failure, CallContext context) {
-    if (failure.code() == ErrorCode.DEADLINE_EXCEEDED) {
+    if (failure.code() == ErrorCode.DEADLINE_EXCEEDED && failure.outcomeUncertain()) {
       return Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
           "order " + order.getOrderId() + " is still pending: " + failure.getMessage()));
     }

@@ -16,12 +16,23 @@ record CommandLine(String command, String configFile, List<String> assignments, 
         serve            run the platform (gRPC edge, services, management port) until stopped
         demo             run the checkout workload under all-rpc, all-event and hybrid modes and
                          print a side-by-side table
+        bench-hop        what a cross-process rpc hop costs: payment.charge in process and in a
+                         second JVM over gRPC, alternately; prints both latency distributions
 
       Options:
         --config FILE    configuration file, YAML or JSON (default: config/switchboard.yaml in the
                          working directory, else the copy in the jar)
         --set KEY=VALUE  override one key; repeatable; wins over the file and SWITCHBOARD_SET
         --help           this text
+
+      Serve options:
+        --services LIST  the services this process runs, comma-separated (default all): inventory,
+                         payment, shipping, notifications, analytics, orders — a split deployment
+                         runs a subset in each process (see config/split/)
+
+      bench-hop options:
+        --calls N        measured calls per path (default 10000)
+        --warmup N       calls per path first, not measured (default 3000)
 
       Demo options:
         --orders N       orders per variant (default 300)

@@ -1,9 +1,11 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.edge.NodeConfig;
 import dev.switchboard.edge.Blocking;
 import dev.switchboard.edge.ConfigLoader;
 import dev.switchboard.edge.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
+import dev.switchboard.experiment.HopBenchmark;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Vertx;
@@ -54,8 +56,11 @@ public final class Main {
                 commandLine.intOption("rate", Demo.DEFAULT_RATE), commandLine.intOption("seed", Demo.DEFAULT_SEED),
                 commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS),
                 commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
+        case "bench-hop" -> HopBenchmark.run(commandLine.intOption("calls", 10_000),
+            commandLine.intOption("warmup", 3_000, 0));
         default -> {
-          System.err.println("switchboard: unknown command '" + commandLine.command() + "'; commands are serve, demo\n\n"
+          System.err.println("switchboard: unknown command '" + commandLine.command()
+              + "'; commands are serve, demo, bench-hop\n\n"
               + CommandLine.USAGE);
           yield 2;
         }
@@ -81,7 +86,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOGGER.info("shutting down");
       try {
-        node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOGGER.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }
@@ -91,7 +96,9 @@ public final class Main {
 
   /** The file, then SWITCHBOARD_SET, then --set: validated by the caller when it starts a node. */
   static Settings readSettings(CommandLine commandLine) {
-    return readFileSettings(commandLine).with(ConfigLoader.parseAssignments(assignments(commandLine)));
+    Settings settings = readFileSettings(commandLine).with(ConfigLoader.parseAssignments(assignments(commandLine)));
+    String services = commandLine.options().get("services");
+    return services == null ? settings : settings.with(NodeConfig.SERVICES, services);
   }
 
   static Settings readFileSettings(CommandLine commandLine) {

@@ -1,5 +1,8 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.platform.Operation;
+import java.util.List;
+import java.util.ArrayList;
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.OrderBook;
 import dev.switchboard.checkout.OrderDesk;
@@ -22,6 +25,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.reflection.ReflectionService;
+import io.vertx.grpc.server.Service;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +48,58 @@ public final class GrpcEdgeVerticle extends VerticleBase {
   private final Switchboard switchboard;
   private HttpServer server;
 
-  public GrpcEdgeVerticle(EdgeConfig config, OrderDesk desk, Switchboard switchboard) {
+  private final boolean orders;
+  private final boolean inventory;
+  private final BooleanSupplier serving;
+
+  /**
+   * @param orders    whether this process runs the orders service (then it serves OrderService)
+   * @param inventory whether it runs the inventory service (then it serves InventoryService)
+   */
+  public GrpcEdgeVerticle(EdgeConfig config, OrderDesk desk, Switchboard switchboard, boolean orders,
+                          boolean inventory, BooleanSupplier serving) {
+    this.serving = serving;
     this.config = config;
     this.desk = desk;
     this.switchboard = switchboard;
+    this.orders = orders;
+    this.inventory = inventory;
   }
 
   @Override
   public Future<?> start() {
-    GrpcServer grpc = GrpcServer.server(vertx);
-    unary(grpc, OrderServiceGrpcService.PlaceOrder, desk::place);
-    unary(grpc, OrderServiceGrpcService.GetOrder, (request, context) ->
-        requireOrderId(request).compose(desk::get));
-    grpc.callHandler(OrderServiceGrpcService.WatchOrder, this::watchOrder);
+    // one gRPC server per process: the platform's rpc operations are on it already
+    GrpcServer grpc = switchboard.grpcServer();
+    List<String> services = new ArrayList<>(List.of(Operation.GRPC_SERVICE));
+    if (orders) {
+      services.add(OrderServiceGrpcService.SERVICE_NAME.fullyQualifiedName());
+      var service = Service.service(OrderServiceGrpcService.SERVICE_NAME, OrderServiceGrpcService.SERVICE_DESCRIPTOR);
+      unary(service, OrderServiceGrpcService.PlaceOrder, desk::place);
+      unary(service, OrderServiceGrpcService.GetOrder, (request, context) ->
+          requireOrderId(request).compose(desk::get));
+      service.bind(OrderServiceGrpcService.WatchOrder, this::watchOrder);
+      grpc.addService(service.build());
+    }
+    if (inventory) {
+      services.add(InventoryServiceGrpcService.SERVICE_NAME.fullyQualifiedName());
+      var service = Service.service(InventoryServiceGrpcService.SERVICE_NAME,
+          InventoryServiceGrpcService.SERVICE_DESCRIPTOR);
+      serveInventory(service);
+      grpc.addService(service.build());
+    }
+    // grpc.health.v1.Health, per service and overall (""): SERVING until shutdown begins
+    grpc.addService(GrpcHealth.service(vertx, java.util.Set.copyOf(services), serving));
+    grpc.addService(ReflectionService.v1());
+    services.add(GrpcHealth.serviceName());
+    services.add("grpc.reflection.v1.ServerReflection");
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.grpcHost()).setPort(config.grpcPort()))
+        .requestHandler(grpc);
+    return server.listen().onSuccess(listening ->
+        LOGGER.info("gRPC listening on {}:{} ({})", config.grpcHost(), listening.actualPort(),
+            String.join(", ", services)));
+  }
+
+  private void serveInventory(io.vertx.grpc.server.ServiceBuilder grpc) {
     unary(grpc, InventoryServiceGrpcService.GetStock, (request, context) -> request.getSku().isBlank()
         ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "sku must not be empty"))
         : desk.stock(request.getSku()));
@@ -63,12 +109,11 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     unary(grpc, InventoryServiceGrpcService.Release, (request, context) -> request.getOrderId().isBlank()
         ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "order_id must not be empty"))
         : switchboard.call(CheckoutOperations.INVENTORY_RELEASE, request, context.withAggregate(request.getOrderId())));
+  }
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.grpcHost()).setPort(config.grpcPort()))
-        .requestHandler(grpc);
-    return server.listen().onSuccess(listening ->
-        LOGGER.info("gRPC edge listening on {}:{} (OrderService, InventoryService)", config.grpcHost(),
-            listening.actualPort()));
+  /** Stops taking new calls; the calls in flight have up to {@code shutdown.drainMs} to finish. */
+  public Future<Void> shutdown() {
+    return server == null ? Future.succeededFuture() : server.shutdown(config.shutdownDrainMs(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -80,15 +125,24 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private <Q, R> void unary(GrpcServer grpc, ServiceMethod<Q, R> method, BiFunction<Q, CallContext, Future<R>> handler) {
-    grpc.callHandler(method, call -> {
+  private <Q, R> void unary(io.vertx.grpc.server.ServiceBuilder grpc, ServiceMethod<Q, R> method,
+                            BiFunction<Q, CallContext, Future<R>> handler) {
+    grpc.bind(method, call -> {
       CallContext context = begin(call);
       call.last()
           .compose(request -> handler.apply(request, context))
-          .onSuccess(reply -> call.response().end(reply))
-          .onFailure(failure -> {
-            LOGGER.debug("{} {} failed: {}", context.logTag(), call.fullMethodName(), failure.getMessage());
-            GrpcErrors.fail(call.response(), failure);
+          .onComplete(outcome -> {
+            try {
+              if (outcome.succeeded()) {
+                call.response().end(outcome.result());
+              } else {
+                LOGGER.debug("{} {} failed: {}", context.logTag(), call.fullMethodName(), outcome.cause().getMessage());
+                GrpcErrors.fail(call.response(), outcome.cause());
+              }
+            } catch (IllegalStateException gone) {
+              // the client cancelled or its deadline passed: nobody is waiting for this answer
+              LOGGER.debug("{} {} answer not sent: {}", context.logTag(), call.fullMethodName(), gone.getMessage());
+            }
           });
     });
   }
@@ -133,8 +187,12 @@ public final class GrpcEdgeVerticle extends VerticleBase {
         : Future.succeededFuture(request.getOrderId());
   }
 
+  /** The call's context: its correlation id (echoed back), and the deadline the client sent as grpc-timeout. */
   private static CallContext begin(GrpcServerRequest<?, ?> call) {
     CallContext context = CallContext.begin(call.headers().get(Envelope.CORRELATION_ID));
+    if (call.timeout() > 0) {
+      context = context.withDeadline(System.currentTimeMillis() + call.timeout());
+    }
     call.response().headers().set(Envelope.CORRELATION_ID, context.correlationId());
     return context;
   }

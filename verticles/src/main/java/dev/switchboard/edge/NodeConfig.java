@@ -1,8 +1,10 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.checkout.CheckoutApplication;
 import dev.switchboard.checkout.CheckoutConfig;
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.platform.Operation;
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;
 
@@ -15,9 +17,14 @@ import java.util.stream.Collectors;
 /**
  * The whole configuration of one process, validated at once: an unknown key, an unknown operation
  * or a bad value stops start-up with a {@link dev.switchboard.platform.config.ConfigException}.
+ *
+ * @param services the services this process runs ({@code services}, default all): a split
+ *                 deployment runs a subset in each process
  */
 public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, PlatformConfig platform,
-                         CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge) {
+                         CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge, List<String> services) {
+
+  public static final String SERVICES = "services";
 
   public static NodeConfig from(Settings settings) {
     Set<String> keys = new HashSet<>();
@@ -25,6 +32,7 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     keys.addAll(CheckoutConfig.KEYS);
     keys.addAll(EdgeConfig.KEYS);
     keys.addAll(BridgeConfig.KEYS);
+    keys.add(SERVICES);
     Set<String> prefixes = new HashSet<>();
     prefixes.addAll(PlatformConfig.PREFIXES);
     prefixes.addAll(CheckoutConfig.PREFIXES);
@@ -36,6 +44,29 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     }
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
     return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
-        CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge);
+        CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge, services(settings));
+  }
+
+  private static List<String> services(Settings settings) {
+    String value = settings.getString(SERVICES, "all").trim();
+    if (value.equals("all")) {
+      return CheckoutApplication.SERVICES;
+    }
+    List<String> services = new ArrayList<>();
+    for (String service : value.split(",")) {
+      String name = service.trim();
+      if (!CheckoutApplication.SERVICES.contains(name)) {
+        throw new ConfigException(SERVICES, value, "'all', or services separated by commas from "
+            + CheckoutApplication.SERVICES);
+      }
+      if (!services.contains(name)) {
+        services.add(name);
+      }
+    }
+    return List.copyOf(services);
+  }
+
+  public boolean runs(String service) {
+    return services.contains(service);
   }
 }

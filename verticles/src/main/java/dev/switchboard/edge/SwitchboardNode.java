@@ -8,6 +8,7 @@ import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -32,16 +33,18 @@ public final class SwitchboardNode {
   private final NodeConfig config;
   private final Switchboard switchboard;
   private final CheckoutApplication checkout;
-  private final int grpcPort;
+  private final GrpcEdgeVerticle grpc;
+  private final AtomicBoolean ready;
   private final int httpPort;
 
   private SwitchboardNode(Vertx vertx, NodeConfig config, Switchboard switchboard, CheckoutApplication checkout,
-                          int grpcPort, int httpPort) {
+                          GrpcEdgeVerticle grpc, AtomicBoolean ready, int httpPort) {
     this.vertx = vertx;
     this.config = config;
     this.switchboard = switchboard;
     this.checkout = checkout;
-    this.grpcPort = grpcPort;
+    this.grpc = grpc;
+    this.ready = ready;
     this.httpPort = httpPort;
   }
 
@@ -82,28 +85,46 @@ public final class SwitchboardNode {
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, ready::get);
     return vertx.deployVerticle(management)
-        .compose(managementUp -> CheckoutApplication.deploy(vertx, switchboard, config.checkout()))
-        .compose(checkout -> !config.bridge().enabled() ? Future.succeededFuture(checkout)
+        .compose(managementUp -> CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services()))
+        // the bridge places orders and mirrors their events: it runs where the orders service does
+        .compose(checkout -> !config.bridge().enabled() || !config.runs("orders") ? Future.succeededFuture(checkout)
             : vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(), config.platform().kafka(), switchboard,
                 checkout.desk())).map(checkout))
         .compose(checkout -> {
-          GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), switchboard);
+          GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), switchboard,
+              config.runs("orders"), config.runs("inventory"), ready::get);
           return vertx.deployVerticle(grpc).map(id -> {
             ready.set(true);
-            LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, default mode {}",
-                grpc.actualPort(), management.actualPort(), config.platform().defaultMode().spelling());
-            return new SwitchboardNode(vertx, config, switchboard, checkout, grpc.actualPort(),
-                management.actualPort());
+            LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, default mode {}, services {}",
+                grpc.actualPort(), management.actualPort(), config.platform().defaultMode().spelling(),
+                String.join(",", config.services()));
+            return new SwitchboardNode(vertx, config, switchboard, checkout, grpc, ready, management.actualPort());
           });
         });
   }
 
   /**
-   * Closes the transports (Kafka consumers commit what is done and stop taking work), then the
-   * store (work still running fails there and is redelivered to the next run), then Vert.x.
+   * Shuts down gracefully: reports NOT_SERVING (gRPC health, /ready) for {@code shutdown.graceMs}
+   * while still serving; stops taking new gRPC calls and lets those in flight finish (up to
+   * {@code shutdown.drainMs}); closes the transports (Kafka consumers commit what is done and stop
+   * taking work), then the store (work still running fails there and is redelivered to the next
+   * run), then Vert.x.
    */
   public Future<Void> close() {
-    return switchboard.close().transform(closed -> vertx.close());
+    ready.set(false);
+    long grace = config.edge().shutdownGraceMs();
+    if (grace > 0) {
+      LOGGER.info("shutting down: NOT_SERVING for {} ms, then no new calls", grace);
+    }
+    Future<Void> graced = grace > 0 ? vertx.timer(grace).mapEmpty() : Future.succeededFuture();
+    // completed outside any context: a listener bound to one of the event loops Vert.x is closing
+    // would never run
+    Promise<Void> closed = Promise.promise();
+    graced
+        .compose(waited -> grpc.shutdown())
+        .transform(drained -> switchboard.close())
+        .onComplete(stopped -> vertx.close().onComplete(closed));
+    return closed.future();
   }
 
   public Vertx vertx() {
@@ -123,7 +144,7 @@ public final class SwitchboardNode {
   }
 
   public int grpcPort() {
-    return grpcPort;
+    return grpc.actualPort();
   }
 
   public int httpPort() {

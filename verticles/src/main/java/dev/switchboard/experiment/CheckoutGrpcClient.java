@@ -43,30 +43,38 @@ public final class CheckoutGrpcClient {
   }
 
   public Future<PlaceOrderResponse> placeOrder(PlaceOrderRequest request, String correlationId) {
-    return unary(OrderServiceGrpcClient.PlaceOrder, request, correlationId);
+    return unary(OrderServiceGrpcClient.PlaceOrder, request, correlationId, 0);
+  }
+
+  /**
+   * PlaceOrder with a deadline, sent as grpc-timeout: the server honours it down the chain and
+   * answers DEADLINE_EXCEEDED (naming the order, which goes on and can be followed) when it passes.
+   */
+  public Future<PlaceOrderResponse> placeOrder(PlaceOrderRequest request, String correlationId, long deadlineMs) {
+    return unary(OrderServiceGrpcClient.PlaceOrder, request, correlationId, deadlineMs);
   }
 
   public Future<Order> getOrder(String orderId) {
-    return unary(OrderServiceGrpcClient.GetOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null);
+    return unary(OrderServiceGrpcClient.GetOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null, 0);
   }
 
   public Future<StockLevel> getStock(String sku) {
-    return unary(InventoryServiceGrpcClient.GetStock, GetStockRequest.newBuilder().setSku(sku).build(), null);
+    return unary(InventoryServiceGrpcClient.GetStock, GetStockRequest.newBuilder().setSku(sku).build(), null, 0);
   }
 
   public Future<StockReservation> reserve(ReserveStockRequest request) {
-    return unary(InventoryServiceGrpcClient.Reserve, request, null);
+    return unary(InventoryServiceGrpcClient.Reserve, request, null, 0);
   }
 
   public Future<StockRelease> release(String orderId) {
     return unary(InventoryServiceGrpcClient.Release, ReleaseStockRequest.newBuilder().setOrderId(orderId).build(),
-        null);
+        null, 0);
   }
 
   /** Follows an order: {@code onUpdate} gets every state sent; completes with all of them when the stream ends. */
   public Future<List<Order>> watchOrder(String orderId, Handler<Order> onUpdate) {
     List<Order> updates = new ArrayList<>();
-    return call(OrderServiceGrpcClient.WatchOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null,
+    return call(OrderServiceGrpcClient.WatchOrder, GetOrderRequest.newBuilder().setOrderId(orderId).build(), null, 0,
         order -> {
           updates.add(order);
           onUpdate.handle(order);
@@ -77,16 +85,20 @@ public final class CheckoutGrpcClient {
     return client.close();
   }
 
-  private <Q, R> Future<R> unary(ServiceMethod<R, Q> method, Q request, String correlationId) {
+  private <Q, R> Future<R> unary(ServiceMethod<R, Q> method, Q request, String correlationId, long deadlineMs) {
     @SuppressWarnings("unchecked")
     R[] last = (R[]) new Object[1];
-    return call(method, request, correlationId, reply -> last[0] = reply).map(done -> last[0]);
+    return call(method, request, correlationId, deadlineMs, reply -> last[0] = reply).map(done -> last[0]);
   }
 
-  private <Q, R> Future<Void> call(ServiceMethod<R, Q> method, Q request, String correlationId, Handler<R> onMessage) {
+  private <Q, R> Future<Void> call(ServiceMethod<R, Q> method, Q request, String correlationId, long deadlineMs,
+                                   Handler<R> onMessage) {
     return client.request(server, method).compose(call -> {
       if (correlationId != null) {
         call.headers().set(CORRELATION_ID, correlationId);
+      }
+      if (deadlineMs > 0) {
+        call.timeout(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
       }
       call.end(request);
       return call.response().compose(response -> {

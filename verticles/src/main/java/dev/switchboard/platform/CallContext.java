@@ -9,14 +9,22 @@ import java.util.UUID;
  * What travels with every message of an operation, whatever carries it: the correlation id that
  * ties all hops of one business transaction together (and appears in every log line), the id of
  * the aggregate the message is about (the order id; it orders messages per key), the id of this
- * message and of the one that caused it, and attributes a caller wants echoed back in the result
- * event (a saga's id and step).
+ * message and of the one that caused it, attributes a caller wants echoed back in the result
+ * event (a saga's id and step), and the deadline of the rpc call chain it belongs to, if any
+ * (epoch millis, 0 for none): set by the outside client's {@code grpc-timeout}, it bounds every
+ * rpc call made on its behalf.
  */
 public record CallContext(String correlationId,
                           String aggregateId,
                           String messageId,
                           String causationId,
-                          Map<String, String> attributes) {
+                          Map<String, String> attributes,
+                          long deadlineMs) {
+
+  public CallContext(String correlationId, String aggregateId, String messageId, String causationId,
+                     Map<String, String> attributes) {
+    this(correlationId, aggregateId, messageId, causationId, attributes, 0);
+  }
 
   public CallContext {
     Objects.requireNonNull(correlationId, "correlationId");
@@ -37,17 +45,28 @@ public record CallContext(String correlationId,
   }
 
   public CallContext withAggregate(String aggregate) {
-    return new CallContext(correlationId, aggregate, messageId, causationId, attributes);
+    return new CallContext(correlationId, aggregate, messageId, causationId, attributes, deadlineMs);
   }
 
   public CallContext withMessageId(String id) {
-    return new CallContext(correlationId, aggregateId, id, causationId, attributes);
+    return new CallContext(correlationId, aggregateId, id, causationId, attributes, deadlineMs);
   }
 
   public CallContext withAttributes(Map<String, String> more) {
     Map<String, String> merged = new HashMap<>(attributes);
     merged.putAll(more);
-    return new CallContext(correlationId, aggregateId, messageId, causationId, merged);
+    return new CallContext(correlationId, aggregateId, messageId, causationId, merged, deadlineMs);
+  }
+
+  /** The same context bounded by a deadline (epoch millis; 0 removes it); an earlier one already set stays. */
+  public CallContext withDeadline(long epochMs) {
+    long deadline = epochMs == 0 ? 0 : deadlineMs == 0 ? epochMs : Math.min(deadlineMs, epochMs);
+    return new CallContext(correlationId, aggregateId, messageId, causationId, attributes, deadline);
+  }
+
+  /** Milliseconds left before the deadline ({@link Long#MAX_VALUE} without one; zero or less once passed). */
+  public long remainingMs() {
+    return deadlineMs == 0 ? Long.MAX_VALUE : deadlineMs - System.currentTimeMillis();
   }
 
   /** The prefix of a per-message log line: {@code [cid=… agg=…]}. */

@@ -53,6 +53,14 @@ public final class Operation<Q extends Message, R extends Message> {
     return name;
   }
 
+  /** Where every Switchboard process serves its rpc operations over gRPC, one method per operation. */
+  public static final String GRPC_SERVICE = "switchboard.platform.v1.Operations";
+
+  /** The gRPC method of the operation: {@value #GRPC_SERVICE}/{@code <name with underscores for dots>}. */
+  public static String grpcMethod(String operation) {
+    return GRPC_SERVICE + "/" + operation.replace('.', '_');
+  }
+
   public Optional<String> stream() {
     return Optional.ofNullable(stream);
   }

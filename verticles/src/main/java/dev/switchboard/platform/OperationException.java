@@ -9,14 +9,34 @@ import io.vertx.core.eventbus.ReplyException;
 public final class OperationException extends RuntimeException {
 
   private final ErrorCode code;
+  private final boolean delivered;
 
   public OperationException(ErrorCode code, String message) {
+    this(code, message, true);
+  }
+
+  private OperationException(ErrorCode code, String message, boolean delivered) {
     super(message, null, false, false);
     this.code = code;
+    this.delivered = delivered;
+  }
+
+  /** A failure to deliver the request at all (no connection, no handler): the callee certainly did nothing. */
+  public static OperationException undelivered(ErrorCode code, String message) {
+    return new OperationException(code, message, false);
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  /**
+   * Whether the callee may have applied the effect although the caller saw a failure (a timeout, a
+   * connection lost mid-call), so that a saga must compensate the failed step too. A request that
+   * was never delivered had no effect.
+   */
+  public boolean outcomeUncertain() {
+    return delivered && code.outcomeUncertain();
   }
 
   /** Maps whatever a call failed with to the platform's error shape, in this one place. */
@@ -27,7 +47,7 @@ public final class OperationException extends RuntimeException {
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case TIMEOUT -> new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation + ": no reply within the deadline");
-        case NO_HANDLERS -> new OperationException(ErrorCode.UNAVAILABLE, operation + ": no handler is serving it");
+        case NO_HANDLERS -> undelivered(ErrorCode.UNAVAILABLE, operation + ": no handler is serving it");
         default -> new OperationException(ErrorCode.fromCode(reply.failureCode()), reply.getMessage());
       };
     }

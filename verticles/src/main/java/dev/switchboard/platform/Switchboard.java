@@ -10,6 +10,7 @@ import dev.switchboard.platform.store.Database;
 import dev.switchboard.platform.store.ProcessedMessages;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.EventTransport;
+import dev.switchboard.platform.transport.GrpcTransport;
 import dev.switchboard.platform.transport.KafkaEventTransport;
 import dev.switchboard.platform.transport.LocalTransport;
 import dev.switchboard.platform.transport.RpcTransport;
@@ -60,6 +61,7 @@ public final class Switchboard {
   private final ProcessedMessages processed;
   private final Vertx vertx;
   private final KafkaEventTransport kafka;
+  private final GrpcTransport grpc;
   private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> resultWaiters = new ConcurrentHashMap<>();
   private final Map<Transport, RpcTransport> rpcTransports = new EnumMap<>(Transport.class);
@@ -77,6 +79,8 @@ public final class Switchboard {
     LocalTransport local = new LocalTransport(vertx.eventBus(), 10_000);
     rpcTransports.put(Transport.LOCAL, local);
     eventTransports.put(Transport.LOCAL, local);
+    this.grpc = new GrpcTransport(vertx, config);
+    rpcTransports.put(Transport.GRPC, grpc);
     this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, metrics.registry()) : null;
     if (kafka != null) {
       eventTransports.put(Transport.KAFKA, kafka);
@@ -102,8 +106,17 @@ public final class Switchboard {
   /** Closes the transports' clients (Kafka producers and consumers, committing what is done), then the store. */
   public Future<Void> close() {
     vertx.cancelTimer(purgeTimer);
-    Future<Void> transports = kafka == null ? Future.succeededFuture() : kafka.close();
+    Future<Void> transports = Future.join(grpc.close(), kafka == null ? Future.succeededFuture() : kafka.close())
+        .mapEmpty();
     return transports.eventually(store::close);
+  }
+
+  /**
+   * The gRPC server of this process: the platform serves every rpc operation of this process on it
+   * (for callers whose transport is grpc); edges add their services to it and listen.
+   */
+  public io.vertx.grpc.server.GrpcServer grpcServer() {
+    return grpc.server();
   }
 
   /** The durable store, for services' own state. */
@@ -144,14 +157,21 @@ public final class Switchboard {
                                                                          CallContext context, String messageId) {
     OperationSettings settings = settings(operation);
     CallContext outbound = context.withMessageId(messageId);
-    Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
     long started = System.nanoTime();
     Future<Invocation<R>> invocation;
     if (settings.mode() == Mode.RPC) {
+      // the call gets its own deadline, or what is left of the chain's, whichever comes first
+      long timeoutMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
+      Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
       LOGGER.debug("{} {} -> rpc/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(), messageId);
-      invocation = rpc(settings.transport()).request(operation.name(), envelope, settings.timeoutMs())
-          .map(reply -> (Invocation<R>) new Invocation.Completed<>(messageId, operation.parseReply(reply.getBytes())));
+      invocation = timeoutMs <= 0
+          ? Future.failedFuture(OperationException.undelivered(ErrorCode.DEADLINE_EXCEEDED,
+              operation.name() + ": not called, the deadline of the request had passed"))
+          : rpc(settings.transport()).request(operation.name(), envelope, timeoutMs).map(reply ->
+              (Invocation<R>) new Invocation.Completed<>(messageId, operation.parseReply(reply.getBytes())));
     } else {
+      // an event waits for its consumer as long as it takes: a caller's deadline does not travel with it
+      Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound.withDeadline(0));
       LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(), messageId);
       invocation = events(settings.transport()).sendCommand(operation.name(), envelope)
           .map(accepted -> (Invocation<R>) new Invocation.Accepted<R>(messageId));
@@ -308,8 +328,11 @@ public final class Switchboard {
     String transport = settings.transport().spelling();
     LOGGER.info("serving {}", settings.describe());
     if (settings.mode() == Mode.RPC) {
-      return rpc(settings.transport()).serve(operation.name(), request ->
-          run(operation, handler, request, mode, transport).map(reply -> Buffer.buffer(reply.toByteArray())));
+      // served on the event bus and over gRPC alike: the callers' transport decides how they come
+      java.util.function.Function<Envelope, Future<Buffer>> serving = request ->
+          run(operation, handler, request, mode, transport).map(reply -> Buffer.buffer(reply.toByteArray()));
+      return Future.all(rpc(Transport.LOCAL).serve(operation.name(), serving),
+          rpc(Transport.GRPC).serve(operation.name(), serving)).mapEmpty();
     }
     EventTransport events = events(settings.transport());
     if (operation.stream().isPresent()) {
@@ -459,7 +482,10 @@ public final class Switchboard {
     CallContext context = message.context();
     LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
     return faults.before(operation.name())
-        .compose(ready -> handler.handle(operation.parseRequest(message.body().getBytes()), context))
+        .compose(ready -> context.remainingMs() <= 0
+            ? Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
+                + ": the caller's deadline passed before the handler ran; not run"))
+            : handler.handle(operation.parseRequest(message.body().getBytes()), context))
         .recover(failure -> Future.failedFuture(OperationException.from(operation.name(), failure)))
         .onComplete(outcome -> {
           metrics.recordHandled(operation.name(), mode, transport,

@@ -3,9 +3,12 @@ package dev.switchboard.edge;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.experiment.CheckoutGrpcClient;
+import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.GrpcProbe;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.ServeProcess;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,9 +63,17 @@ class ServeProcessIT {
     assertThat(metrics.body()).contains("switchboard_operation_calls_seconds_count")
         .contains("operation=\"payment.charge\"").contains("mode=\"event\"");
 
-    process.stop();
+    try (GrpcProbe probe = new GrpcProbe(clientVertx, ports[0])) {
+      assertThat(probe.health("")).isEqualTo(ServingStatus.SERVING);
+      process.terminate();
+      // the default file keeps the process up, NOT_SERVING, for shutdown.graceMs before it stops taking calls
+      Eventually.holds("health reports NOT_SERVING during the shutdown", Duration.ofSeconds(5), () ->
+          probe.health("") == ServingStatus.NOT_SERVING
+              && probe.health("switchboard.checkout.v1.OrderService") == ServingStatus.NOT_SERVING);
+    }
+    process.awaitExit(60);
     assertThat(process.text()).as("the shutdown hook closed the node").contains("shutting down")
-        .contains("store closed: H2 database in " + storeDirectory);
+        .contains("NOT_SERVING for 1000 ms").contains("store closed: H2 database in " + storeDirectory);
   }
 
   @Test

@@ -82,6 +82,11 @@ public final class ServeProcess implements AutoCloseable {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("killed process exits").isTrue();
   }
 
+  /** SIGTERM: the shutdown hook starts closing the node; does not wait. */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** SIGTERM (the shutdown hook closes the node), then waits for the process to exit; returns its exit code. */
   public int stop() throws Exception {
     process.destroy();

@@ -1,16 +1,23 @@
 package dev.switchboard.platform.config;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
- * The configuration of one operation: its mode, its transport, the deadline of an rpc call, and
- * the faults injected into its handler at start-up.
+ * The configuration of one operation: its mode, its transport, the deadline of an rpc call, where
+ * it is served when the transport is grpc ({@code targets}, {@code host:port} each, used in turn),
+ * and the faults injected into its handler at start-up.
  */
 public record OperationSettings(String operation, Mode mode, Transport transport, long timeoutMs, int retries,
-                                long retryBackoffMs, String topic, String resultTopic, FaultSettings faults) {
+                                long retryBackoffMs, String topic, String resultTopic, List<String> targets,
+                                FaultSettings faults) {
 
   public static final String PREFIX = "operations";
   public static final long DEFAULT_TIMEOUT_MS = 5_000;
   public static final int DEFAULT_RETRIES = 3;
   public static final long DEFAULT_RETRY_BACKOFF_MS = 100;
+  private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9.-]+:(\\d{1,5})");
 
   static OperationSettings read(Settings settings, String operation, Mode defaultMode, Transport defaultTransport,
                                 long defaultTimeoutMs, int defaultRetries, long defaultRetryBackoffMs,
@@ -19,8 +26,23 @@ public record OperationSettings(String operation, Mode mode, Transport transport
     Mode mode = settings.getEnum(base + "mode", Mode.class, defaultMode);
     Transport transport = settings.getEnum(base + "transport", Transport.class, null);
     if (transport == null) {
-      // a default of kafka means "events go through Kafka": rpc operations stay on the event bus
-      transport = defaultTransport == Transport.KAFKA && mode == Mode.RPC ? Transport.LOCAL : defaultTransport;
+      // a default of kafka means "events go through Kafka": rpc operations stay on the event bus;
+      // a default of grpc means "rpc goes over gRPC": event operations stay on the event bus
+      boolean misfit = defaultTransport == Transport.KAFKA && mode == Mode.RPC
+          || defaultTransport == Transport.GRPC && mode == Mode.EVENT;
+      transport = misfit ? Transport.LOCAL : defaultTransport;
+    }
+    List<String> targets = targets(settings, base + "target");
+    if (transport == Transport.GRPC) {
+      if (mode != Mode.RPC) {
+        throw new ConfigException(base + "transport", "grpc", "grpc carries rpc mode only; " + operation
+            + " is in event mode (use transport local or kafka, or mode rpc)");
+      }
+      if (targets.isEmpty()) {
+        throw new ConfigException(base + "target", settings.getString(base + "target", ""),
+            "transport grpc needs the address of the process serving " + operation
+                + ": host:port, or several separated by commas");
+      }
     }
     return new OperationSettings(
         operation,
@@ -31,13 +53,32 @@ public record OperationSettings(String operation, Mode mode, Transport transport
         settings.getLong(base + "retryBackoffMs", defaultRetryBackoffMs, 0, 600_000),
         settings.getString(base + "topic", topicPrefix + "." + operation + ".v1"),
         settings.getString(base + "resultTopic", topicPrefix + "." + operation + ".result.v1"),
+        targets,
         FaultSettings.read(settings, base + "faults."));
+  }
+
+  private static List<String> targets(Settings settings, String key) {
+    String value = settings.getString(key, "").trim();
+    List<String> targets = new ArrayList<>();
+    if (value.isEmpty()) {
+      return targets;
+    }
+    for (String target : value.split(",")) {
+      String trimmed = target.trim();
+      var matcher = TARGET.matcher(trimmed);
+      if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1 || Integer.parseInt(matcher.group(1)) > 65_535) {
+        throw new ConfigException(key, value, "host:port with a port from 1 to 65535, several separated by commas");
+      }
+      targets.add(trimmed);
+    }
+    return List.copyOf(targets);
   }
 
   public String describe() {
     return operation + " " + mode.spelling() + "/" + transport.spelling()
         + (mode == Mode.RPC ? " timeout=" + timeoutMs + "ms" : " retries=" + retries)
         + (transport == Transport.KAFKA ? " topic=" + topic : "")
+        + (transport == Transport.GRPC ? " target=" + String.join(",", targets) : "")
         + (faults.isNone() ? "" : " faults=" + faults);
   }
 }

@@ -24,7 +24,7 @@ public record PlatformConfig(Mode defaultMode,
       "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "store.path", "store.processedRetentionHours");
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
-      "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic",
+      "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
       "faults.latencyMs", "faults.errorRate", "faults.down");
 
   /**

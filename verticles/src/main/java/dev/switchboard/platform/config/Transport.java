@@ -5,7 +5,9 @@ public enum Transport {
   /** The Vert.x event bus: request/reply for rpc, send/publish and consumers for events. */
   LOCAL,
   /** Kafka topics: durable, replayable commands, results and domain events; event mode only. */
-  KAFKA;
+  KAFKA,
+  /** gRPC over HTTP/2 to the process that serves the operation ({@code target}); rpc mode only. */
+  GRPC;
 
   public String spelling() {
     return name().toLowerCase(java.util.Locale.ROOT);

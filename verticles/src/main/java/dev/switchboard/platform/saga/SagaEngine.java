@@ -43,6 +43,8 @@ public final class SagaEngine {
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private final Map<String, SagaDefinition<?>> definitions = new ConcurrentHashMap<>();
   private final Set<String> listening = new HashSet<>();
+  /** The deadline of the request that started a saga, bounding its forward steps (not its compensations). */
+  private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
 
   public SagaEngine(Vertx vertx, Switchboard switchboard, SagaStore store) {
     this.vertx = vertx;
@@ -97,6 +99,9 @@ public final class SagaEngine {
         return store.load(sagaId).map(Optional::orElseThrow);
       }
       LOGGER.debug("[cid={} agg={}] saga {} started", context.correlationId(), sagaId, definition.name());
+      if (context.deadlineMs() > 0) {
+        deadlines.put(sagaId, context.deadlineMs());
+      }
       switchboard.metrics().sagaStarted(definition.name());
       execute(definition, record);
       return Future.succeededFuture(record);
@@ -149,7 +154,8 @@ public final class SagaEngine {
         ATTR_ID, record.sagaId(),
         ATTR_PHASE, phase,
         ATTR_STEP, Integer.toString(record.step()),
-        ATTR_ATTEMPT, Integer.toString(record.attempt())));
+        ATTR_ATTEMPT, Integer.toString(record.attempt())))
+        .withDeadline(FORWARD.equals(phase) ? deadlines.getOrDefault(record.sagaId(), 0L) : 0);
     // The same step and attempt always carries the same message id: a re-sent command is a duplicate.
     String messageId = record.sagaId() + "/" + definition.name() + "/" + phase + "/" + record.step() + "/"
         + record.attempt();
@@ -202,7 +208,7 @@ public final class SagaEngine {
     LOGGER.debug("[cid={} agg={}] saga {} step {} failed: {}", record.correlationId(), record.sagaId(),
         definition.name(), step.operation(), reason);
     // When the outcome is uncertain (timeout, unavailable) the failed step may have taken effect: undo it too.
-    int from = failure.code().outcomeUncertain() ? record.step() : record.step() - 1;
+    int from = failure.outcomeUncertain() ? record.step() : record.step() - 1;
     return compensateFrom(definition, record, from, reason, now);
   }
 
@@ -265,6 +271,7 @@ public final class SagaEngine {
 
   /** Runs the definition's end hook of a terminal saga, then closes it; an unclosed saga runs it again on resume. */
   private <D extends Message> Future<Void> endHook(SagaDefinition<D> definition, SagaRecord record) {
+    deadlines.remove(record.sagaId());
     D data = definition.parse(record.data());
     CallContext context = new CallContext(record.correlationId(), record.sagaId(), "", "", Map.of());
     Future<Void> hook = record.status() == SagaStatus.COMPLETED

@@ -23,6 +23,8 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
   public static final String ERROR_CODE = "x-error-code";
   public static final String ERROR_MESSAGE = "x-error-message";
   public static final String SENT_AT = "x-sent-at";
+  /** The rpc call chain's deadline, epoch millis (the gRPC transport also sends it as grpc-timeout). */
+  public static final String DEADLINE = "x-deadline";
   public static final String ATTRIBUTE_PREFIX = "x-attr-";
 
   public static Envelope of(Buffer body, CallContext context) {
@@ -48,6 +50,9 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     if (!context.aggregateId().isEmpty()) {
       headers.set(AGGREGATE_ID, context.aggregateId());
     }
+    if (context.deadlineMs() > 0) {
+      headers.set(DEADLINE, Long.toString(context.deadlineMs()));
+    }
     context.attributes().forEach((name, value) -> headers.set(ATTRIBUTE_PREFIX + name, value));
     if (failure != null) {
       headers.set(ERROR_CODE, failure.code().name());
@@ -65,7 +70,8 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     });
     String correlation = headers.get(CORRELATION_ID);
     CallContext context = new CallContext(correlation == null ? CallContext.newId() : correlation,
-        headers.get(AGGREGATE_ID), headers.get(MESSAGE_ID), headers.get(CAUSATION_ID), attributes);
+        headers.get(AGGREGATE_ID), headers.get(MESSAGE_ID), headers.get(CAUSATION_ID), attributes,
+        parseTime(headers.get(DEADLINE)));
     String code = headers.get(ERROR_CODE);
     OperationException failure = code == null ? null : new OperationException(parseCode(code), headers.get(ERROR_MESSAGE));
     return new Envelope(body, context, failure, parseTime(headers.get(SENT_AT)));

@@ -1,0 +1,60 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.testing.GrpcProbe;
+import dev.switchboard.testing.RunningNode;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("generic gRPC tools: health and reflection")
+class GrpcOperabilityTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private RunningNode running;
+
+  @AfterEach
+  void stop() {
+    if (running != null) {
+      running.close();
+    }
+    Blocking.await(vertx.close());
+  }
+
+  @Test
+  @DisplayName("grpc.health.v1.Health reports SERVING overall and per service, and nothing for a service not here")
+  void health() {
+    running = RunningNode.start(Map.of());
+    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort())) {
+      assertThat(probe.health("")).isEqualTo(ServingStatus.SERVING);
+      assertThat(probe.health("switchboard.checkout.v1.OrderService")).isEqualTo(ServingStatus.SERVING);
+      assertThat(probe.health("switchboard.checkout.v1.InventoryService")).isEqualTo(ServingStatus.SERVING);
+      assertThat(probe.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
+    }
+  }
+
+  @Test
+  @DisplayName("reflection lists the public services, health and reflection itself")
+  void reflection() {
+    running = RunningNode.start(Map.of());
+    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort())) {
+      assertThat(probe.listServices()).contains("switchboard.checkout.v1.OrderService",
+          "switchboard.checkout.v1.InventoryService", "grpc.health.v1.Health");
+    }
+  }
+
+  @Test
+  @DisplayName("a process running only payment serves neither OrderService nor InventoryService")
+  void splitProcess() {
+    running = RunningNode.start(Map.of("services", "payment"));
+    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort())) {
+      assertThat(probe.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
+      assertThat(probe.listServices()).doesNotContain("switchboard.checkout.v1.OrderService");
+    }
+  }
+}
