@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *                 deployment runs a subset in each process
  */
 public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, PlatformConfig platform,
-                         CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge, List<String> services) {
+                         CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge, List<String> services,
+                         ClusterConfig cluster) {
 
   public static final String SERVICES = "services";
 
@@ -33,6 +34,7 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     keys.addAll(EdgeConfig.KEYS);
     keys.addAll(BridgeConfig.KEYS);
     keys.add(SERVICES);
+    keys.addAll(ClusterConfig.KEYS);
     Set<String> prefixes = new HashSet<>();
     prefixes.addAll(PlatformConfig.PREFIXES);
     prefixes.addAll(CheckoutConfig.PREFIXES);
@@ -44,7 +46,8 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     }
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
     return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
-        CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge, services(settings));
+        CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge, services(settings),
+        ClusterConfig.from(settings));
   }
 
   private static List<String> services(Settings settings) {

@@ -11,6 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -50,13 +53,51 @@ public final class SwitchboardNode {
 
   /** A Vert.x instance whose metrics go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return builder(registry, new VertxOptions()).build();
+  }
+
+  /**
+   * A Vert.x instance whose metrics go to {@code registry}: clustered with the configured members
+   * (Hazelcast, TCP/IP join on the listed addresses, no multicast) when {@code cluster.enabled}.
+   */
+  public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, ClusterConfig cluster) {
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(newVertx(registry));
+    }
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+        .setHost(cluster.host()).setPort(cluster.eventBusPort()));
+    LOGGER.info("joining cluster '{}' as {}:{} with members {}", cluster.name(), cluster.host(), cluster.port(),
+        cluster.members());
+    return builder(registry, options).withClusterManager(new HazelcastClusterManager(hazelcast(cluster)))
+        .buildClustered();
+  }
+
+  private static io.vertx.core.VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .with(options.setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setRegistryName("switchboard-" + UUID.randomUUID())
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /** Vert.x's default Hazelcast configuration, joined by TCP/IP to the listed members only. */
+  private static com.hazelcast.config.Config hazelcast(ClusterConfig cluster) {
+    com.hazelcast.config.Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false"); // the node leaves the cluster in close()
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");   // the members are listed: no need to wait
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false)
+        .setPublicAddress(cluster.host() + ":" + cluster.port());
+    config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
+    var join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
   }
 
   /** Validates the settings, then starts a node on a new Vert.x instance; closes it again if start-up fails. */
@@ -68,9 +109,8 @@ public final class SwitchboardNode {
       return Future.failedFuture(invalid);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = newVertx(registry);
-    return start(vertx, registry, config)
-        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+    return newVertx(registry, config.cluster()).compose(vertx -> start(vertx, registry, config)
+        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure))));
   }
 
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {

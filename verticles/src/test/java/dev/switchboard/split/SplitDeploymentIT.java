@@ -45,9 +45,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @DisplayName("split deployment: payment in its own process, called over gRPC")
 class SplitDeploymentIT {
 
-  private static final String APPLE = "SKU-APPLE";
-  private static final long STOCK = 50;
-  private static final String CHECKOUT_SERVICES = "orders,inventory,shipping,notifications,analytics";
+  static final String APPLE = "SKU-APPLE";
+  static final long STOCK = 50;
+  static final String CHECKOUT_SERVICES = "orders,inventory,shipping,notifications,analytics";
 
   private final Vertx client = Vertx.vertx();
   private final List<ServeProcess> processes = new ArrayList<>();
@@ -101,6 +101,15 @@ class SplitDeploymentIT {
         "--set", "operations.inventory.reserve.mode=" + reserve,
         "--set", "operations.shipping.schedule.mode=" + schedule));
 
+    assertCheckoutScenarios(orders);
+  }
+
+  /**
+   * The checkout scenarios against a process whose payment is elsewhere (payment limit 10,000 cents,
+   * {@value #STOCK} of {@value #APPLE}): confirmed, out of stock, declined in the payment process,
+   * and a retried request placed once.
+   */
+  static void assertCheckoutScenarios(CheckoutGrpcClient orders) {
     Placed confirmed = Orders.placeAndFollow(orders, Orders.order(APPLE, 3, 1_000));
     assertThat(confirmed.terminal().getStatus()).as("within stock and limit").isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
     assertStockSettles(orders, STOCK - 3);
@@ -221,7 +230,7 @@ class SplitDeploymentIT {
     return process;
   }
 
-  private static void assertStockSettles(CheckoutGrpcClient orders, long available) {
+  static void assertStockSettles(CheckoutGrpcClient orders, long available) {
     Eventually.holds("available " + APPLE + " settles at " + available + ", none reserved", Duration.ofSeconds(10),
         () -> {
           StockLevel level = Blocking.await(orders.getStock(APPLE));
