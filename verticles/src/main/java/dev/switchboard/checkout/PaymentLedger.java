@@ -85,21 +85,12 @@ public final class PaymentLedger {
 
   /** Money held for orders that were charged and not refunded. */
   public Future<Long> capturedCents() {
-    return single("SELECT COALESCE(SUM(amount_cents), 0) FROM payment_charge WHERE NOT refunded");
+    return database.queryLong("SELECT COALESCE(SUM(amount_cents), 0) FROM payment_charge WHERE NOT refunded");
   }
 
   /** Charges ever made (a refunded one included): a duplicate effect would show here. */
   public Future<Long> chargeCount() {
-    return single("SELECT COUNT(*) FROM payment_charge WHERE payment_id IS NOT NULL");
-  }
-
-  private Future<Long> single(String sql) {
-    return database.transaction(store -> {
-      try (PreparedStatement select = store.prepareStatement(sql); ResultSet row = select.executeQuery()) {
-        row.next();
-        return row.getLong(1);
-      }
-    });
+    return database.queryLong("SELECT COUNT(*) FROM payment_charge WHERE payment_id IS NOT NULL");
   }
 
   private static PaymentReceipt receipt(String orderId, String paymentId, long amountCents) {

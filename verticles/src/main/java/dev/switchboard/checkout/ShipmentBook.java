@@ -73,12 +73,6 @@ public final class ShipmentBook {
 
   /** Shipments scheduled and not cancelled. */
   public Future<Long> count() {
-    return database.transaction(store -> {
-      try (PreparedStatement select = store.prepareStatement(
-          "SELECT COUNT(*) FROM shipping_shipment WHERE NOT cancelled"); ResultSet row = select.executeQuery()) {
-        row.next();
-        return row.getLong(1);
-      }
-    });
+    return database.queryLong("SELECT COUNT(*) FROM shipping_shipment WHERE NOT cancelled");
   }
 }

@@ -121,6 +121,16 @@ public final class Database {
     return promise.future();
   }
 
+  /** The single number a query such as {@code SELECT COUNT(*) …} answers. */
+  public Future<Long> queryLong(String sql) {
+    return transaction(connection -> {
+      try (Statement statement = connection.createStatement(); java.sql.ResultSet row = statement.executeQuery(sql)) {
+        row.next();
+        return row.getLong(1);
+      }
+    });
+  }
+
   /** Runs DDL statements in one transaction (CREATE TABLE IF NOT EXISTS …). */
   public Future<Void> createTables(String... statements) {
     return transaction(connection -> {
