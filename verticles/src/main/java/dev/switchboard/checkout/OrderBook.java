@@ -199,10 +199,10 @@ public final class OrderBook {
     return list("SELECT body FROM orders_order ORDER BY accepted_at_ms");
   }
 
-  /** Orders accepted whose checkout never started (their process stopped in between). */
-  Future<List<Order>> pendingWithoutCheckout() {
+  /** Orders accepted and not ended: after a restart, their checkout may never have started. */
+  Future<List<Order>> pending() {
     return list("SELECT body FROM orders_order WHERE status = '" + OrderStatus.ORDER_STATUS_PENDING.name()
-        + "' AND NOT checkout_started ORDER BY accepted_at_ms");
+        + "' ORDER BY accepted_at_ms");
   }
 
   public static boolean isTerminal(Order order) {

@@ -79,14 +79,16 @@ public final class OrderDesk {
   }
 
   /**
-   * After a restart: the orders that were accepted but whose checkout never started (the process
-   * stopped in between) are announced and placed again, so that every accepted order ends.
+   * After a restart: every accepted order still pending is announced and placed again, so that it
+   * ends even if its checkout never started (the process stopped between accepting it and starting
+   * the saga). One whose checkout runs is not checked out twice: the saga exists, and orders.place
+   * waits for it.
    */
   public Future<Integer> resumePending() {
-    return orders.pendingWithoutCheckout().map(pending -> {
+    return orders.pending().map(pending -> {
       for (Order order : pending) {
         CallContext context = CallContext.begin(order.getCorrelationId()).withAggregate(order.getOrderId());
-        LOGGER.info("{} accepted order without a checkout: placing it again", context.logTag());
+        LOGGER.debug("{} accepted order still pending: placing it again", context.logTag());
         events.placed(order, context)
             .compose(announced -> checkout(order, context))
             .onFailure(failure -> LOGGER.warn("{} order not placed again: {}", context.logTag(), failure.getMessage()));
@@ -101,6 +103,14 @@ public final class OrderDesk {
    * checkout did not start.
    */
   private Future<PlaceOrderResponse> notPlaced(Order order, OperationException failure, CallContext context) {
+    if (failure.code() == ErrorCode.DEADLINE_EXCEEDED && context.deadlineMs() > 0) {
+      // The client's deadline passed: the checkout may be running, or may have been refused before it
+      // started. Place the order again without the deadline (a running checkout is not started
+      // twice), so that it ends either way; the client is told it is still pending.
+      switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, context.withDeadline(0), order.getOrderId() + "/place")
+          .onFailure(again -> LOGGER.warn("{} order not placed again after the deadline: {}", context.logTag(),
+              again.getMessage()));
+    }
     if (failure.code() == ErrorCode.DEADLINE_EXCEEDED && failure.outcomeUncertain()) {
       return Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
           "order " + order.getOrderId() + " is still pending: " + failure.getMessage()));

@@ -58,7 +58,8 @@ public final class OrdersVerticle extends VerticleBase {
         .compose(resumed -> desk.resumePending())
         .onSuccess(pending -> {
           if (pending > 0) {
-            LOGGER.info("placed again {} accepted orders whose checkout had not started", pending);
+            LOGGER.info("placed again {} accepted orders still pending (a running checkout is not started twice)",
+                pending);
           }
         });
   }

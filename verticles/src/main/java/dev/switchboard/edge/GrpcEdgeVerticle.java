@@ -150,33 +150,43 @@ public final class GrpcEdgeVerticle extends VerticleBase {
   /** Current state at once, then every change; ends after a terminal state or when the client goes. */
   private void watchOrder(GrpcServerRequest<GetOrderRequest, Order> call) {
     CallContext context = begin(call);
+    boolean[] ended = {false};
+    @SuppressWarnings("unchecked")
+    MessageConsumer<Buffer>[] subscription = new MessageConsumer[1];
+    Runnable stop = () -> {
+      ended[0] = true;
+      if (subscription[0] != null) {
+        subscription[0].unregister();
+      }
+    };
+    // a client that cancels, whose deadline passes or that goes away stops the watch: a reset is
+    // reported to the error handler, a broken connection to the exception handlers
+    call.errorHandler(error -> stop.run());
+    call.exceptionHandler(gone -> stop.run());
+    call.response().exceptionHandler(gone -> stop.run());
     call.last().compose(this::requireOrderId).onSuccess(orderId -> {
       OrderStatus[] lastSent = {null};
-      boolean[] ended = {false};
-      @SuppressWarnings("unchecked")
-      MessageConsumer<Buffer>[] subscription = new MessageConsumer[1];
       desk.watch(orderId, order -> {
         if (ended[0] || order.getStatus() == lastSent[0]) {
           return;
         }
         lastSent[0] = order.getStatus();
-        if (OrderBook.isTerminal(order)) {
-          ended[0] = true;
-          call.response().end(order);
-          if (subscription[0] != null) {
-            subscription[0].unregister();
+        try {
+          if (OrderBook.isTerminal(order)) {
+            stop.run();
+            call.response().end(order);
+          } else {
+            call.response().write(order);
           }
-        } else {
-          call.response().write(order);
+        } catch (IllegalStateException gone) {
+          LOGGER.debug("{} watch of {} ended: {}", context.logTag(), orderId, gone.getMessage());
+          stop.run();
         }
       }).onSuccess(consumer -> {
         subscription[0] = consumer;
         if (ended[0]) {
           consumer.unregister();
         }
-        // a client that cancels or goes away stops the watch (reported on the request or the response)
-        call.exceptionHandler(gone -> consumer.unregister());
-        call.response().exceptionHandler(gone -> consumer.unregister());
       }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
     }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
   }

@@ -59,17 +59,24 @@ final class GrpcHealth {
       return;
     }
     boolean[] last = {serving.getAsBoolean()};
+    long[] timer = {-1};
+    Runnable stop = () -> vertx.cancelTimer(timer[0]);
+    // a cancelled stream (a reset) is reported to the error handler, a broken connection to the others
+    call.errorHandler(error -> stop.run());
+    call.exceptionHandler(gone -> stop.run());
+    call.response().exceptionHandler(gone -> stop.run());
     call.response().write(response(serving));
-    long timer = vertx.setPeriodic(WATCH_INTERVAL_MS, tick -> {
+    timer[0] = vertx.setPeriodic(WATCH_INTERVAL_MS, tick -> {
       boolean now = serving.getAsBoolean();
       if (now != last[0]) {
         last[0] = now;
-        call.response().write(response(serving));
+        try {
+          call.response().write(response(serving));
+        } catch (IllegalStateException gone) {
+          stop.run();
+        }
       }
     });
-    call.exceptionHandler(gone -> vertx.cancelTimer(timer));
-    call.response().exceptionHandler(gone -> vertx.cancelTimer(timer));
-    call.connection().closeHandler(closed -> vertx.cancelTimer(timer));
   }
 
   private static boolean known(Set<String> services, String service) {

@@ -106,9 +106,10 @@ public final class Switchboard {
   /** Closes the transports' clients (Kafka producers and consumers, committing what is done), then the store. */
   public Future<Void> close() {
     vertx.cancelTimer(purgeTimer);
-    Future<Void> transports = Future.join(grpc.close(), kafka == null ? Future.succeededFuture() : kafka.close())
-        .mapEmpty();
-    return transports.eventually(store::close);
+    // consumers first (they commit what is done); then the store, so that work still running fails
+    // there and resumes after a restart; the rpc client last, so no such work is refused as UNAVAILABLE
+    Future<Void> consumers = kafka == null ? Future.succeededFuture() : kafka.close();
+    return consumers.eventually(store::close).eventually(grpc::close);
   }
 
   /**

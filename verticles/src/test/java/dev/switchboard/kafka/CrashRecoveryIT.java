@@ -208,7 +208,7 @@ class CrashRecoveryIT {
       assertThat(count(sql, "SELECT COUNT(*) FROM sb_saga WHERE open")).as("sagas left open").isZero();
       assertThat(count(sql, "SELECT COUNT(*) FROM sb_saga")).as("sagas").isEqualTo(ORDERS);
       System.err.printf("crash recovery: %d orders, %d accepted before the kill (%d of them terminal), %d placed "
-              + "again after it, %d sagas resumed, %s orders placed again by the restarted process; %d confirmed, "
+              + "again after it, %d sagas resumed, %s pending orders placed again by the restarted process; %d confirmed, "
               + "%d rejected; %d processed-message records%n", ORDERS, acceptedBeforeKill, terminalBeforeKill.get(),
           ORDERS - acceptedBeforeKill, resumed, pendingPlacedAgain(second), confirmed.size(), ORDERS - confirmed.size(),
           count(sql, "SELECT COUNT(*) FROM sb_processed"));
@@ -238,7 +238,7 @@ class CrashRecoveryIT {
   }
 
   private static String pendingPlacedAgain(ServeProcess process) {
-    return process.output().stream().filter(line -> line.contains("accepted orders whose checkout had not started"))
+    return process.output().stream().filter(line -> line.contains("accepted orders still pending"))
         .map(line -> line.replaceAll(".*placed again (\\d+) .*", "$1")).findFirst().orElse("0");
   }
 

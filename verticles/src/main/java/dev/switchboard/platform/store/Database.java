@@ -201,7 +201,12 @@ public final class Database {
       }
       for (int i = 0; i < batch.size(); i++) {
         Throwable failure = commitFailure != null ? commitFailure : failures.get(i);
-        batch.get(i).complete(results.get(i), failure);
+        try {
+          batch.get(i).complete(results.get(i), failure);
+        } catch (RuntimeException listener) {
+          // a caller's context already closed, or a listener that threw: the store thread goes on
+          LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
+        }
       }
       batch.clear();
       results.clear();

@@ -145,9 +145,10 @@ public final class GrpcTransport implements RpcTransport {
     long deadline = timeout > 0 ? System.currentTimeMillis() + timeout : 0;
     call.last().compose(body -> {
       Envelope received = Envelope.fromHeaders(body, call.headers());
-      Envelope envelope = deadline == 0 ? received
-          : new Envelope(received.body(), received.context().withDeadline(deadline), received.failure(),
-              received.sentAtMs());
+      // across a process boundary only the relative grpc-timeout counts: the caller's absolute
+      // x-deadline would carry its clock's skew
+      Envelope envelope = new Envelope(received.body(), received.context().withDeadline(0).withDeadline(deadline),
+          received.failure(), received.sentAtMs());
       call.response().headers().set(Envelope.CORRELATION_ID, envelope.context().correlationId());
       return handler.apply(envelope);
     }).onComplete(outcome -> {
