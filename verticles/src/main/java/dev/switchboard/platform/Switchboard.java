@@ -389,13 +389,17 @@ public final class Switchboard {
     }
     String consumer = operation.name();
     return processed.claim(consumer, messageId).compose(seen -> {
-      if (!(seen instanceof ProcessedMessages.Seen.New)) {
+      if (seen instanceof ProcessedMessages.Seen.InProgress running) {
+        // a redelivery while the first delivery runs: it is done when that one is, and fails with it
+        LOGGER.debug("{} {} duplicate msg={} follows the delivery in progress", message.context().logTag(), operation,
+            messageId);
+        metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
+        return running.handling();
+      }
+      if (seen instanceof ProcessedMessages.Seen.Done done) {
         LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
         metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
-        if (seen instanceof ProcessedMessages.Seen.Done done && done.result().isPresent()) {
-          return publishResult(operation, done.result().get(), 1);
-        }
-        return Future.succeededFuture();
+        return done.result().isPresent() ? publishResult(operation, done.result().get(), 1) : Future.succeededFuture();
       }
       return work.get().compose(handled -> {
         Future<Void> recorded;
@@ -409,7 +413,7 @@ public final class Switchboard {
             : recorded.compose(stored -> publishResult(operation, handled.result(), 1));
         return handled.deadLetter() == null ? published
             : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
-      }).onFailure(failure -> processed.release(consumer, messageId));
+      }).onFailure(failure -> processed.release(consumer, messageId, failure));
     });
   }
 

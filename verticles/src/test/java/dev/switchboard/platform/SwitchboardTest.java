@@ -169,6 +169,36 @@ class SwitchboardTest {
   }
 
   @Nested
+  @DisplayName("consuming a command redelivered while it runs")
+  class ConsumingConcurrently {
+
+    @Test
+    @DisplayName("the redelivery follows the delivery in progress: the handler runs once, one result")
+    void redeliveryDuringHandling(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      AtomicInteger runs = new AtomicInteger();
+      List<String> results = new CopyOnWriteArrayList<>();
+      Envelope command = Envelope.of(Buffer.buffer(text("pay").toByteArray()),
+          new CallContext("c-10", "order-2", "msg-2", "", Map.of()));
+      DeliveryOptions headers = new DeliveryOptions().setHeaders(command.headers());
+      switchboard.serve(ECHO, (request, context) -> {
+            runs.incrementAndGet();
+            return vertx.timer(300).map(done -> text("paid"));
+          })
+          .compose(serving -> switchboard.onResult(ECHO, result -> results.add(result.reply().getValue())))
+          .compose(listening -> Future.all(
+              vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(), headers),
+              vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(), headers)))
+          .compose(sent -> vertx.timer(1_000))
+          .onComplete(test.succeeding(waited -> test.verify(() -> {
+            assertThat(runs).as("handler runs").hasValue(1);
+            assertThat(results).as("result events").containsExactly("paid");
+            test.completeNow();
+          })));
+    }
+  }
+
+  @Nested
   @DisplayName("emitting domain events")
   class Emitting {
 

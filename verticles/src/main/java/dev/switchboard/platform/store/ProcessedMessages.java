@@ -2,13 +2,14 @@ package dev.switchboard.platform.store;
 
 import dev.switchboard.platform.transport.Envelope;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,16 +25,16 @@ public final class ProcessedMessages {
   public sealed interface Seen {
     record New() implements Seen { }
 
-    record InProgress() implements Seen { }
+    /** Being handled right now (a redelivery while the first delivery runs): completes with that handling. */
+    record InProgress(Future<Void> handling) implements Seen { }
 
     record Done(Optional<Envelope> result) implements Seen { }
   }
 
   private static final Seen NEW = new Seen.New();
-  private static final Seen IN_PROGRESS = new Seen.InProgress();
 
   private final Database database;
-  private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+  private final Map<String, Promise<Void>> inProgress = new ConcurrentHashMap<>();
 
   private ProcessedMessages(Database database) {
     this.database = database;
@@ -53,18 +54,20 @@ public final class ProcessedMessages {
   /** Claims the message for handling; tells what was seen before if it was not new. */
   public Future<Seen> claim(String consumer, String messageId) {
     String key = consumer + "/" + messageId;
-    if (!inProgress.add(key)) {
-      return Future.succeededFuture(IN_PROGRESS);
+    Promise<Void> handling = Promise.promise();
+    Promise<Void> earlier = inProgress.putIfAbsent(key, handling);
+    if (earlier != null) {
+      return Future.succeededFuture(new Seen.InProgress(earlier.future()));
     }
     return database.transaction(connection -> find(connection, consumer, messageId))
         .map(found -> {
           if (found.isPresent()) {
-            inProgress.remove(key);
+            release(consumer, messageId);
             return (Seen) found.get();
           }
           return NEW;
         })
-        .onFailure(failure -> inProgress.remove(key));
+        .onFailure(failure -> release(consumer, messageId, failure));
   }
 
   /** Records the message as processed inside the caller's transaction (with the effect it had). */
@@ -99,9 +102,24 @@ public final class ProcessedMessages {
     });
   }
 
-  /** Ends the claim: after a failure (so that a redelivery runs again), or once the record is stored. */
+  /** Ends the claim once the record is stored: a redelivery that waited on it is done too. */
   public void release(String consumer, String messageId) {
-    inProgress.remove(consumer + "/" + messageId);
+    release(consumer, messageId, null);
+  }
+
+  /**
+   * Ends the claim after a failure, so that a redelivery runs again; a redelivery that waited on
+   * this handling fails with it (and is delivered again by its transport).
+   */
+  public void release(String consumer, String messageId, Throwable failure) {
+    Promise<Void> handling = inProgress.remove(consumer + "/" + messageId);
+    if (handling != null) {
+      if (failure == null) {
+        handling.tryComplete();
+      } else {
+        handling.tryFail(failure);
+      }
+    }
   }
 
   private static Optional<Seen.Done> find(Connection connection, String consumer, String messageId)
