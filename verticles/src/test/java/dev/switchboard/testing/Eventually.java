@@ -10,13 +10,18 @@ public final class Eventually {
   }
 
   public static void holds(String what, Duration within, BooleanSupplier condition) {
+    holds(what, within, Duration.ofMillis(10), condition);
+  }
+
+  /** As {@link #holds(String, Duration, BooleanSupplier)}, polling every {@code every} (a costly condition). */
+  public static void holds(String what, Duration within, Duration every, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("within " + within.toMillis() + " ms: " + what);
       }
       try {
-        Thread.sleep(10);
+        Thread.sleep(every.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for: " + what, e);
