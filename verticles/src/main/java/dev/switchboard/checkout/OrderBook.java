@@ -7,12 +7,11 @@ import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.store.Database;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,13 +19,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 
 /**
  * The orders, in the store (table {@code orders_order}): accepted once per idempotency key, terminal
- * exactly once. Every change is announced on the local event bus ({@code checkout.order.<id>}),
- * after it is committed, for whoever watches the order.
+ * exactly once. Every change is announced, after it is committed, to whoever watches the order in
+ * this process, on the watcher's own context.
  */
 public final class OrderBook {
 
@@ -34,8 +36,26 @@ public final class OrderBook {
   public record Acceptance(Order order, boolean created) {
   }
 
+  /** A watch of one order; stop it when done (an update already on its way may still arrive). */
+  @FunctionalInterface
+  public interface Watch {
+    void stop();
+  }
+
+  /** One watcher: its handler, called on the context it watched from. */
+  private static final class Watcher {
+    private final Context context;
+    private final Handler<Order> handler;
+
+    Watcher(Context context, Handler<Order> handler) {
+      this.context = context;
+      this.handler = handler;
+    }
+  }
+
   private final Vertx vertx;
   private final Database database;
+  private final Map<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
 
   OrderBook(Vertx vertx, Database database) {
     this.vertx = vertx;
@@ -48,10 +68,6 @@ public final class OrderBook {
             + "idempotency_key VARCHAR(200) UNIQUE, status VARCHAR(40) NOT NULL, "
             + "checkout_started BOOLEAN NOT NULL, accepted_at_ms BIGINT NOT NULL, body VARBINARY NOT NULL)",
         "CREATE INDEX IF NOT EXISTS orders_order_status ON orders_order (status)");
-  }
-
-  static String address(String orderId) {
-    return "checkout.order." + orderId;
   }
 
   /** Accepts a valid request as a PENDING order, or returns the order placed earlier with the same key. */
@@ -178,21 +194,30 @@ public final class OrderBook {
     });
   }
 
-  /** Follows the order: {@code handler} gets every change after this call. Unregister when done. */
-  public MessageConsumer<Buffer> watch(String orderId, Handler<Order> handler) {
-    return vertx.eventBus().<Buffer>localConsumer(address(orderId), message -> handler.handle(parse(message.body())));
+  /** Follows the order: {@code handler} gets every change after this call, on the caller's context. */
+  public Watch watch(String orderId, Handler<Order> handler) {
+    Watcher watcher = new Watcher(vertx.getOrCreateContext(), handler);
+    watchers.compute(orderId, (id, set) -> {
+      Set<Watcher> current = set == null ? ConcurrentHashMap.newKeySet() : set;
+      current.add(watcher);
+      return current;
+    });
+    return () -> watchers.computeIfPresent(orderId, (id, set) -> {
+      set.remove(watcher);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   /** Completes when the order reaches a terminal status (at once if it has). */
   public Future<Order> awaitTerminal(String orderId) {
     Promise<Order> terminal = Promise.promise();
-    MessageConsumer<Buffer> consumer = watch(orderId, order -> {
+    Watch watch = watch(orderId, order -> {
       if (isTerminal(order)) {
         terminal.tryComplete(order);
       }
     });
     get(orderId).onSuccess(current -> current.filter(OrderBook::isTerminal).ifPresent(terminal::tryComplete));
-    return terminal.future().onComplete(done -> consumer.unregister());
+    return terminal.future().onComplete(done -> watch.stop());
   }
 
   public Future<List<Order>> all() {
@@ -242,7 +267,12 @@ public final class OrderBook {
   }
 
   private void announce(Order order) {
-    vertx.eventBus().publish(address(order.getOrderId()), Buffer.buffer(order.toByteArray()));
+    Set<Watcher> watching = watchers.get(order.getOrderId());
+    if (watching != null) {
+      for (Watcher watcher : watching) {
+        watcher.context.runOnContext(ignored -> watcher.handler.handle(order));
+      }
+    }
   }
 
   private static Order decode(byte[] body) {
@@ -253,7 +283,4 @@ public final class OrderBook {
     }
   }
 
-  private static Order parse(Buffer body) {
-    return decode(body.getBytes());
-  }
 }

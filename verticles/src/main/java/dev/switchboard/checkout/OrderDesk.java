@@ -12,8 +12,6 @@ import dev.switchboard.platform.OperationResult;
 import dev.switchboard.platform.Switchboard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,12 +149,12 @@ public final class OrderDesk {
    * Follows an order: {@code handler} gets its current state, then every change. Fails with
    * NOT_FOUND for an unknown id. The returned consumer must be unregistered by the caller.
    */
-  public Future<MessageConsumer<Buffer>> watch(String orderId, Handler<Order> handler) {
-    MessageConsumer<Buffer> consumer = orders.watch(orderId, handler);
+  public Future<OrderBook.Watch> watch(String orderId, Handler<Order> handler) {
+    OrderBook.Watch watch = orders.watch(orderId, handler);
     return get(orderId)
         .onSuccess(handler::handle)
-        .map(current -> consumer)
-        .onFailure(missing -> consumer.unregister());
+        .map(current -> watch)
+        .onFailure(missing -> watch.stop());
   }
 
   public Future<StockLevel> stock(String sku) {

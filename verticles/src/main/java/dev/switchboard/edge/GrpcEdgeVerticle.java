@@ -18,8 +18,6 @@ import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.transport.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.ServiceMethod;
@@ -151,12 +149,11 @@ public final class GrpcEdgeVerticle extends VerticleBase {
   private void watchOrder(GrpcServerRequest<GetOrderRequest, Order> call) {
     CallContext context = begin(call);
     boolean[] ended = {false};
-    @SuppressWarnings("unchecked")
-    MessageConsumer<Buffer>[] subscription = new MessageConsumer[1];
+    OrderBook.Watch[] subscription = new OrderBook.Watch[1];
     Runnable stop = () -> {
       ended[0] = true;
       if (subscription[0] != null) {
-        subscription[0].unregister();
+        subscription[0].stop();
       }
     };
     // a client that cancels, whose deadline passes or that goes away stops the watch: a reset is
@@ -182,10 +179,10 @@ public final class GrpcEdgeVerticle extends VerticleBase {
           LOGGER.debug("{} watch of {} ended: {}", context.logTag(), orderId, gone.getMessage());
           stop.run();
         }
-      }).onSuccess(consumer -> {
-        subscription[0] = consumer;
+      }).onSuccess(watch -> {
+        subscription[0] = watch;
         if (ended[0]) {
-          consumer.unregister();
+          watch.stop();
         }
       }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
     }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
