@@ -70,10 +70,15 @@ public final class OrderDesk {
    * same order again (a client's retry, a restart) is a duplicate to the consumer, not a second checkout.
    */
   private Future<PlaceOrderResponse> checkout(Order order, CallContext orderContext) {
-    return switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, orderContext, order.getOrderId() + "/place")
+    return switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, orderContext, placeMessageId(order))
         .map(invocation -> invocation.reply().orElseGet(() -> response(order)))
         .recover(failure -> notPlaced(order, OperationException.from(CheckoutOperations.ORDERS_PLACE.name(), failure),
             orderContext));
+  }
+
+  /** The message id of an order's orders.place: the same every time, so a second one is a duplicate. */
+  private static String placeMessageId(Order order) {
+    return order.getOrderId() + "/place";
   }
 
   /**
@@ -105,7 +110,7 @@ public final class OrderDesk {
       // The client's deadline passed: the checkout may be running, or may have been refused before it
       // started. Place the order again without the deadline (a running checkout is not started
       // twice), so that it ends either way; the client is told it is still pending.
-      switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, context.withDeadline(0), order.getOrderId() + "/place")
+      switchboard.invoke(CheckoutOperations.ORDERS_PLACE, order, context.withDeadline(0), placeMessageId(order))
           .onFailure(again -> LOGGER.warn("{} order not placed again after the deadline: {}", context.logTag(),
               again.getMessage()));
     }

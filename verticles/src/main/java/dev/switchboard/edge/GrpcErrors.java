@@ -1,6 +1,7 @@
 package dev.switchboard.edge;
 
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.transport.GrpcTransport;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 
@@ -11,18 +12,7 @@ final class GrpcErrors {
   }
 
   static GrpcStatus status(Throwable failure) {
-    if (failure instanceof OperationException known) {
-      return switch (known.code()) {
-        case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
-        case NOT_FOUND -> GrpcStatus.NOT_FOUND;
-        case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
-        case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
-        case DEADLINE_EXCEEDED -> GrpcStatus.DEADLINE_EXCEEDED;
-        case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
-        case INTERNAL -> GrpcStatus.INTERNAL;
-      };
-    }
-    return GrpcStatus.INTERNAL;
+    return failure instanceof OperationException known ? GrpcTransport.status(known.code()) : GrpcStatus.INTERNAL;
   }
 
   static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {

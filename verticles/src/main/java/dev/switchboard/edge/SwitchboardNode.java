@@ -51,10 +51,6 @@ public final class SwitchboardNode {
     this.httpPort = httpPort;
   }
 
-  /** A Vert.x instance whose metrics go to {@code registry}. */
-  public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    return builder(registry, new VertxOptions()).build();
-  }
 
   /**
    * A Vert.x instance whose metrics go to {@code registry}: clustered with the configured members
@@ -62,7 +58,7 @@ public final class SwitchboardNode {
    */
   public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, ClusterConfig cluster) {
     if (!cluster.enabled()) {
-      return Future.succeededFuture(newVertx(registry));
+      return Future.succeededFuture(builder(registry, new VertxOptions()).build());
     }
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host()).setPort(cluster.eventBusPort()));

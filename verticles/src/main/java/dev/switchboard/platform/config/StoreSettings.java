@@ -30,10 +30,6 @@ public record StoreSettings(Optional<Path> path, long processedRetentionMs) {
     }
   }
 
-  public boolean durable() {
-    return path.isPresent();
-  }
-
   public String describe() {
     return path.map(dir -> "H2 database in " + dir).orElse("in-memory H2 database (not durable)");
   }

@@ -159,12 +159,17 @@ public final class GrpcTransport implements RpcTransport {
         }
         OperationException failure = OperationException.from(operation, outcome.cause());
         LOGGER.debug("{} over gRPC failed: {}", operation, failure.getMessage());
-        call.response().status(GrpcStatus.valueOf(failure.code().code())).statusMessage(failure.getMessage()).end();
+        call.response().status(status(failure.code())).statusMessage(failure.getMessage()).end();
       } catch (IllegalStateException gone) {
         // the caller cancelled or its deadline passed: nobody is waiting for this answer
         LOGGER.debug("{} answer not sent: {}", operation, gone.getMessage());
       }
     });
+  }
+
+  /** The gRPC status of an error code (the codes are gRPC's: one mapping for every gRPC server here). */
+  public static GrpcStatus status(ErrorCode code) {
+    return GrpcStatus.valueOf(code.code());
   }
 
   public Future<Void> close() {
