@@ -24,7 +24,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * The arrows between the source packages point one way: the platform knows no application, edge or
  * experiment, and never the classes generated from the checkout protos; the checkout services know
- * neither edges nor experiments, nor transports, modes or how their operations are carried.
+ * neither edges nor experiments, nor transports, modes or how their operations are carried; the
+ * edges serve from a node but do not know how it is built ({@code node}, the composition root).
  * Read from the source files: every import and every fully-qualified name outside comments and
  * string literals counts. The command line ({@code cli}) sits on top and may use everything.
  */
@@ -38,14 +39,16 @@ class ArchitectureTest {
   /** A package (under {@code dev/switchboard}), and the names none of its files may refer to. */
   static Stream<Arguments> rules() {
     return Stream.of(
-        rule("the platform knows no application, edge or experiment", "platform",
-            "dev.switchboard.checkout", "dev.switchboard.edge", "dev.switchboard.experiment"),
+        rule("the platform knows no application, edge, node or experiment", "platform",
+            "dev.switchboard.checkout", "dev.switchboard.edge", "dev.switchboard.node", "dev.switchboard.experiment"),
         rule("the platform uses nothing generated from the checkout protos", "platform",
             "dev.switchboard.checkout.v1"),
-        rule("checkout services know no edge, experiment, transport, mode or transport kind", "checkout",
-            "dev.switchboard.edge", "dev.switchboard.experiment", "dev.switchboard.platform.transport",
+        rule("checkout services know no edge, node, experiment, transport, mode or transport kind", "checkout",
+            "dev.switchboard.edge", "dev.switchboard.node", "dev.switchboard.experiment", "dev.switchboard.platform.transport",
             "dev.switchboard.platform.config.Mode", "dev.switchboard.platform.config.Transport"),
-        rule("the edges know neither the experiments nor the command line", "edge",
+        rule("the edges know neither the node that builds them, the experiments nor the command line", "edge",
+            "dev.switchboard.node", "dev.switchboard.experiment", "dev.switchboard.cli"),
+        rule("the node (the composition root) knows neither the experiments nor the command line", "node",
             "dev.switchboard.experiment", "dev.switchboard.cli"),
         rule("the experiments do not know the command line", "experiment", "dev.switchboard.cli"));
   }

@@ -1,9 +1,9 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.edge.NodeConfig;
-import dev.switchboard.edge.Blocking;
-import dev.switchboard.edge.ConfigLoader;
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.NodeConfig;
+import dev.switchboard.node.Blocking;
+import dev.switchboard.node.ConfigLoader;
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
 import dev.switchboard.experiment.HopBenchmark;
 import dev.switchboard.platform.config.ConfigException;

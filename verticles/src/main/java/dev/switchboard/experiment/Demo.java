@@ -1,7 +1,7 @@
 package dev.switchboard.experiment;
 
-import dev.switchboard.edge.ConfigLoader;
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.ConfigLoader;
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static dev.switchboard.edge.Blocking.await;
+import static dev.switchboard.node.Blocking.await;
 
 /**
  * The main job: the same checkout workload through several mode configurations (variants), each on

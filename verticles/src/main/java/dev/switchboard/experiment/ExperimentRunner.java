@@ -1,6 +1,6 @@
 package dev.switchboard.experiment;
 
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.SwitchboardNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

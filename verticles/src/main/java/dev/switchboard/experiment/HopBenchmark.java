@@ -2,8 +2,8 @@ package dev.switchboard.experiment;
 
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.v1.ChargeRequest;
-import dev.switchboard.edge.Blocking;
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.Blocking;
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.config.Settings;
 import org.HdrHistogram.Histogram;

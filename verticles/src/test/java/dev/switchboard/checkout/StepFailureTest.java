@@ -2,8 +2,8 @@ package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.StockLevel;
-import dev.switchboard.edge.Blocking;
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.Blocking;
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;

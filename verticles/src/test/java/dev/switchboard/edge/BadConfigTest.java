@@ -1,5 +1,9 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.node.Blocking;
+
+import dev.switchboard.node.SwitchboardNode;
+
 import dev.switchboard.cli.Main;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.testing.TestNodes;

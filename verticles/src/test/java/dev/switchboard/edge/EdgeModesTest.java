@@ -1,5 +1,9 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.node.Blocking;
+
+import dev.switchboard.node.SwitchboardNode;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

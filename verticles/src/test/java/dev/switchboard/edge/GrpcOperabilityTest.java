@@ -1,5 +1,7 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.node.Blocking;
+
 import dev.switchboard.testing.GrpcProbe;
 import dev.switchboard.testing.RunningNode;
 import io.vertx.core.Vertx;

@@ -1,5 +1,9 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.node.Blocking;
+
+import dev.switchboard.node.SwitchboardNode;
+
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.experiment.CheckoutGrpcClient;

@@ -1,5 +1,7 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.node.Blocking;
+
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.experiment.CheckoutGrpcClient;

@@ -6,7 +6,7 @@ import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;

@@ -1,6 +1,6 @@
 package dev.switchboard.kafka;
 
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.testing.Kcat;
 import dev.switchboard.testing.Orders;

@@ -2,7 +2,7 @@ package dev.switchboard.kafka;
 
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.OrderStatus;
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.testing.Eventually;

@@ -1,6 +1,6 @@
 package dev.switchboard.platform;
 
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import com.google.protobuf.StringValue;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;

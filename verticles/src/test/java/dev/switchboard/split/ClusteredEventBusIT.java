@@ -1,6 +1,6 @@
 package dev.switchboard.split;
 
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.ServeProcess;
 import io.vertx.core.Vertx;

@@ -4,7 +4,7 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.experiment.GrpcCallException;
 import dev.switchboard.testing.Eventually;

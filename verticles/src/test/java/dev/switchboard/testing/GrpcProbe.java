@@ -1,6 +1,6 @@
 package dev.switchboard.testing;
 
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;

@@ -5,7 +5,7 @@ import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
-import dev.switchboard.edge.Blocking;
+import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.switchboard.testing;
 
-import dev.switchboard.edge.Blocking;
-import dev.switchboard.edge.SwitchboardNode;
+import dev.switchboard.node.Blocking;
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.config.Settings;
 
 import java.util.HashMap;

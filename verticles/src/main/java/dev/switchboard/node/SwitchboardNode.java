@@ -1,4 +1,10 @@
-package dev.switchboard.edge;
+package dev.switchboard.node;
+
+import dev.switchboard.edge.KafkaBridgeVerticle;
+
+import dev.switchboard.edge.ManagementVerticle;
+
+import dev.switchboard.edge.GrpcEdgeVerticle;
 
 import dev.switchboard.checkout.CheckoutApplication;
 import dev.switchboard.platform.OperationCatalog;

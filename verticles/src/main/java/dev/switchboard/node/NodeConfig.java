@@ -1,4 +1,10 @@
-package dev.switchboard.edge;
+package dev.switchboard.node;
+
+import dev.switchboard.edge.BridgeConfig;
+
+import dev.switchboard.edge.EdgeConfig;
+
+import dev.switchboard.edge.KafkaBridgeVerticle;
 
 import dev.switchboard.checkout.CheckoutApplication;
 import dev.switchboard.checkout.CheckoutConfig;

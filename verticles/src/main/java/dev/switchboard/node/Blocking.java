@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.node;
 
 import io.vertx.core.Future;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.node;
 
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Settings;
