@@ -47,7 +47,6 @@ public final class CheckoutApplication {
     this.notifications = new NotificationLog(store);
     this.orders = new OrderBook(vertx, store);
     this.shipments = new ShipmentBook(store);
-    SagaEngine sagas = new SagaEngine(vertx, switchboard, sagaStore);
     OrderEvents events = new OrderEvents(switchboard);
     this.desk = new OrderDesk(switchboard, orders, events, stock);
     services.put("inventory", () -> new InventoryVerticle(switchboard, stock));
@@ -55,7 +54,9 @@ public final class CheckoutApplication {
     services.put("shipping", () -> new ShippingVerticle(switchboard, shipments));
     services.put("notifications", () -> new NotificationsVerticle(switchboard, notifications));
     services.put("analytics", () -> new AnalyticsVerticle(switchboard));
-    services.put("orders", () -> new OrdersVerticle(switchboard, sagas, orders, events, desk));
+    // a new saga engine each time orders starts: its result listeners and sweeper live and end with the verticle
+    services.put("orders", () -> new OrdersVerticle(switchboard, new SagaEngine(vertx, switchboard, sagaStore), orders,
+        events, desk));
   }
 
   /**

@@ -208,8 +208,11 @@ public final class OrderBook {
     });
   }
 
-  /** Completes when the order reaches a terminal status (at once if it has). */
-  public Future<Order> awaitTerminal(String orderId) {
+  /**
+   * Completes when the order reaches a terminal status (at once if it has), or with its state as it is
+   * after {@code timeoutMs}: waiting is bounded, the order goes on.
+   */
+  public Future<Order> awaitTerminal(String orderId, long timeoutMs) {
     Promise<Order> terminal = Promise.promise();
     Watch watch = watch(orderId, order -> {
       if (isTerminal(order)) {
@@ -217,7 +220,18 @@ public final class OrderBook {
       }
     });
     get(orderId).onSuccess(current -> current.filter(OrderBook::isTerminal).ifPresent(terminal::tryComplete));
-    return terminal.future().onComplete(done -> watch.stop());
+    long timer = vertx.setTimer(timeoutMs, expired -> get(orderId).onComplete(current -> {
+      if (current.succeeded() && current.result().isPresent()) {
+        terminal.tryComplete(current.result().get());
+      } else {
+        terminal.tryFail(new OperationException(ErrorCode.UNAVAILABLE, "order " + orderId
+            + " could not be read after waiting " + timeoutMs + " ms for its end"));
+      }
+    }));
+    return terminal.future().onComplete(done -> {
+      vertx.cancelTimer(timer);
+      watch.stop();
+    });
   }
 
   public Future<List<Order>> all() {

@@ -33,6 +33,12 @@ public final class OrdersVerticle extends VerticleBase {
   }
 
   @Override
+  public Future<?> stop() {
+    sagas.stop();
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<?> start() {
     return sagas.register(checkout)
         .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) ->
@@ -44,7 +50,10 @@ public final class OrdersVerticle extends VerticleBase {
               LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
               return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
                       context.withAggregate(order.getOrderId()))
-                  .compose(started -> orders.awaitTerminal(order.getOrderId()))
+                  // bounded: an order whose checkout takes longer is answered PENDING (and followed), so a
+                  // stalled checkout does not hold a consumer slot for ever
+                  .compose(started -> orders.awaitTerminal(order.getOrderId(),
+                      switchboard.settings(CheckoutOperations.ORDERS_PLACE).timeoutMs()))
                   .map(OrderDesk::response);
             })))
         // the desk invokes orders.place; in event mode a failed command comes back as a result event
@@ -56,6 +65,7 @@ public final class OrdersVerticle extends VerticleBase {
           }
         })
         .compose(resumed -> desk.resumePending())
+        .onSuccess(pending -> sagas.startSweeper())
         .onSuccess(pending -> {
           if (pending > 0) {
             LOGGER.info("placed again {} accepted orders still pending (a running checkout is not started twice)",

@@ -58,7 +58,7 @@ class EdgeModesTest {
   @DisplayName("event mode: PlaceOrder answers PENDING at once; GetOrder shows it; WatchOrder sends PENDING, then CONFIRMED, and ends")
   void eventModeAnswersPendingAndWatchEndsTerminal() {
     // payment takes a while, so the order is visibly pending when the client starts watching
-    start(Map.of("operations.orders.place.mode", "event", "operations.payment.charge.faults.latencyMs", "300"));
+    start(Map.of("operations.orders.place.mode", "event", "operations.payment.charge.faults.latencyMs", "1500"));
 
     PlaceOrderResponse answer = Blocking.await(client.placeOrder(Orders.order(APPLE, 1, 100), "watch-1"));
     assertThat(answer.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PENDING);

@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * The platform's typed configuration: the mode, transport, deadline and faults of every known
- * operation, and how the saga engine retries compensations. Built once at start-up from
+ * operation, how the saga engine retries compensations and drives stalled sagas again. Built once at start-up from
  * {@link Settings}; an unknown operation name or a bad value stops start-up.
  */
 public record PlatformConfig(Mode defaultMode,
@@ -15,13 +15,22 @@ public record PlatformConfig(Mode defaultMode,
                              Map<String, OperationSettings> operations,
                              int compensationMaxAttempts,
                              long compensationBackoffMs,
+                             long sagaStallAfterMs,
+                             int sagaMaxRedrives,
+                             long outboxRedeliverAfterMs,
                              KafkaSettings kafka,
                              StoreSettings store) {
 
   public static final Set<String> KEYS = Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
       "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
-      "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "store.path", "store.processedRetentionHours");
+      "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "saga.stallAfterMs", "saga.maxRedrives",
+      "outbox.redeliverAfterMs",
+      "store.path", "store.processedRetentionHours");
+  /** How long a saga may wait for its step's outcome before the sweeper sends the step again. */
+  public static final long DEFAULT_STALL_AFTER_MS = 15_000;
+  /** How often the sweeper sends a step again before treating it as an uncertain failure. */
+  public static final int DEFAULT_MAX_REDRIVES = 3;
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
@@ -72,6 +81,9 @@ public record PlatformConfig(Mode defaultMode,
     return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(operations),
         settings.getInt("saga.compensation.maxAttempts", 5, 1, 1_000),
         settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000),
+        settings.getLong("saga.stallAfterMs", DEFAULT_STALL_AFTER_MS, 100, 86_400_000),
+        settings.getInt("saga.maxRedrives", DEFAULT_MAX_REDRIVES, 0, 1_000),
+        settings.getLong("outbox.redeliverAfterMs", 5_000, 50, 86_400_000),
         KafkaSettings.from(settings, kafkaUsed),
         StoreSettings.from(settings));
   }

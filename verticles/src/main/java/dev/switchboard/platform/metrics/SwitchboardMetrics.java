@@ -20,6 +20,8 @@ public final class SwitchboardMetrics {
   public static final String HANDLED = "switchboard.operation.handled";
   public static final String RETRIES = "switchboard.operation.retries";
   public static final String DEAD_LETTERS = "switchboard.operation.deadletters";
+  public static final String INFRASTRUCTURE_RETRIES = "switchboard.operation.infrastructure.retries";
+  public static final String SAGA_REDRIVES = "switchboard.saga.redrives";
   public static final String DELIVERY_DELAY = "switchboard.operation.delivery.delay";
   public static final String SAGAS_FINISHED = "switchboard.saga.finished";
   public static final String SAGAS_IN_FLIGHT = "switchboard.saga.inflight";
@@ -65,6 +67,25 @@ public final class SwitchboardMetrics {
   public void recordRetry(String operation, String transport) {
     Counter.builder(RETRIES).description("Handler attempts retried after an uncertain failure")
         .tags("operation", operation, "transport", transport).register(registry).increment();
+  }
+
+  /**
+   * A message whose processing failed for a reason not its own (the store refused a claim or a
+   * record, the transport a result) and will be processed again.
+   */
+  public void recordInfrastructureRetry(String operation, String transport) {
+    Counter.builder(INFRASTRUCTURE_RETRIES).description("Messages processed again after an infrastructure failure")
+        .tags("operation", operation, "transport", transport).register(registry).increment();
+  }
+
+  /**
+   * A saga that had not moved for a while, driven again by the sweeper: {@code action} is
+   * {@code resent} (its awaited step sent again), {@code timed_out} (the step given up on as an
+   * uncertain failure) or {@code end_hook} (its end hook run again).
+   */
+  public void recordSagaRedrive(String saga, String action) {
+    Counter.builder(SAGA_REDRIVES).description("Stalled sagas driven again by the sweeper")
+        .tags("saga", saga, "action", action).register(registry).increment();
   }
 
   /** A message given up on (poison, or out of retries) and moved to the dead letters. */

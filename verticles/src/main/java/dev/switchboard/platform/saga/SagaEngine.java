@@ -2,6 +2,7 @@ package dev.switchboard.platform.saga;
 
 import com.google.protobuf.Message;
 import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.KeyedSequencer;
 import dev.switchboard.platform.Invocation;
 import dev.switchboard.platform.Operation;
@@ -24,6 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the inline reply of an rpc step or the result event of an event step — goes through the same
  * {@code advance} path: load the record, check the outcome is for the step it awaits (stale and
  * duplicate outcomes are ignored), store the next state, then invoke the next operation.
+ * <p>
+ * No saga waits for ever: a sweeper finds the open sagas that have not moved for
+ * {@code saga.stallAfterMs} (a command or result lost with a process, an advance the store
+ * refused, an end hook that failed) and drives them again — the awaited step is sent again with
+ * the same message id (a duplicate to a consumer that handled it, which answers from its record),
+ * up to {@code saga.maxRedrives} times, after which the step counts as an uncertain failure and is
+ * compensated; an end hook is run again until it succeeds.
  */
 public final class SagaEngine {
 
@@ -36,6 +44,8 @@ public final class SagaEngine {
   static final String ATTR_ATTEMPT = "saga.attempt";
   private static final String FORWARD = "forward";
   private static final String COMPENSATE = "compensate";
+  /** How many stalled sagas one sweep drives again at most. */
+  private static final int SWEEP_BATCH = 500;
 
   private final Vertx vertx;
   private final Switchboard switchboard;
@@ -45,6 +55,10 @@ public final class SagaEngine {
   private final Set<String> listening = new HashSet<>();
   /** The deadline of the request that started a saga, bounding its forward steps (not its compensations). */
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
+  /** Sagas whose step invocation has not completed yet (an rpc call waiting for its reply): not stalled. */
+  private final Set<String> invoking = ConcurrentHashMap.newKeySet();
+  private long sweeper = -1;
+  private boolean sweeping;
 
   public SagaEngine(Vertx vertx, Switchboard switchboard, SagaStore store) {
     this.vertx = vertx;
@@ -133,6 +147,83 @@ public final class SagaEngine {
     });
   }
 
+  /**
+   * Starts sweeping for stalled sagas every quarter of {@code saga.stallAfterMs} (between 50 ms and
+   * 5 s). The timer belongs to the calling verticle and ends with it; {@link #stop} ends it sooner.
+   */
+  public void startSweeper() {
+    long every = Math.max(50, Math.min(5_000, stallAfterMs() / 4));
+    sweeper = vertx.setPeriodic(every, tick -> sweep());
+  }
+
+  public void stop() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
+  }
+
+  private long stallAfterMs() {
+    return switchboard.config().sagaStallAfterMs();
+  }
+
+  /** One sweep: every open saga that has not moved for {@code saga.stallAfterMs} is driven again. */
+  Future<Integer> sweep() {
+    if (sweeping) {
+      return Future.succeededFuture(0);
+    }
+    sweeping = true;
+    long stalledBefore = System.currentTimeMillis() - stallAfterMs();
+    return store.stalled(stalledBefore, SWEEP_BATCH).map(records -> {
+      int driven = 0;
+      for (SagaRecord record : records) {
+        SagaDefinition<?> definition = definitions.get(record.saga());
+        if (definition != null && !invoking.contains(record.sagaId())) {
+          driven++;
+          sequencer.run(record.sagaId(), () -> redrive(definition, record.sagaId()))
+              .onFailure(failure -> logFailure("[agg=" + record.sagaId() + "] saga " + definition.name()
+                  + " could not be driven again (the next sweep tries again)", failure));
+        }
+      }
+      return driven;
+    }).onComplete(done -> sweeping = false);
+  }
+
+  /** Drives one stalled saga again, if it still is stalled once loaded under its sequencer. */
+  private <D extends Message> Future<Void> redrive(SagaDefinition<D> definition, String sagaId) {
+    long now = System.currentTimeMillis();
+    return store.loadOpen(sagaId).compose(found -> {
+      if (found.isEmpty() || found.get().updatedAtMs() >= now - stallAfterMs() || invoking.contains(sagaId)) {
+        return Future.succeededFuture();
+      }
+      SagaRecord record = found.get();
+      if (record.status().isTerminal()) {
+        LOGGER.warn("[cid={} agg={}] saga {} ended {} but its end hook has not run: running it again",
+            record.correlationId(), sagaId, definition.name(), record.status());
+        switchboard.metrics().recordSagaRedrive(definition.name(), "end_hook");
+        return store.update(record.touched(now)).compose(stored -> endHook(definition, stored));
+      }
+      SagaStep<D, ?, ?> step = definition.steps().get(record.step());
+      Operation<?, ?> awaited = record.status() == SagaStatus.RUNNING ? step.operation()
+          : step.compensation().operation();
+      if (record.redrives() >= switchboard.config().sagaMaxRedrives()) {
+        long waited = now - record.updatedAtMs() + (long) record.redrives() * stallAfterMs();
+        OperationException timedOut = new OperationException(ErrorCode.DEADLINE_EXCEEDED, awaited.name()
+            + ": no outcome after it was sent " + (record.redrives() + 1) + " times over about " + waited + " ms");
+        LOGGER.warn("[cid={} agg={}] saga {} gives up waiting: {}", record.correlationId(), sagaId, definition.name(),
+            timedOut.getMessage());
+        switchboard.metrics().recordSagaRedrive(definition.name(), "timed_out");
+        return record.status() == SagaStatus.RUNNING ? forward(definition, record, Outcome.failure(timedOut))
+            : compensated(definition, record, Outcome.failure(timedOut));
+      }
+      LOGGER.warn("[cid={} agg={}] saga {} has waited {} ms for {}: sending it again ({} of {})",
+          record.correlationId(), sagaId, definition.name(), now - record.updatedAtMs(), awaited.name(),
+          record.redrives() + 1, switchboard.config().sagaMaxRedrives());
+      switchboard.metrics().recordSagaRedrive(definition.name(), "resent");
+      return store.update(record.redriven(now)).compose(stored -> proceed(definition, stored));
+    });
+  }
+
   // ---------------------------------------------------------------- the state machine
 
   private <D extends Message> void execute(SagaDefinition<D> definition, SagaRecord record) {
@@ -159,8 +250,10 @@ public final class SagaEngine {
     // The same step and attempt always carries the same message id: a re-sent command is a duplicate.
     String messageId = record.sagaId() + "/" + definition.name() + "/" + phase + "/" + record.step() + "/"
         + record.attempt();
+    invoking.add(record.sagaId());
     Future<Invocation<Message>> invocation = switchboard.invoke(operation, request, context, messageId);
     invocation.onComplete(outcome -> {
+      invoking.remove(record.sagaId());
       if (outcome.failed()) {
         advance(definition, record.sagaId(), phase, record.step(), record.attempt(),
             Outcome.failure(OperationException.from(operation.name(), outcome.cause())));
@@ -279,7 +372,7 @@ public final class SagaEngine {
         : definition.onAborted().aborted(data, record.reason(), context);
     return hook.compose(done -> store.close(record.sagaId()))
         .onFailure(failure -> logFailure(context.logTag() + " saga " + definition.name()
-            + " end hook failed (it runs again on resume)", failure));
+            + " end hook failed (the sweeper runs it again)", failure));
   }
 
   /** A known failure (the store closing at shutdown, a refusal) in one line; anything else with its stack. */

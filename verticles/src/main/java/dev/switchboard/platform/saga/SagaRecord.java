@@ -15,17 +15,32 @@ package dev.switchboard.platform.saga;
  * @param startedAtMs   epoch millis when it started
  * @param updatedAtMs   epoch millis of the last change
  * @param version       incremented by every stored change (optimistic concurrency)
+ * @param redrives      how often the sweeper has sent the awaited step again without an outcome
  */
 public record SagaRecord(String sagaId, String saga, SagaStatus status, int step, int attempt, byte[] data,
-                         String reason, String correlationId, long startedAtMs, long updatedAtMs, long version) {
+                         String reason, String correlationId, long startedAtMs, long updatedAtMs, long version,
+                         int redrives) {
 
   public static SagaRecord start(String sagaId, String saga, byte[] data, String correlationId, long nowMs) {
-    return new SagaRecord(sagaId, saga, SagaStatus.RUNNING, 0, 0, data, "", correlationId, nowMs, nowMs, 0);
+    return new SagaRecord(sagaId, saga, SagaStatus.RUNNING, 0, 0, data, "", correlationId, nowMs, nowMs, 0, 0);
   }
 
+  /** The next state: a step moved, so the count of re-sends starts again. */
   SagaRecord advance(SagaStatus nextStatus, int nextStep, int nextAttempt, byte[] nextData, String nextReason,
                      long nowMs) {
     return new SagaRecord(sagaId, saga, nextStatus, nextStep, nextAttempt, nextData, nextReason, correlationId,
-        startedAtMs, nowMs, version);
+        startedAtMs, nowMs, version, 0);
+  }
+
+  /** The same state, driven again by the sweeper at {@code nowMs}. */
+  SagaRecord redriven(long nowMs) {
+    return new SagaRecord(sagaId, saga, status, step, attempt, data, reason, correlationId, startedAtMs, nowMs,
+        version, redrives + 1);
+  }
+
+  /** The same state, touched at {@code nowMs} (an end hook about to run again). */
+  SagaRecord touched(long nowMs) {
+    return new SagaRecord(sagaId, saga, status, step, attempt, data, reason, correlationId, startedAtMs, nowMs,
+        version, redrives);
   }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class SagaStore {
 
   private static final String COLUMNS = "saga_id, saga, status, step, attempt, data, reason, correlation_id, "
-      + "started_at_ms, updated_at_ms, version";
+      + "started_at_ms, updated_at_ms, version, redrives";
 
   private final Database database;
 
@@ -43,6 +43,8 @@ public final class SagaStore {
           updated_at_ms BIGINT NOT NULL,
           version BIGINT NOT NULL,
           open BOOLEAN NOT NULL)""",
+        // stores written before the sweeper existed lack the column
+        "ALTER TABLE sb_saga ADD COLUMN IF NOT EXISTS redrives INT DEFAULT 0 NOT NULL",
         "CREATE INDEX IF NOT EXISTS sb_saga_open ON sb_saga (open)").map(created -> new SagaStore(database));
   }
 
@@ -53,7 +55,7 @@ public final class SagaStore {
         return false;
       }
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO sb_saga (" + COLUMNS + ", open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
+          "INSERT INTO sb_saga (" + COLUMNS + ", open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
         bind(insert, record, record.version());
         insert.executeUpdate();
       }
@@ -65,6 +67,19 @@ public final class SagaStore {
     return database.transaction(connection -> find(connection, sagaId));
   }
 
+  /** The instance if it is still open (its end hook has not run). */
+  public Future<Optional<SagaRecord>> loadOpen(String sagaId) {
+    return database.transaction(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM sb_saga WHERE saga_id = ? AND open")) {
+        select.setString(1, sagaId);
+        try (ResultSet rows = select.executeQuery()) {
+          return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+        }
+      }
+    });
+  }
+
   /**
    * Replaces the instance if its stored version is {@code record.version()}; completes with the
    * stored record (version incremented) or fails if someone else changed it first.
@@ -72,15 +87,15 @@ public final class SagaStore {
   public Future<SagaRecord> update(SagaRecord record) {
     SagaRecord stored = new SagaRecord(record.sagaId(), record.saga(), record.status(), record.step(),
         record.attempt(), record.data(), record.reason(), record.correlationId(), record.startedAtMs(),
-        record.updatedAtMs(), record.version() + 1);
+        record.updatedAtMs(), record.version() + 1, record.redrives());
     return database.transaction(connection -> {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE sb_saga SET saga_id = ?, saga = ?, status = ?, step = ?, attempt = ?, data = ?, reason = ?, "
-              + "correlation_id = ?, started_at_ms = ?, updated_at_ms = ?, version = ? "
+              + "correlation_id = ?, started_at_ms = ?, updated_at_ms = ?, version = ?, redrives = ? "
               + "WHERE saga_id = ? AND version = ?")) {
         bind(update, stored, stored.version());
-        update.setString(12, record.sagaId());
-        update.setLong(13, record.version());
+        update.setString(13, record.sagaId());
+        update.setLong(14, record.version());
         if (update.executeUpdate() != 1) {
           throw new ConcurrentModificationException("saga " + record.sagaId() + " changed concurrently");
         }
@@ -116,6 +131,27 @@ public final class SagaStore {
     });
   }
 
+  /**
+   * Open instances not changed since {@code olderThanMs} (epoch millis), oldest first, at most
+   * {@code limit}: sagas waiting longer than they should for an outcome, or for their end hook.
+   */
+  public Future<List<SagaRecord>> stalled(long olderThanMs, int limit) {
+    return database.transaction(connection -> {
+      List<SagaRecord> records = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM sb_saga WHERE open AND updated_at_ms < ? ORDER BY updated_at_ms "
+              + "FETCH FIRST " + limit + " ROWS ONLY")) {
+        select.setLong(1, olderThanMs);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            records.add(read(rows));
+          }
+        }
+      }
+      return records;
+    });
+  }
+
   private static Optional<SagaRecord> find(Connection connection, String sagaId) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT " + COLUMNS + " FROM sb_saga WHERE saga_id = ?")) {
@@ -138,11 +174,12 @@ public final class SagaStore {
     statement.setLong(9, record.startedAtMs());
     statement.setLong(10, record.updatedAtMs());
     statement.setLong(11, version);
+    statement.setInt(12, record.redrives());
   }
 
   private static SagaRecord read(ResultSet row) throws SQLException {
     return new SagaRecord(row.getString(1), row.getString(2), SagaStatus.valueOf(row.getString(3)), row.getInt(4),
         row.getInt(5), row.getBytes(6), row.getString(7), row.getString(8), row.getLong(9), row.getLong(10),
-        row.getLong(11));
+        row.getLong(11), row.getInt(12));
   }
 }

@@ -32,6 +32,10 @@ public final class ProcessedMessages {
   }
 
   private static final Seen NEW = new Seen.New();
+  /** The SQL state of a unique or primary key violation (H2 and PostgreSQL alike). */
+  private static final String UNIQUE_VIOLATION = "23505";
+  /** Rows deleted per transaction when old records are purged. */
+  public static final int PURGE_CHUNK = 1_000;
 
   private final Database database;
   private final Map<String, Promise<Void>> inProgress = new ConcurrentHashMap<>();
@@ -70,16 +74,24 @@ public final class ProcessedMessages {
         .onFailure(failure -> release(consumer, messageId, failure));
   }
 
-  /** Records the message as processed inside the caller's transaction (with the effect it had). */
+  /**
+   * Records the message as processed inside the caller's transaction (with the effect it had). The
+   * primary key refuses a second record of the same message: {@link DuplicateMessageException},
+   * and the caller's transaction, effect included, rolls back.
+   */
   public void record(Connection connection, String consumer, String messageId, Envelope result) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
-        "MERGE INTO sb_processed (consumer, message_id, result, processed_at_ms) KEY (consumer, message_id) "
-            + "VALUES (?, ?, ?, ?)")) {
+        "INSERT INTO sb_processed (consumer, message_id, result, processed_at_ms) VALUES (?, ?, ?, ?)")) {
       insert.setString(1, consumer);
       insert.setString(2, messageId);
       insert.setBytes(3, result == null ? null : result.toBytes());
       insert.setLong(4, System.currentTimeMillis());
       insert.executeUpdate();
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new DuplicateMessageException(consumer, messageId);
+      }
+      throw e;
     }
   }
 
@@ -91,15 +103,24 @@ public final class ProcessedMessages {
     }).onSuccess(done -> release(consumer, messageId));
   }
 
-  /** Forgets the records older than {@code retentionMs}; completes with how many. */
+  /**
+   * Forgets the records older than {@code retentionMs}, {@link #PURGE_CHUNK} rows per transaction so
+   * that the store's one thread is never held long; completes with how many.
+   */
   public Future<Integer> purge(long retentionMs) {
+    return purgeFrom(System.currentTimeMillis() - retentionMs, 0);
+  }
+
+  private Future<Integer> purgeFrom(long olderThanMs, int purgedSoFar) {
     return database.transaction(connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
-          "DELETE FROM sb_processed WHERE processed_at_ms < ?")) {
-        delete.setLong(1, System.currentTimeMillis() - retentionMs);
+          "DELETE FROM sb_processed WHERE (consumer, message_id) IN (SELECT consumer, message_id FROM sb_processed "
+              + "WHERE processed_at_ms < ? FETCH FIRST " + PURGE_CHUNK + " ROWS ONLY)")) {
+        delete.setLong(1, olderThanMs);
         return delete.executeUpdate();
       }
-    });
+    }).compose(deleted -> deleted < PURGE_CHUNK ? Future.succeededFuture(purgedSoFar + deleted)
+        : purgeFrom(olderThanMs, purgedSoFar + deleted));
   }
 
   /** Ends the claim once the record is stored: a redelivery that waited on it is done too. */
@@ -120,6 +141,24 @@ public final class ProcessedMessages {
         handling.tryFail(failure);
       }
     }
+  }
+
+  /**
+   * Ends every claim of {@code consumer} with {@code failure}: its consumer stopped, and the work it
+   * had in flight will not finish. A redelivery that waited on one of them fails and is delivered again.
+   */
+  public void releaseAll(String consumer, Throwable failure) {
+    String prefix = consumer + "/";
+    inProgress.keySet().removeIf(key -> {
+      if (!key.startsWith(prefix)) {
+        return false;
+      }
+      Promise<Void> handling = inProgress.get(key);
+      if (handling != null) {
+        handling.tryFail(failure);
+      }
+      return true;
+    });
   }
 
   private static Optional<Seen.Done> find(Connection connection, String consumer, String messageId)

@@ -122,7 +122,17 @@ public final class KafkaEventTransport implements EventTransport {
    */
   @Override
   public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
-    resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>()).add(handler);
+    List<Handler<Envelope>> listeners = resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>());
+    listeners.add(handler);
+    // a listener lives as long as the verticle that registered it (a service stopped and started again
+    // registers anew)
+    if (io.vertx.core.Vertx.currentContext() instanceof io.vertx.core.internal.ContextInternal listening
+        && listening.isDeployment()) {
+      listening.addCloseHook(completion -> {
+        listeners.remove(handler);
+        completion.succeed();
+      });
+    }
     return resultConsumers.computeIfAbsent(operation, name -> onTransportContext(() ->
         consume(resultTopic(name), kafka.group(name) + ".results", result -> {
           for (Handler<Envelope> listener : resultListeners.get(name)) {
@@ -146,7 +156,10 @@ public final class KafkaEventTransport implements EventTransport {
     KafkaRecordConsumer consumer = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
         registry, record -> {
           Envelope envelope = envelope(record);
-          return handler.apply(envelope).recover(failure -> deadLetter(record, failure));
+          // only a dead letter leaves the partition; any other failure is not the record's fault, and the
+          // record is tried again (its offset holds the partition's commits until it is done)
+          return handler.apply(envelope).recover(failure -> failure instanceof DeadLetterException
+              ? deadLetter(record, failure) : Future.failedFuture(failure));
         });
     consumers.add(consumer);
     return clients.ensureTopic(topic).compose(ready -> consumer.start());

@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +35,7 @@ import java.util.function.Function;
 public final class KafkaRecordConsumer {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaRecordConsumer.class);
-  private static final long COMMIT_INTERVAL_MS = 50;
+  private static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
   private static final long LAG_INTERVAL_MS = 1_000;
 
   private final Vertx vertx;
@@ -45,6 +47,13 @@ public final class KafkaRecordConsumer {
   private final int maxInFlight;
   private final KeyedSequencer perKey = new KeyedSequencer();
   private final Map<TopicPartition, TreeMap<Long, Boolean>> progress = new HashMap<>();
+  /**
+   * Per partition, the offset after the longest run of finished records not committed yet. Written on
+   * the consumer's context, read by the periodic commit there and by the rebalance listener on Kafka's
+   * polling thread, which commits it before the partition goes to another consumer.
+   */
+  private final Map<org.apache.kafka.common.TopicPartition, Long> committable = new ConcurrentHashMap<>();
+  private final long commitIntervalMs;
   private final AtomicLong lag = new AtomicLong();
   private final Set<TopicPartition> assigned = new java.util.HashSet<>();
   private int inFlight;
@@ -57,7 +66,15 @@ public final class KafkaRecordConsumer {
 
   public KafkaRecordConsumer(Vertx vertx, Map<String, String> config, String topic, String group, int maxInFlight,
                       MeterRegistry registry, Function<KafkaConsumerRecord<String, Buffer>, Future<Void>> work) {
+    this(vertx, config, topic, group, maxInFlight, DEFAULT_COMMIT_INTERVAL_MS, registry, work);
+  }
+
+  /** As above, committing finished records every {@code commitIntervalMs} (and always before a rebalance). */
+  public KafkaRecordConsumer(Vertx vertx, Map<String, String> config, String topic, String group, int maxInFlight,
+                             long commitIntervalMs, MeterRegistry registry,
+                             Function<KafkaConsumerRecord<String, Buffer>, Future<Void>> work) {
     this.vertx = vertx;
+    this.commitIntervalMs = commitIntervalMs;
     this.topic = topic;
     this.group = group;
     this.work = work;
@@ -78,7 +95,8 @@ public final class KafkaRecordConsumer {
 
   /** Creates the Kafka consumer off the event loop (it resolves the broker addresses), then subscribes. */
   public Future<Void> start() {
-    return context.executeBlocking(() -> KafkaConsumer.<String, Buffer>create(vertx, consumerConfig))
+    return context.executeBlocking(() -> KafkaConsumer.create(vertx,
+            new CommitBeforeRevokeConsumer(consumerConfig, this::takeCommittable)))
         .compose(created -> {
           consumer = created;
           // when the verticle that consumes is undeployed, commit what is done before the consumer goes
@@ -155,6 +173,14 @@ public final class KafkaRecordConsumer {
     TreeMap<Long, Boolean> offsets = progress.get(partition);
     if (done && offsets != null && offsets.containsKey(record.offset())) {
       offsets.put(record.offset(), true);
+      Long next = null;
+      while (!offsets.isEmpty() && offsets.firstEntry().getValue()) {
+        next = offsets.pollFirstEntry().getKey() + 1;
+      }
+      if (next != null) {
+        committable.put(new org.apache.kafka.common.TopicPartition(partition.getTopic(), partition.getPartition()),
+            next);
+      }
     }
     if (--inFlight < maxInFlight && paused) {
       paused = false;
@@ -166,7 +192,7 @@ public final class KafkaRecordConsumer {
   private void scheduleCommit() {
     if (!commitScheduled && !closing) {
       commitScheduled = true;
-      vertx.setTimer(COMMIT_INTERVAL_MS, timer -> {
+      vertx.setTimer(commitIntervalMs, timer -> {
         commitScheduled = false;
         if (!closing) {
           commitDone();
@@ -178,15 +204,8 @@ public final class KafkaRecordConsumer {
   /** Commits, per partition, the offset after the longest run of finished records from the oldest. */
   private Future<Void> commitDone() {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    progress.forEach((partition, offsets) -> {
-      Long next = null;
-      while (!offsets.isEmpty() && offsets.firstEntry().getValue()) {
-        next = offsets.pollFirstEntry().getKey() + 1;
-      }
-      if (next != null) {
-        commits.put(partition, new OffsetAndMetadata(next, ""));
-      }
-    });
+    takeCommittable(committable.keySet()).forEach((partition, offset) -> commits.put(
+        new TopicPartition(partition.topic(), partition.partition()), new OffsetAndMetadata(offset.offset(), "")));
     if (commits.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -194,6 +213,20 @@ public final class KafkaRecordConsumer {
         .onFailure(failure -> LOGGER.warn("commit on {} failed (records will be redelivered): {}", topic,
             failure.getMessage()))
         .mapEmpty();
+  }
+
+  /** Takes the committable offsets of {@code partitions} out (whoever takes them commits them); any thread. */
+  private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+      takeCommittable(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> taken =
+        new HashMap<>();
+    for (org.apache.kafka.common.TopicPartition partition : List.copyOf(partitions)) {
+      Long offset = committable.remove(partition);
+      if (offset != null) {
+        taken.put(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(offset));
+      }
+    }
+    return taken;
   }
 
   private void revoked(Set<TopicPartition> partitions) {

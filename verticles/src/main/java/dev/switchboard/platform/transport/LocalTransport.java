@@ -30,6 +30,8 @@ public final class LocalTransport implements RpcTransport, EventTransport {
   /** Header of a dead letter: how many times its handler ran. */
   public static final String ATTEMPTS = "x-attempts";
 
+  private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(LocalTransport.class);
+
   private final EventBus bus;
   private final long commandAckTimeoutMs;
 
@@ -129,12 +131,18 @@ public final class LocalTransport implements RpcTransport, EventTransport {
    * with its reason in the headers, for whoever listens (an operator's tool, a test).
    */
   private void deadLetter(String operation, Envelope message, Throwable failure) {
-    MultiMap headers = message.headers();
-    headers.set(Envelope.ERROR_MESSAGE, String.valueOf(failure.getMessage()));
-    if (failure instanceof DeadLetterException dead) {
-      headers.set(Envelope.ERROR_CODE, dead.reason().code().name());
-      headers.set(ATTEMPTS, Integer.toString(dead.attempts()));
+    if (!(failure instanceof DeadLetterException)) {
+      // not the message's fault (its consumer stopped, the process is closing): the event bus keeps
+      // nothing, and whoever sent it sends it again (a saga re-drives its step)
+      LOGGER.debug("{} {} msg={} dropped: {}", message.context().logTag(), operation, message.context().messageId(),
+          failure.getMessage());
+      return;
     }
+    MultiMap headers = message.headers();
+    DeadLetterException dead = (DeadLetterException) failure;
+    headers.set(Envelope.ERROR_MESSAGE, String.valueOf(dead.getMessage()));
+    headers.set(Envelope.ERROR_CODE, dead.reason().code().name());
+    headers.set(ATTEMPTS, Integer.toString(dead.attempts()));
     bus.publish(deadLetterAddress(operation), message.body(), new DeliveryOptions().setHeaders(headers));
   }
 }

@@ -1,0 +1,269 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.Message;
+import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.store.DuplicateMessageException;
+import dev.switchboard.platform.store.ProcessedMessages;
+import dev.switchboard.platform.transport.EventTransport;
+import dev.switchboard.platform.transport.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * What happens to a message a consumer takes: claim its id (a message handled before changes
+ * nothing and gets its recorded result again) → run the handler, retrying an uncertain failure →
+ * record the message as processed with its result → publish the result → dead-letter what was
+ * poison or outlived its retries. A failure of the pipeline itself (the store refusing a claim or a
+ * record, a result the transport does not take) is not the message's fault: it is tried again with
+ * backoff, never dead-lettered.
+ */
+final class ConsumerPipeline {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ConsumerPipeline.class);
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final Vertx vertx;
+  private final PlatformConfig config;
+  private final Transports transports;
+  private final ProcessedMessages processed;
+  private final HandlerRunner runner;
+  private final SwitchboardMetrics metrics;
+  private volatile boolean closed;
+
+  ConsumerPipeline(Vertx vertx, PlatformConfig config, Transports transports, ProcessedMessages processed,
+                   HandlerRunner runner, SwitchboardMetrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.transports = transports;
+    this.processed = processed;
+    this.runner = runner;
+    this.metrics = metrics;
+  }
+
+  /** Stops trying again: what is still pending fails, and its transport delivers it again to the next run. */
+  void close() {
+    closed = true;
+  }
+
+  /** Consumes the operation's commands; every command ends with a result event (success or failure). */
+  <Q extends Message, R extends Message> Future<Void> consumeCommands(Operation<Q, R> operation,
+                                                                      OperationHandler<Q, R> handler,
+                                                                      boolean recordedByHandler) {
+    OperationSettings settings = config.operation(operation.name());
+    AtomicBoolean stopped = stopWithServingVerticle(operation);
+    EventTransport events = transports.events(settings.transport());
+    return events.consumeCommands(operation.name(), command -> deliver(operation, command, settings, stopped,
+        () -> runner.runWithRetries(operation, handler, command, settings).transform(outcome -> {
+          if (outcome.succeeded()) {
+            return Future.succeededFuture(new Handled(successResult(command.context(), outcome.result()), null,
+                recordedByHandler));
+          }
+          if (outcome.cause() instanceof DuplicateMessageException duplicate) {
+            return Future.failedFuture(duplicate);
+          }
+          OperationException failure = HandlerRunner.Attempts.reason(operation, outcome.cause());
+          return Future.succeededFuture(new Handled(Envelope.failed(resultContext(command.context()), failure),
+              deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), command.context()) : null,
+              false));
+        }), 1));
+  }
+
+  /** Consumes a stream's events for one subscriber operation: no result event, dead letters as for commands. */
+  <Q extends Message, R extends Message> Future<Void> consumeEvents(Operation<Q, R> subscriber,
+                                                                    OperationHandler<Q, R> handler,
+                                                                    boolean recordedByHandler) {
+    OperationSettings settings = config.operation(subscriber.name());
+    AtomicBoolean stopped = stopWithServingVerticle(subscriber);
+    EventTransport events = transports.events(settings.transport());
+    return events.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), event ->
+        deliver(subscriber, event, settings, stopped,
+            () -> runner.runWithRetries(subscriber, handler, event, settings).transform(outcome -> {
+              if (outcome.succeeded()) {
+                return Future.succeededFuture(new Handled(null, null, recordedByHandler));
+              }
+              if (outcome.cause() instanceof DuplicateMessageException duplicate) {
+                return Future.failedFuture(duplicate);
+              }
+              OperationException failure = HandlerRunner.Attempts.reason(subscriber, outcome.cause());
+              return Future.succeededFuture(new Handled(null,
+                  deadLettered(failure.code()) ? deadLetter(subscriber, outcome.cause(), event.context()) : null,
+                  false));
+            }), 1));
+  }
+
+  /**
+   * An event delivered to an rpc-mode subscriber: handled once per message id, like an event-mode
+   * one, so the emitter may deliver it again. A failure goes back to the emitter (which retries),
+   * never to the dead letters.
+   */
+  <Q extends Message, R extends Message> Future<Buffer> handleEventRequest(Operation<Q, R> subscriber,
+                                                                           OperationHandler<Q, R> handler,
+                                                                           Envelope event, boolean recordedByHandler) {
+    OperationSettings settings = config.operation(subscriber.name());
+    String consumer = subscriber.name();
+    String messageId = event.context().messageId();
+    Buffer acknowledged = Buffer.buffer(subscriber.parseReply(new byte[0]).toByteArray());
+    return processed.claim(consumer, messageId).compose(seen -> {
+      if (seen instanceof ProcessedMessages.Seen.InProgress running) {
+        metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
+        return running.handling().map(acknowledged);
+      }
+      if (seen instanceof ProcessedMessages.Seen.Done) {
+        metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
+        return Future.succeededFuture(acknowledged);
+      }
+      return runner.run(subscriber, handler, event, settings)
+          .compose(reply -> {
+            if (recordedByHandler) {
+              processed.release(consumer, messageId);
+              return Future.succeededFuture(acknowledged);
+            }
+            return processed.complete(consumer, messageId, null).map(acknowledged);
+          })
+          .onFailure(failure -> processed.release(consumer, messageId, failure));
+    }).recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException
+        ? new OperationException(ErrorCode.UNAVAILABLE, consumer + ": delivered twice at once; try again")
+        : OperationException.from(consumer, failure)));
+  }
+
+  /**
+   * Runs the pipeline for one message; a failure that is not the message's (anything but a dead
+   * letter) is tried again with backoff while the consumer serves.
+   */
+  private Future<Void> deliver(Operation<?, ?> operation, Envelope message, OperationSettings settings,
+                               AtomicBoolean stopped, Supplier<Future<Handled>> work, int attempt) {
+    return once(operation, message, settings, work).recover(failure -> {
+      if (failure instanceof DeadLetterException || closed || stopped.get()) {
+        return Future.failedFuture(failure);
+      }
+      if (failure instanceof DuplicateMessageException) {
+        // another delivery recorded it first: the next claim finds its record
+        return deliver(operation, message, settings, stopped, work, attempt + 1);
+      }
+      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt - 1, 9));
+      metrics.recordInfrastructureRetry(operation.name(), settings.transport().spelling());
+      LOGGER.warn("{} {} msg={} not processed (attempt {}), again in {} ms: {}", message.context().logTag(),
+          operation, message.context().messageId(), attempt, backoff, failure.getMessage());
+      return vertx.timer(backoff).compose(waited -> deliver(operation, message, settings, stopped, work,
+          attempt + 1));
+    });
+  }
+
+  /**
+   * Runs {@code work} once per message id: a redelivered message that was already handled gets its
+   * recorded result published again and changes nothing. The result is recorded before it is
+   * published, and its publication is retried until the transport takes it, so an effect never goes
+   * without its result event.
+   */
+  private Future<Void> once(Operation<?, ?> operation, Envelope message, OperationSettings settings,
+                            Supplier<Future<Handled>> work) {
+    String messageId = message.context().messageId();
+    String mode = settings.mode().spelling();
+    String transport = settings.transport().spelling();
+    if (message.sentAtMs() > 0) {
+      metrics.recordDeliveryDelay(operation.name(), transport, System.currentTimeMillis() - message.sentAtMs());
+    }
+    String consumer = operation.name();
+    return processed.claim(consumer, messageId).compose(seen -> {
+      if (seen instanceof ProcessedMessages.Seen.InProgress running) {
+        // a redelivery while the first delivery runs: it is done when that one is, and fails with it
+        LOGGER.debug("{} {} duplicate msg={} follows the delivery in progress", message.context().logTag(), operation,
+            messageId);
+        metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
+        // the first delivery dead-letters the message if it must; once is enough
+        return running.handling().recover(failure -> failure instanceof DeadLetterException
+            ? Future.succeededFuture() : Future.failedFuture(failure));
+      }
+      if (seen instanceof ProcessedMessages.Seen.Done done) {
+        LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
+        metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
+        return done.result().isPresent() ? publishResult(operation, done.result().get(), 1) : Future.succeededFuture();
+      }
+      return work.get().compose(handled -> {
+        Future<Void> recorded;
+        if (handled.recorded()) {
+          processed.release(consumer, messageId);
+          recorded = Future.succeededFuture();
+        } else {
+          recorded = processed.complete(consumer, messageId, handled.result());
+        }
+        Future<Void> published = handled.result() == null ? recorded
+            : recorded.compose(stored -> publishResult(operation, handled.result(), 1));
+        return handled.deadLetter() == null ? published
+            : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
+      }).onFailure(failure -> processed.release(consumer, messageId, failure));
+    });
+  }
+
+  private Future<Void> publishResult(Operation<?, ?> operation, Envelope result, int attempt) {
+    EventTransport events = transports.events(config.operation(operation.name()).transport());
+    return events.publishResult(operation.name(), result).recover(failure -> {
+      if (closed) {
+        return Future.failedFuture(failure);
+      }
+      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 9));
+      LOGGER.warn("{} {} result not published (attempt {}), again in {} ms: {}", result.context().logTag(),
+          operation, attempt, backoff, failure.getMessage());
+      return vertx.timer(backoff).compose(waited -> publishResult(operation, result, attempt + 1));
+    });
+  }
+
+  /**
+   * When the verticle serving an operation is undeployed (a service stopped, as a crash would), the
+   * work it had in flight is dropped: its claims are let go, so that the same message, sent again
+   * (a saga re-driving its step, a redelivery), runs on whoever serves it next instead of following
+   * work that will never end.
+   */
+  private AtomicBoolean stopWithServingVerticle(Operation<?, ?> operation) {
+    AtomicBoolean stopped = new AtomicBoolean();
+    if (Vertx.currentContext() instanceof ContextInternal serving && serving.isDeployment()) {
+      serving.addCloseHook(completion -> {
+        stopped.set(true);
+        processed.releaseAll(operation.name(), new OperationException(ErrorCode.UNAVAILABLE,
+            operation.name() + ": the consumer stopped while handling it"));
+        completion.succeed();
+      });
+    }
+    return stopped;
+  }
+
+  /** The result event of a command that succeeded; the same for the same command, so it can be stored. */
+  static Envelope successResult(CallContext command, Message reply) {
+    return Envelope.of(Buffer.buffer(reply.toByteArray()), resultContext(command));
+  }
+
+  private static CallContext resultContext(CallContext command) {
+    return new CallContext(command.correlationId(), command.aggregateId(), command.messageId() + ":result",
+        command.messageId(), command.attributes());
+  }
+
+  /** Poison (undecodable) and uncertain failures that outlived their retries go to the dead letters. */
+  private static boolean deadLettered(ErrorCode code) {
+    return code == ErrorCode.INVALID_ARGUMENT || code.outcomeUncertain();
+  }
+
+  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, CallContext context) {
+    OperationException reason = HandlerRunner.Attempts.reason(operation, failure);
+    int attempts = HandlerRunner.Attempts.of(failure);
+    metrics.recordDeadLetter(operation.name(), config.operation(operation.name()).transport().spelling());
+    LOGGER.warn("{} {} dead-lettered after {} attempt(s): {}", context.logTag(), operation, attempts,
+        reason.getMessage());
+    return new DeadLetterException(reason, attempts);
+  }
+
+  /**
+   * What handling a message produced: the result event to publish, if any, whether it is a dead
+   * letter, and whether the handler's transaction already recorded the message as processed.
+   */
+  private record Handled(Envelope result, DeadLetterException deadLetter, boolean recorded) {
+  }
+}

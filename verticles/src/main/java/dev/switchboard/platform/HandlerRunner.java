@@ -1,0 +1,116 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.Message;
+import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.store.DuplicateMessageException;
+import dev.switchboard.platform.transport.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * Runs an operation's handler on a message: behind the injected faults, never once the caller's
+ * deadline has passed, measured; and, for event-mode consumers, again after an uncertain failure,
+ * up to the operation's {@code retries}, with exponential backoff.
+ */
+final class HandlerRunner {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(HandlerRunner.class);
+
+  private final Vertx vertx;
+  private final Faults faults;
+  private final SwitchboardMetrics metrics;
+
+  HandlerRunner(Vertx vertx, Faults faults, SwitchboardMetrics metrics) {
+    this.vertx = vertx;
+    this.faults = faults;
+    this.metrics = metrics;
+  }
+
+  /** Runs the handler once. */
+  <Q extends Message, R extends Message> Future<R> run(Operation<Q, R> operation, OperationHandler<Q, R> handler,
+                                                       Envelope message, OperationSettings settings) {
+    long started = System.nanoTime();
+    CallContext context = message.context();
+    LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
+    return faults.before(operation.name())
+        .compose(ready -> context.remainingMs() <= 0
+            ? Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
+                + ": the caller's deadline passed before the handler ran; not run"))
+            : handler.handle(operation.parseRequest(message.body().getBytes()), context))
+        .recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException ? failure
+            : OperationException.from(operation.name(), failure)))
+        .onComplete(outcome -> {
+          metrics.recordHandled(operation.name(), settings.mode().spelling(), settings.transport().spelling(),
+              outcome.succeeded() ? "ok" : outcomeTag(outcome.cause()), System.nanoTime() - started);
+          if (outcome.failed()) {
+            LOGGER.debug("{} {} refused msg={}: {}", context.logTag(), operation, context.messageId(),
+                outcome.cause().getMessage());
+          }
+        });
+  }
+
+  /**
+   * Runs the handler; an uncertain failure is tried again, up to {@code retries} more times, with
+   * exponential backoff. Fails with {@link Attempts} (the last reason and how many attempts it took),
+   * or with a {@link DuplicateMessageException} when another delivery recorded the message first.
+   */
+  <Q extends Message, R extends Message> Future<R> runWithRetries(Operation<Q, R> operation,
+                                                                  OperationHandler<Q, R> handler, Envelope message,
+                                                                  OperationSettings settings) {
+    return attempt(operation, handler, message, settings, 1);
+  }
+
+  private <Q extends Message, R extends Message> Future<R> attempt(Operation<Q, R> operation,
+                                                                   OperationHandler<Q, R> handler, Envelope message,
+                                                                   OperationSettings settings, int attempt) {
+    return run(operation, handler, message, settings).recover(failure -> {
+      if (failure instanceof DuplicateMessageException) {
+        return Future.failedFuture(failure);
+      }
+      OperationException reason = OperationException.from(operation.name(), failure);
+      if (!reason.code().outcomeUncertain() || attempt > settings.retries()) {
+        return Future.failedFuture(new Attempts(reason, attempt));
+      }
+      long backoff = settings.retryBackoffMs() << Math.min(attempt - 1, 10);
+      metrics.recordRetry(operation.name(), settings.transport().spelling());
+      LOGGER.debug("{} {} attempt {} failed ({}), retry in {} ms", message.context().logTag(), operation, attempt,
+          reason.getMessage(), backoff);
+      return vertx.timer(Math.max(backoff, 1)).compose(waited -> attempt(operation, handler, message, settings,
+          attempt + 1));
+    });
+  }
+
+  static String outcomeTag(Throwable failure) {
+    ErrorCode code = failure instanceof OperationException known ? known.code() : ErrorCode.INTERNAL;
+    return code.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A handler's last failure and how many attempts it took. */
+  static final class Attempts extends RuntimeException {
+    private final OperationException reason;
+    private final int attempts;
+
+    Attempts(OperationException reason, int attempts) {
+      super(reason.getMessage(), reason, false, false);
+      this.reason = reason;
+      this.attempts = attempts;
+    }
+
+    int attempts() {
+      return attempts;
+    }
+
+    static OperationException reason(Operation<?, ?> operation, Throwable failure) {
+      return failure instanceof Attempts counted ? counted.reason : OperationException.from(operation.name(), failure);
+    }
+
+    static int of(Throwable failure) {
+      return failure instanceof Attempts counted ? counted.attempts : 1;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.switchboard.platform;
+
+import com.google.protobuf.Message;
+import dev.switchboard.platform.config.Mode;
+import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.config.PlatformConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Brings result events to whoever waits for them: listeners of an operation's results (a saga
+ * engine), and callers that {@link #call} an operation and wait for its reply in either mode.
+ */
+final class ResultRouter {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ResultRouter.class);
+
+  private final Vertx vertx;
+  private final PlatformConfig config;
+  private final Transports transports;
+  private final Invoker invoker;
+  /** Where the listeners of {@link #call} live: no caller's verticle, so none's undeployment stops them. */
+  private final Context context;
+  private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> callListeners = new ConcurrentHashMap<>();
+
+  ResultRouter(Vertx vertx, PlatformConfig config, Transports transports, Invoker invoker) {
+    this.vertx = vertx;
+    this.config = config;
+    this.transports = transports;
+    this.invoker = invoker;
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /**
+   * Listens to the result events of an operation invoked in event mode (nothing to listen to in rpc
+   * mode). The listener lives as long as the verticle that registered it.
+   */
+  <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation, ResultHandler<R> handler) {
+    OperationSettings settings = config.operation(operation.name());
+    if (settings.mode() != Mode.EVENT) {
+      return Future.succeededFuture();
+    }
+    return transports.events(settings.transport()).consumeResults(operation.name(), envelope -> {
+      OperationResult<R> result;
+      if (envelope.isFailure()) {
+        result = OperationResult.failure(envelope.context(), envelope.failure());
+      } else {
+        try {
+          result = OperationResult.success(envelope.context(), operation.parseReply(envelope.body().getBytes()));
+        } catch (OperationException undecodable) {
+          result = OperationResult.failure(envelope.context(), undecodable);
+        }
+      }
+      LOGGER.debug("{} {} result {} for msg={}", envelope.context().logTag(), operation,
+          result.succeeded() ? "ok" : result.failure().code(), envelope.context().causationId());
+      handler.handle(result);
+    });
+  }
+
+  /**
+   * Invokes an operation and waits for its reply in either mode: in event mode, for the result event
+   * of this command (request/reply over events), within the operation's {@code timeoutMs}.
+   */
+  <Q extends Message, R extends Message> Future<R> call(Operation<Q, R> operation, Q request, CallContext caller) {
+    OperationSettings settings = config.operation(operation.name());
+    if (settings.mode() == Mode.RPC) {
+      return invoker.invoke(operation, request, caller, CallContext.newId())
+          .map(invocation -> invocation.reply().orElseThrow());
+    }
+    String messageId = CallContext.newId();
+    Promise<OperationResult<?>> result = Promise.promise();
+    awaiting.put(messageId, result);
+    long timer = vertx.setTimer(settings.timeoutMs(), expired -> {
+      if (awaiting.remove(messageId) != null) {
+        result.tryFail(new OperationException(ErrorCode.DEADLINE_EXCEEDED,
+            operation.name() + ": no result event within " + settings.timeoutMs() + " ms"));
+      }
+    });
+    listenForCalls(operation)
+        .compose(listening -> invoker.invoke(operation, request, caller, messageId))
+        .onFailure(failure -> {
+          awaiting.remove(messageId);
+          result.tryFail(failure);
+        });
+    return result.future().compose(arrived -> {
+      vertx.cancelTimer(timer);
+      @SuppressWarnings("unchecked")
+      OperationResult<R> typed = (OperationResult<R>) arrived;
+      return typed.succeeded() ? Future.succeededFuture(typed.reply()) : Future.failedFuture(typed.failure());
+    }, failure -> {
+      vertx.cancelTimer(timer);
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private <Q extends Message, R extends Message> Future<Void> listenForCalls(Operation<Q, R> operation) {
+    return callListeners.computeIfAbsent(operation.name(), name -> {
+      Promise<Void> listening = Promise.promise();
+      context.runOnContext(v -> onResult(operation, arrived -> {
+        Promise<OperationResult<?>> waiter = awaiting.remove(arrived.context().causationId());
+        if (waiter != null) {
+          waiter.tryComplete(arrived);
+        }
+      }).onComplete(listening));
+      return listening.future().onFailure(failure -> callListeners.remove(name));
+    });
+  }
+}

@@ -1,0 +1,71 @@
+package dev.switchboard.platform;
+
+import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Transport;
+import dev.switchboard.platform.transport.EventTransport;
+import dev.switchboard.platform.transport.GrpcTransport;
+import dev.switchboard.platform.transport.KafkaEventTransport;
+import dev.switchboard.platform.transport.LocalTransport;
+import dev.switchboard.platform.transport.RpcTransport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The transports of one process, by kind: the event bus (rpc and events), gRPC (rpc to other
+ * processes) and, when the configuration uses it, Kafka (events).
+ */
+final class Transports {
+
+  private static final long LOCAL_COMMAND_ACK_TIMEOUT_MS = 10_000;
+
+  private final GrpcTransport grpc;
+  private final KafkaEventTransport kafka;
+  private final Map<Transport, RpcTransport> rpc = new EnumMap<>(Transport.class);
+  private final Map<Transport, EventTransport> events = new EnumMap<>(Transport.class);
+
+  Transports(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
+    LocalTransport local = new LocalTransport(vertx.eventBus(), LOCAL_COMMAND_ACK_TIMEOUT_MS);
+    rpc.put(Transport.LOCAL, local);
+    events.put(Transport.LOCAL, local);
+    this.grpc = new GrpcTransport(vertx, config);
+    rpc.put(Transport.GRPC, grpc);
+    this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, registry) : null;
+    if (kafka != null) {
+      events.put(Transport.KAFKA, kafka);
+    }
+  }
+
+  RpcTransport rpc(Transport transport) {
+    RpcTransport found = rpc.get(transport);
+    if (found == null) {
+      throw new IllegalStateException("no rpc transport " + transport.spelling());
+    }
+    return found;
+  }
+
+  EventTransport events(Transport transport) {
+    EventTransport found = events.get(transport);
+    if (found == null) {
+      throw new IllegalStateException("no event transport " + transport.spelling());
+    }
+    return found;
+  }
+
+  GrpcTransport grpc() {
+    return grpc;
+  }
+
+  /** Stops consuming (Kafka consumers commit what is done). */
+  Future<Void> closeConsumers() {
+    return kafka == null ? Future.succeededFuture() : kafka.close();
+  }
+
+  /** Closes the rpc clients: last, so that work finishing during shutdown can still call out. */
+  Future<Void> closeClients() {
+    return grpc.close();
+  }
+}
