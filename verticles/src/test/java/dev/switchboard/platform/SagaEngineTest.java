@@ -159,4 +159,39 @@ class SagaEngineTest {
           test.completeNow();
         })));
   }
+
+  /** The number of open sagas once it is zero, or after {@code polls} polls. */
+  private static Future<Long> closed(Vertx vertx, Switchboard switchboard, int polls) {
+    return switchboard.store().queryLong("SELECT COUNT(*) FROM sb_saga WHERE open").compose(open ->
+        open == 0 || polls == 0 ? Future.succeededFuture(open)
+            : vertx.timer(10).compose(waited -> closed(vertx, switchboard, polls - 1)));
+  }
+
+  @ParameterizedTest(name = "{0} mode")
+  @ValueSource(strings = {"rpc", "event"})
+  @DisplayName("an end hook that fails is run again by the sweeper until it succeeds; then the saga closes")
+  void failedEndHookIsRunAgain(String mode, Vertx vertx, VertxTestContext test) {
+    Rig rig = rig(vertx, mode, Map.of("saga.stallAfterMs", "100"));
+    Switchboard switchboard = rig.switchboard();
+    SagaEngine engine = rig.engine();
+    AtomicInteger hookRuns = new AtomicInteger();
+    SagaDefinition<StringValue> trip = SagaDefinition.builder("trip", StringValue.parser())
+        .step(BOOK, data -> data, (data, booking) -> data, CANCEL, data -> data)
+        .onCompleted((data, context) -> hookRuns.incrementAndGet() < 3
+            ? Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, "mailer down"))
+            : Future.succeededFuture().onSuccess(done -> ended.tryComplete("completed")).mapEmpty())
+        .build();
+    switchboard.serve(CANCEL, (request, context) -> Future.succeededFuture(request))
+        .compose(serving -> engine.register(trip))
+        .onSuccess(registered -> engine.startSweeper())
+        .compose(registered -> engine.start(trip, "trip-4", StringValue.of("braga"), CallContext.begin("c-4")))
+        .compose(started -> ended.future())
+        .compose(done -> closed(vertx, switchboard, 500))
+        .onComplete(test.succeeding(open -> test.verify(() -> {
+          assertThat(hookRuns).hasValue(3);
+          assertThat(open).isZero();
+          engine.stop();
+          test.completeNow();
+        })));
+  }
 }

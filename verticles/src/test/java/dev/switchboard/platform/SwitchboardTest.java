@@ -237,4 +237,51 @@ class SwitchboardTest {
           })));
     }
   }
+
+  @Nested
+  @DisplayName("when the store fails under a consumer")
+  class StoreFailures {
+
+    @Test
+    @DisplayName("a claim the store refuses is tried again with backoff, not dead-lettered; the handler then runs once")
+    void refusedClaimIsRetriedNotDeadLettered(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event",
+          "operations.test.echo.timeoutMs", "30000"));
+      List<String> deadLetters = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<Buffer>consumer(LocalTransport.deadLetterAddress(ECHO.name()),
+          letter -> deadLetters.add(letter.headers().get(Envelope.ERROR_MESSAGE)));
+      AtomicInteger runs = new AtomicInteger();
+      Future<Void> serving = switchboard.serve(ECHO, (request, context) -> {
+        runs.incrementAndGet();
+        return Future.succeededFuture(text(request.getValue() + "!"));
+      });
+      // the processed-message table goes away: every claim fails in the store
+      Blocking.await(serving.compose(ready -> rename(switchboard, "sb_processed", "sb_processed_away")));
+      Future<StringValue> reply = switchboard.call(ECHO, text("hi"), CallContext.begin("c-store"));
+      dev.switchboard.testing.Eventually.holds("the claim was refused and retried twice", java.time.Duration.ofSeconds(20),
+          () -> retries(switchboard) >= 2);
+      Blocking.await(rename(switchboard, "sb_processed_away", "sb_processed"));
+      reply.onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer.getValue()).isEqualTo("hi!");
+        assertThat(runs).hasValue(1);
+        assertThat(deadLetters).isEmpty();
+        test.completeNow();
+      })));
+    }
+
+    private double retries(Switchboard switchboard) {
+      var counter = switchboard.metrics().registry().find("switchboard.operation.infrastructure.retries")
+          .tag("operation", ECHO.name()).counter();
+      return counter == null ? 0 : counter.count();
+    }
+
+    private Future<Void> rename(Switchboard switchboard, String from, String to) {
+      return switchboard.store().transaction(connection -> {
+        try (var statement = connection.createStatement()) {
+          statement.execute("ALTER TABLE " + from + " RENAME TO " + to);
+        }
+        return null;
+      });
+    }
+  }
 }

@@ -103,7 +103,8 @@ public final class Database {
 
   /**
    * Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. An
-   * {@link OperationException} thrown by the work (a refusal) reaches the caller as it is; any other
+   * {@link OperationException} thrown by the work (a refusal), or a {@link DuplicateMessageException},
+   * reaches the caller as it is; any other
    * failure is INTERNAL (uncertain: the caller may try again).
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
@@ -188,7 +189,7 @@ public final class Database {
         }
         if (failure instanceof ShutdownSignal) {
           shutdown = true;
-        } else if (failure != null && !(failure instanceof OperationException)) {
+        } else if (failure != null && !(failure instanceof OperationException) && !(failure instanceof DuplicateMessageException)) {
           LOGGER.warn("store: a transaction failed and was rolled back", failure);
           failure = new OperationException(ErrorCode.INTERNAL, "store: " + failure.getMessage());
         }
