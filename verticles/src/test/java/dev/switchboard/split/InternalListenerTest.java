@@ -9,6 +9,7 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PaymentReceipt;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.node.Blocking;
+import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.node.NodeConfig;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.config.ConfigException;
@@ -202,6 +203,26 @@ class InternalListenerTest {
         assertThat(((ConfigException) failure).key()).isEqualTo("internal.tls.certFile");
       } finally {
         java.nio.file.Files.deleteIfExists(key);
+      }
+    }
+
+    @Test
+    @DisplayName("config/split: both files are valid, share a token, and checkout calls payment at its internal listener")
+    void splitFilesAgree() {
+      Vertx reader = Vertx.vertx();
+      try {
+        NodeConfig checkout = NodeConfig.from(Blocking.await(ConfigLoader.readFile(reader, "../config/split/checkout.yaml")));
+        NodeConfig payment = NodeConfig.from(Blocking.await(ConfigLoader.readFile(reader, "../config/split/payment.yaml")));
+
+        InternalSettings paymentInternal = payment.platform().internal();
+        assertThat(checkout.platform().internal().token()).isNotEmpty().isEqualTo(paymentInternal.token());
+        for (String operation : List.of("payment.charge", "payment.refund")) {
+          assertThat(checkout.platform().operation(operation).targets())
+              .containsExactly(paymentInternal.host() + ":" + paymentInternal.port());
+        }
+        assertThat(payment.edge().grpcPort()).isNotEqualTo(paymentInternal.port());
+      } finally {
+        Blocking.await(reader.close());
       }
     }
 
