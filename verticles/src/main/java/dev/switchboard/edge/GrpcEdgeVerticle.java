@@ -1,9 +1,7 @@
 package dev.switchboard.edge;
 
-import dev.switchboard.platform.Operation;
 import java.util.List;
 import java.util.ArrayList;
-import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.OrderBook;
 import dev.switchboard.checkout.OrderDesk;
 import dev.switchboard.checkout.v1.GetOrderRequest;
@@ -14,14 +12,15 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
-import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.transport.Envelope;
+import dev.switchboard.platform.transport.GrpcHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.Service;
@@ -33,8 +32,9 @@ import org.slf4j.LoggerFactory;
 import java.util.function.BiFunction;
 
 /**
- * The gRPC front door: {@code switchboard.checkout.v1.OrderService} and {@code InventoryService}
- * over HTTP/2. The correlation id comes from the {@code x-correlation-id} metadata (or is made
+ * The gRPC front door, the public port: {@code switchboard.checkout.v1.OrderService} and
+ * {@code InventoryService.GetStock} over HTTP/2, with gRPC health and reflection; nothing of the
+ * platform's inside (its operations are served on the internal listener). The correlation id comes from the {@code x-correlation-id} metadata (or is made
  * here) and is echoed in the response headers.
  */
 public final class GrpcEdgeVerticle extends VerticleBase {
@@ -43,7 +43,6 @@ public final class GrpcEdgeVerticle extends VerticleBase {
 
   private final EdgeConfig config;
   private final OrderDesk desk;
-  private final Switchboard switchboard;
   private HttpServer server;
 
   private final boolean orders;
@@ -54,21 +53,20 @@ public final class GrpcEdgeVerticle extends VerticleBase {
    * @param orders    whether this process runs the orders service (then it serves OrderService)
    * @param inventory whether it runs the inventory service (then it serves InventoryService)
    */
-  public GrpcEdgeVerticle(EdgeConfig config, OrderDesk desk, Switchboard switchboard, boolean orders,
-                          boolean inventory, BooleanSupplier serving) {
+  public GrpcEdgeVerticle(EdgeConfig config, OrderDesk desk, boolean orders, boolean inventory,
+                          BooleanSupplier serving) {
     this.serving = serving;
     this.config = config;
     this.desk = desk;
-    this.switchboard = switchboard;
     this.orders = orders;
     this.inventory = inventory;
   }
 
   @Override
   public Future<?> start() {
-    // one gRPC server per process: the platform's rpc operations are on it already
-    GrpcServer grpc = switchboard.grpcServer();
-    List<String> services = new ArrayList<>(List.of(Operation.GRPC_SERVICE));
+    // the public port: the platform's operations are not here, but on the internal listener
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(false));
+    List<String> services = new ArrayList<>();
     if (orders) {
       services.add(OrderServiceGrpcService.SERVICE_NAME.fullyQualifiedName());
       var service = Service.service(OrderServiceGrpcService.SERVICE_NAME, OrderServiceGrpcService.SERVICE_DESCRIPTOR);
@@ -97,16 +95,21 @@ public final class GrpcEdgeVerticle extends VerticleBase {
             String.join(", ", services)));
   }
 
+  /**
+   * Stock reads for anyone; Reserve and Release change stock, which only the checkout saga does
+   * (over the platform's operations, on the internal listener): from outside they are refused.
+   */
   private void serveInventory(io.vertx.grpc.server.ServiceBuilder grpc) {
     unary(grpc, InventoryServiceGrpcService.GetStock, (request, context) -> request.getSku().isBlank()
         ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "sku must not be empty"))
         : desk.stock(request.getSku()));
-    unary(grpc, InventoryServiceGrpcService.Reserve, (request, context) -> request.getOrderId().isBlank()
-        ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "order_id must not be empty"))
-        : switchboard.call(CheckoutOperations.INVENTORY_RESERVE, request, context.withAggregate(request.getOrderId())));
-    unary(grpc, InventoryServiceGrpcService.Release, (request, context) -> request.getOrderId().isBlank()
-        ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "order_id must not be empty"))
-        : switchboard.call(CheckoutOperations.INVENTORY_RELEASE, request, context.withAggregate(request.getOrderId())));
+    unary(grpc, InventoryServiceGrpcService.Reserve, (request, context) -> internalOnly("Reserve"));
+    unary(grpc, InventoryServiceGrpcService.Release, (request, context) -> internalOnly("Release"));
+  }
+
+  private static <R> Future<R> internalOnly(String method) {
+    return Future.failedFuture(new OperationException(ErrorCode.PERMISSION_DENIED, "InventoryService." + method
+        + " is internal: stock is reserved and released by the checkout saga only, not from the public port"));
   }
 
   /** Stops taking new calls; the calls in flight have up to {@code shutdown.drainMs} to finish. */

@@ -3,6 +3,7 @@ package dev.switchboard.experiment;
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.node.Blocking;
+import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.config.Settings;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +24,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a cross-process rpc hop costs: the same operation ({@code payment.charge}, the same handler
- * and store work) called in process over the event bus and in another JVM over gRPC, alternately,
+ * and store work) called in process over the event bus and in another JVM over gRPC (its internal
+ * listener, with a token made for the run), alternately,
  * one call at a time, so that both paths see the same machine at the same moment. Prints the
  * latency percentiles of each path and their ratios.
  */
 public final class HopBenchmark {
 
-  private static final Pattern READY = Pattern.compile("gRPC on port (\\d+), management on port (\\d+)");
+  private static final Pattern READY = Pattern.compile(
+      "gRPC on port (\\d+), management on port (\\d+), internal on port (\\d+)");
 
   private HopBenchmark() {
   }
@@ -47,7 +52,10 @@ public final class HopBenchmark {
 
   private static int measureBothPaths(int calls, int warmup) throws IOException, InterruptedException {
     System.out.println("starting the payment service in a second JVM...");
-    Process remote = startPaymentProcess();
+    // both processes share a token made for this run: the payment process serves its operations on
+    // its internal listener to callers that send it
+    String token = newToken();
+    Process remote = startPaymentProcess(token);
     SwitchboardNode local = null;
     SwitchboardNode caller = null;
     try {
@@ -58,6 +66,7 @@ public final class HopBenchmark {
       local = Blocking.await(SwitchboardNode.start(Settings.of(quiet).with("services", "payment")));
       // across processes: payment.charge called over gRPC in the second JVM
       caller = Blocking.await(SwitchboardNode.start(Settings.of(quiet).with(Map.of("services", "analytics",
+          "internal.token", token, "internal.port", "0",
           "operations.payment.charge.transport", "grpc",
           "operations.payment.charge.target", "127.0.0.1:" + remotePort))));
       System.out.printf("warming up with %d calls per path...%n", warmup);
@@ -126,13 +135,23 @@ public final class HopBenchmark {
     return (double) a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
   }
 
-  private static Process startPaymentProcess() throws IOException {
-    return new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+  /** The payment process; the token goes through its environment (SWITCHBOARD_SET), not its command line. */
+  private static Process startPaymentProcess(String token) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
         "--services", "payment", "--set", "grpc.host=127.0.0.1", "--set", "grpc.port=0",
+        "--set", "internal.host=127.0.0.1", "--set", "internal.port=0",
         "--set", "http.host=127.0.0.1", "--set", "http.port=0", "--set", "store.path=",
-        "--set", "payment.maxChargeCents=" + Long.MAX_VALUE / 4))
-        .redirectErrorStream(true).start();
+        "--set", "payment.maxChargeCents=" + Long.MAX_VALUE / 4));
+    String inherited = builder.environment().getOrDefault(ConfigLoader.ENV_SET, "");
+    builder.environment().put(ConfigLoader.ENV_SET, (inherited.isBlank() ? "" : inherited + ";") + "internal.token=" + token);
+    return builder.redirectErrorStream(true).start();
+  }
+
+  private static String newToken() {
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   private static int awaitPort(Process process) throws IOException {
@@ -141,10 +160,16 @@ public final class HopBenchmark {
     while ((line = output.readLine()) != null) {
       Matcher ready = READY.matcher(line);
       if (ready.find()) {
-        Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }), "payment-process-output");
+        Thread drain = new Thread(() -> {
+          try {
+            output.lines().forEach(ignored -> { });
+          } catch (java.io.UncheckedIOException closed) {
+            // the process was stopped: its output ends here
+          }
+        }, "payment-process-output");
         drain.setDaemon(true);
         drain.start();
-        return Integer.parseInt(ready.group(1));
+        return Integer.parseInt(ready.group(3));
       }
     }
     throw new IOException("the payment process ended before it was ready");

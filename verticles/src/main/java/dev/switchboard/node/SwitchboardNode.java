@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Switchboard process: a Vert.x instance with Prometheus metrics, the platform, the checkout
- * services, the gRPC edge and the management port. {@code serve}, {@code demo} and the tests all
+ * services, the public gRPC edge, the internal listener and the management port. {@code serve}, {@code demo} and the tests all
  * start it the same way.
  */
 public final class SwitchboardNode {
@@ -132,14 +132,18 @@ public final class SwitchboardNode {
         .compose(checkout -> !config.bridge().enabled() || !config.runs("orders") ? Future.succeededFuture(checkout)
             : vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(), config.platform().kafka(), switchboard,
                 checkout.desk())).map(checkout))
+        // the other processes' door (the operations served above), then the public one
+        .compose(checkout -> switchboard.internalServer().listen(ready::get).map(internalPort -> checkout))
         .compose(checkout -> {
-          GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), switchboard,
-              config.runs("orders"), config.runs("inventory"), ready::get);
+          GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), config.runs("orders"),
+              config.runs("inventory"), ready::get);
           return vertx.deployVerticle(grpc).map(id -> {
             ready.set(true);
-            LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, default mode {}, services {}",
-                grpc.actualPort(), management.actualPort(), config.platform().defaultMode().spelling(),
-                String.join(",", config.services()));
+            int internalPort = switchboard.internalServer().actualPort();
+            LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, {}, default mode {}, services {}",
+                grpc.actualPort(), management.actualPort(),
+                internalPort < 0 ? "internal listener closed" : "internal on port " + internalPort,
+                config.platform().defaultMode().spelling(), String.join(",", config.services()));
             return new SwitchboardNode(vertx, config, switchboard, checkout, grpc, ready, management.actualPort());
           });
         });
@@ -147,7 +151,7 @@ public final class SwitchboardNode {
 
   /**
    * Shuts down gracefully: reports NOT_SERVING (gRPC health, /ready) for {@code shutdown.graceMs}
-   * while still serving; stops taking new gRPC calls and lets those in flight finish (up to
+   * while still serving; stops taking new gRPC calls (public and internal) and lets those in flight finish (up to
    * {@code shutdown.drainMs}); closes the transports (Kafka consumers commit what is done and stop
    * taking work), then the store (work still running fails there and is redelivered to the next
    * run), then Vert.x.
@@ -162,8 +166,9 @@ public final class SwitchboardNode {
     // completed outside any context: a listener bound to one of the event loops Vert.x is closing
     // would never run
     Promise<Void> closed = Promise.promise();
+    long drain = config.edge().shutdownDrainMs();
     graced
-        .compose(waited -> grpc.shutdown())
+        .compose(waited -> Future.join(grpc.shutdown(), switchboard.internalServer().shutdown(drain)))
         .transform(drained -> switchboard.close())
         .onComplete(stopped -> vertx.close().onComplete(closed));
     return closed.future();
@@ -187,6 +192,11 @@ public final class SwitchboardNode {
 
   public int grpcPort() {
     return grpc.actualPort();
+  }
+
+  /** The internal listener's port, or -1 when it is closed (no {@code internal.token}). */
+  public int internalPort() {
+    return switchboard.internalServer().actualPort();
   }
 
   public int httpPort() {

@@ -10,6 +10,10 @@ public enum ErrorCode {
   NOT_FOUND(5, false),
   /** The request conflicts with an earlier one (an idempotency key reused for another request). */
   ALREADY_EXISTS(6, false),
+  /** The caller may not call this here (an internal method called on the public port); nothing was done. */
+  PERMISSION_DENIED(7, false),
+  /** The call did not carry valid credentials (the internal token); it was refused unread. */
+  UNAUTHENTICATED(16, false),
   /** A business rule refused the request (out of stock, payment declined). */
   FAILED_PRECONDITION(9, false),
   /** No reply within the deadline: the outcome is unknown. */

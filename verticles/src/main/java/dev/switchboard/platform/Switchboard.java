@@ -94,10 +94,10 @@ public final class Switchboard {
   }
 
   /**
-   * The gRPC server of this process: the platform serves every rpc operation of this process on it
-   * (for callers whose transport is grpc); edges add their services to it and listen.
+   * The internal listener of this process: the platform serves every rpc operation of this process
+   * on it (for callers whose transport is grpc); the node opens it, apart from the public edge.
    */
-  public io.vertx.grpc.server.GrpcServer grpcServer() {
+  public dev.switchboard.platform.transport.InternalGrpcServer internalServer() {
     return transports.grpc().server();
   }
 

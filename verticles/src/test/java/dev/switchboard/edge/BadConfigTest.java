@@ -45,6 +45,8 @@ class BadConfigTest {
         arguments("grpc.port", "abc", "expected a whole number between 0 and 65535"),
         arguments("grpc.port", "70000", "expected a whole number between 0 and 65535"),
         arguments("http.port", "-1", "expected a whole number between 0 and 65535"),
+        arguments("internal.port", "65536", "expected a whole number between 0 and 65535"),
+        arguments("internal.tls.certFile", "/nonexistent/internal.pem", "a readable PEM file"),
         arguments("defaults.timeoutMs", "0", "expected a whole number between 1 and"),
         arguments("operations.payment.charge.faults.errorRate", "2", "expected a number between 0.0 and 1.0"),
         arguments("operations.payment.charge.faults.down", "maybe", "expected true or false"),

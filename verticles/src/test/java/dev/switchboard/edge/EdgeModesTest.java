@@ -8,11 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
-import dev.switchboard.checkout.v1.ReserveStockRequest;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
@@ -96,23 +94,6 @@ class EdgeModesTest {
     assertThat(confirmed.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
     assertThat(rejected.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_REJECTED);
     assertThat(rejected.getReason()).contains("payment declined");
-  }
-
-  @ParameterizedTest(name = "inventory.reserve {0}")
-  @ValueSource(strings = {"rpc", "event"})
-  @DisplayName("InventoryService Reserve and Release answer in either mode (event mode waits for the result event)")
-  void inventoryServiceInEitherMode(String mode) {
-    start(Map.of("operations.inventory.reserve.mode", mode, "operations.inventory.release.mode", mode));
-    var request = ReserveStockRequest.newBuilder().setOrderId("outside-1")
-        .addItems(LineItem.newBuilder().setSku(APPLE).setQuantity(3)).build();
-
-    var reservation = Blocking.await(client.reserve(request));
-    assertThat(reservation.getItemsList()).singleElement()
-        .satisfies(item -> assertThat(item.getQuantity()).isEqualTo(3));
-    assertThat(Blocking.await(client.getStock(APPLE)).getReserved()).isEqualTo(3);
-
-    assertThat(Blocking.await(client.release("outside-1")).getUnitsReleased()).isEqualTo(3);
-    assertThat(Blocking.await(client.getStock(APPLE)).getAvailable()).isEqualTo(TestNodes.APPLE_STOCK);
   }
 
   @ParameterizedTest(name = "all {0}")

@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("generic gRPC tools: health and reflection")
 class GrpcOperabilityTest {
 
+  private static final String TOKEN = "operability-test-token-0123456789";
+
   private final Vertx vertx = Vertx.vertx();
   private RunningNode running;
 
@@ -29,14 +31,16 @@ class GrpcOperabilityTest {
   }
 
   @Test
-  @DisplayName("grpc.health.v1.Health reports SERVING overall and per service, and nothing for a service not here")
+  @DisplayName("grpc.health.v1.Health reports SERVING overall and per service on the public port, and the operations on the internal listener")
   void health() {
-    running = RunningNode.start(Map.of());
-    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort())) {
+    running = RunningNode.start(Map.of("internal.token", TOKEN, "internal.port", "0"));
+    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort());
+         GrpcProbe internal = new GrpcProbe(vertx, running.node().internalPort())) {
       assertThat(probe.health("")).isEqualTo(ServingStatus.SERVING);
       assertThat(probe.health("switchboard.checkout.v1.OrderService")).isEqualTo(ServingStatus.SERVING);
       assertThat(probe.health("switchboard.checkout.v1.InventoryService")).isEqualTo(ServingStatus.SERVING);
-      assertThat(probe.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
+      assertThat(internal.health("")).isEqualTo(ServingStatus.SERVING);
+      assertThat(internal.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
     }
   }
 
@@ -51,11 +55,12 @@ class GrpcOperabilityTest {
   }
 
   @Test
-  @DisplayName("a process running only payment serves neither OrderService nor InventoryService")
+  @DisplayName("a process running only payment serves neither OrderService nor InventoryService; its operations are on the internal listener")
   void splitProcess() {
-    running = RunningNode.start(Map.of("services", "payment"));
-    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort())) {
-      assertThat(probe.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
+    running = RunningNode.start(Map.of("services", "payment", "internal.token", TOKEN, "internal.port", "0"));
+    try (GrpcProbe probe = new GrpcProbe(vertx, running.node().grpcPort());
+         GrpcProbe internal = new GrpcProbe(vertx, running.node().internalPort())) {
+      assertThat(internal.health("switchboard.platform.v1.Operations")).isEqualTo(ServingStatus.SERVING);
       assertThat(probe.listServices()).doesNotContain("switchboard.checkout.v1.OrderService");
     }
   }

@@ -7,7 +7,11 @@ import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.experiment.GrpcCallException;
+import dev.switchboard.checkout.v1.RefundRequest;
+import dev.switchboard.platform.Operation;
+import dev.switchboard.platform.transport.InternalGrpcServer;
 import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.GrpcProbe;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Orders.Placed;
 import dev.switchboard.testing.ServeProcess;
@@ -32,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +44,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Two real JVM processes on loopback: payment alone in one, the rest of the checkout in the other,
- * {@code payment.charge} and {@code payment.refund} called over the gRPC transport.
+ * {@code payment.charge} and {@code payment.refund} called over the gRPC transport, at the payment
+ * process's internal listener, with the shared token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("split deployment: payment in its own process, called over gRPC")
@@ -48,6 +54,7 @@ class SplitDeploymentIT {
   static final String APPLE = "SKU-APPLE";
   static final long STOCK = 50;
   static final String CHECKOUT_SERVICES = "orders,inventory,shipping,notifications,analytics";
+  static final String TOKEN = "split-deployment-it-token-0123456789";
 
   private final Vertx client = Vertx.vertx();
   private final List<ServeProcess> processes = new ArrayList<>();
@@ -61,7 +68,7 @@ class SplitDeploymentIT {
   @BeforeAll
   void startPayment() throws Exception {
     payment = launch("split-payment", paymentArgs(0));
-    paymentPort = payment.awaitReady(60)[0];
+    paymentPort = payment.awaitReady(60)[2];
   }
 
   @AfterEach
@@ -136,7 +143,7 @@ class SplitDeploymentIT {
   @DisplayName("payment killed: rpc orders are rejected naming the unavailable operation, in time; payment back: confirmed again")
   void paymentKilledAndBack() throws Exception {
     ServeProcess ownPayment = launch("split-payment-killed", paymentArgs(0));
-    int port = ownPayment.awaitReady(60)[0];
+    int port = ownPayment.awaitReady(60)[2];
     CheckoutGrpcClient orders = startCheckout(port, List.of());
     assertThat(Orders.placeAndFollow(orders, Orders.order(APPLE, 1, 500)).terminal().getStatus())
         .isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
@@ -166,7 +173,7 @@ class SplitDeploymentIT {
     ServeProcess ownPayment = launch("split-payment-slow", slowPayment);
     int[] paymentPorts = ownPayment.awaitReady(60);
     // the charge's own deadline (10 s) is far away: only the client's can end the call in time
-    CheckoutGrpcClient orders = startCheckout(paymentPorts[0], List.of(
+    CheckoutGrpcClient orders = startCheckout(paymentPorts[2], List.of(
         "--set", "operations.payment.charge.timeoutMs=10000"));
 
     PlaceOrderRequest request = Orders.order(APPLE, 1, 500);
@@ -198,17 +205,40 @@ class SplitDeploymentIT {
     }
   }
 
+  @Test
+  @DisplayName("the payment process serves its operations on the internal listener only, and neither process prints the token")
+  void internalOnlyAndTokenNeverPrinted() throws Exception {
+    CheckoutGrpcClient orders = startCheckout(paymentPort, List.of());
+    assertThat(Orders.placeAndFollow(orders, Orders.order(APPLE, 1, 500)).terminal().getStatus())
+        .isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
+
+    try (GrpcProbe paymentPublic = new GrpcProbe(client, payment.awaitReady(1)[0])) {
+      GrpcProbe.Answer answer = paymentPublic.call(Operation.grpcMethod("payment.refund"),
+          RefundRequest.newBuilder().setOrderId("any").build(),
+          Map.of(InternalGrpcServer.AUTHORIZATION, InternalGrpcServer.BEARER + TOKEN));
+      assertThat(answer.status()).as("payment.refund on the payment process's public port")
+          .isEqualTo(GrpcStatus.UNIMPLEMENTED);
+    }
+    for (ServeProcess process : processes) {
+      assertThat(process.text()).as("a process's output").contains("internal on port").doesNotContain(TOKEN);
+    }
+  }
+
+  /** The payment process; {@code port} is its internal listener's (0: any free one). */
   private List<String> paymentArgs(int port) {
     return List.of("serve", "--services", "payment",
-        "--set", "grpc.host=127.0.0.1", "--set", "grpc.port=" + port,
+        "--set", "grpc.host=127.0.0.1", "--set", "grpc.port=0",
+        "--set", "internal.port=" + port, "--set", "internal.token=" + TOKEN,
         "--set", "http.host=127.0.0.1", "--set", "http.port=0",
         "--set", "store.path=" + stores.resolve("payment-" + (++started)),
         "--set", "payment.maxChargeCents=10000");
   }
 
+  /** A process running the rest of the checkout, calling payment at {@code paymentGrpcPort} (its internal listener). */
   private CheckoutGrpcClient startCheckout(int paymentGrpcPort, List<String> more) throws Exception {
     List<String> args = new ArrayList<>(List.of("serve", "--services", CHECKOUT_SERVICES,
         "--set", "grpc.host=127.0.0.1", "--set", "grpc.port=0",
+        "--set", "internal.port=0", "--set", "internal.token=" + TOKEN,
         "--set", "http.host=127.0.0.1", "--set", "http.port=0",
         "--set", "store.path=" + stores.resolve("checkout-" + (++started)),
         "--set", "inventory.stock." + APPLE + "=" + STOCK,

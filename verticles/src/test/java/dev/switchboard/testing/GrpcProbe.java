@@ -1,12 +1,15 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.node.Blocking;
+import com.google.protobuf.Message;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.health.v1.HealthCheckRequest;
@@ -16,6 +19,7 @@ import io.vertx.grpc.reflection.v1.ServerReflectionResponse;
 import io.vertx.grpc.reflection.v1.ServiceResponse;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What generic gRPC tools ask a server: {@code grpc.health.v1.Health/Check} and the service list of
@@ -34,8 +38,32 @@ public final class GrpcProbe implements AutoCloseable {
   private final SocketAddress server;
 
   public GrpcProbe(Vertx vertx, int port) {
-    this.client = GrpcClient.client(vertx);
+    this(GrpcClient.client(vertx), port);
+  }
+
+  /** A probe over {@code client} (e.g. one set up for TLS), which it closes when it is closed. */
+  public GrpcProbe(GrpcClient client, int port) {
+    this.client = client;
     this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+  }
+
+  /** How a unary call ended: its status and message, and the reply bytes when OK. */
+  public record Answer(GrpcStatus status, String message, Buffer reply) {
+  }
+
+  /**
+   * Calls {@code fullMethod} ({@code package.Service/Method}) with {@code request} and the given
+   * metadata, as any gRPC client can; fails only when no call could be made at all.
+   */
+  public Answer call(String fullMethod, Message request, Map<String, String> metadata) {
+    return Blocking.await(client.request(server).compose(call -> {
+      call.fullMethodName(fullMethod);
+      metadata.forEach((key, value) -> call.headers().add(key, value));
+      return call.send(Buffer.buffer(request.toByteArray()));
+    }).compose(response -> response.last()
+        .map(reply -> new Answer(response.status(), response.statusMessage(), reply))
+        .recover(failure -> response.status() == null ? Future.failedFuture(failure)
+            : Future.succeededFuture(new Answer(response.status(), response.statusMessage(), null)))));
   }
 
   /** The serving status of {@code service} ("" for the whole server). */

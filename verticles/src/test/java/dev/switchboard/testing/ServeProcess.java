@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class ServeProcess implements AutoCloseable {
 
   public static final Path JAR = Path.of("target", "switchboard.jar");
-  private static final Pattern READY = Pattern.compile("gRPC on port (\\d+), management on port (\\d+)");
+  private static final Pattern READY = Pattern.compile(
+      "gRPC on port (\\d+), management on port (\\d+)(?:, internal on port (\\d+))?");
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -70,10 +71,11 @@ public final class ServeProcess implements AutoCloseable {
     return new ServeProcess(process, log);
   }
 
-  /** Waits for the "ready" line; returns {grpcPort, httpPort}. */
+  /** Waits for the "ready" line; returns {grpcPort, httpPort, internalPort (-1 when the internal listener is closed)}. */
   public int[] awaitReady(long seconds) throws Exception {
     Matcher matcher = ready.get(seconds, TimeUnit.SECONDS);
-    return new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))};
+    return new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
+        matcher.group(3) == null ? -1 : Integer.parseInt(matcher.group(3))};
   }
 
   /** SIGKILL: no shutdown hook, no commit, no close — what a crash or the OOM killer does. */

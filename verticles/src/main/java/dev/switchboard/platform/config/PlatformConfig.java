@@ -1,6 +1,7 @@
 package dev.switchboard.platform.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,14 +20,16 @@ public record PlatformConfig(Mode defaultMode,
                              int sagaMaxRedrives,
                              long outboxRedeliverAfterMs,
                              KafkaSettings kafka,
-                             StoreSettings store) {
+                             StoreSettings store,
+                             InternalSettings internal) {
 
-  public static final Set<String> KEYS = Set.of(
+  public static final Set<String> KEYS = union(Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
       "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
       "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "saga.stallAfterMs", "saga.maxRedrives",
       "outbox.redeliverAfterMs",
-      "store.path", "store.processedRetentionHours");
+      "store.path", "store.processedRetentionHours"),
+      InternalSettings.KEYS);
   /** How long a saga may wait for its step's outcome before the sweeper sends the step again. */
   public static final long DEFAULT_STALL_AFTER_MS = 15_000;
   /** How often the sweeper sends a step again before treating it as an uncertain failure. */
@@ -78,6 +81,14 @@ public record PlatformConfig(Mode defaultMode,
       operations.put(operation, read);
     }
     boolean kafkaUsed = operations.values().stream().anyMatch(op -> op.transport() == Transport.KAFKA);
+    InternalSettings internal = InternalSettings.from(settings);
+    List<String> overGrpc = operations.values().stream().filter(op -> op.transport() == Transport.GRPC)
+        .map(OperationSettings::operation).sorted().toList();
+    if (!overGrpc.isEmpty() && !internal.enabled()) {
+      throw new ConfigException(InternalSettings.TOKEN, "", "required: " + String.join(", ", overGrpc)
+          + " use transport grpc, whose calls carry this token to the other process's internal listener;"
+          + " set the same token (at least " + InternalSettings.MIN_TOKEN_LENGTH + " characters) in every process");
+    }
     return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(operations),
         settings.getInt("saga.compensation.maxAttempts", 5, 1, 1_000),
         settings.getLong("saga.compensation.backoffMs", 100, 0, 600_000),
@@ -85,7 +96,14 @@ public record PlatformConfig(Mode defaultMode,
         settings.getInt("saga.maxRedrives", DEFAULT_MAX_REDRIVES, 0, 1_000),
         settings.getLong("outbox.redeliverAfterMs", 5_000, 50, 86_400_000),
         KafkaSettings.from(settings, kafkaUsed),
-        StoreSettings.from(settings));
+        StoreSettings.from(settings),
+        internal);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   /** The longest known operation name that {@code key} starts with, followed by a dot. */

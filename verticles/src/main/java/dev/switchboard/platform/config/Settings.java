@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 public final class Settings {
 
+  private static final String MASK = "*****";
+
   private final Map<String, String> values;
 
   private Settings(Map<String, String> values) {
@@ -174,13 +176,26 @@ public final class Settings {
       if (exactKeys.contains(key) || prefixes.stream().anyMatch(p -> key.startsWith(p + "."))) {
         continue;
       }
-      throw new ConfigException(key, entry.getValue(),
+      throw new ConfigException(key, secret(key) ? MASK : entry.getValue(),
           "unknown key; known keys are " + new TreeSet<>(exactKeys) + " and keys under " + new TreeSet<>(prefixes));
     }
   }
 
+  /**
+   * Whether the value of {@code key} is a secret (a token, password or JAAS login): never printed, in
+   * {@link #toString()} or in errors.
+   */
+  public static boolean secret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return lower.endsWith("token") || lower.contains("password") || lower.contains("secret")
+        || lower.contains("jaas");
+  }
+
+  /** Every key and value, secrets masked. */
   @Override
   public String toString() {
-    return values.toString();
+    Map<String, String> shown = new TreeMap<>();
+    values.forEach((key, value) -> shown.put(key, secret(key) ? MASK : value));
+    return shown.toString();
   }
 }

@@ -3,12 +3,15 @@ package dev.switchboard.platform.transport;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.config.InternalSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -18,8 +21,6 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * rpc mode across processes: the caller sends the request over gRPC (HTTP/2) to the process that
- * serves the operation ({@code operations.<name>.target}, several used in turn), at
- * {@code switchboard.platform.v1.Operations/<operation>}; every process serves its rpc operations
- * there. The envelope's headers travel as metadata, the call's deadline as {@code grpc-timeout}, and
+ * rpc mode across processes: the caller sends the request over gRPC (HTTP/2) to the internal listener
+ * of the process that serves the operation ({@code operations.<name>.target}, several used in turn),
+ * at {@code switchboard.platform.v1.Operations/<operation>}, with the shared token
+ * ({@code internal.token}) and over TLS when {@code internal.tls.*} is set; every process serves its
+ * rpc operations there ({@link InternalGrpcServer}). The envelope's headers travel as metadata, the call's deadline as {@code grpc-timeout}, and
  * failures come back as gRPC statuses: UNAVAILABLE when the callee cannot be reached or goes away,
  * DEADLINE_EXCEEDED when no reply came in time, the handler's own code otherwise. Connections are
  * made again on the next call, so a callee that restarts is found again without restarting the caller.
@@ -46,21 +48,38 @@ public final class GrpcTransport implements RpcTransport {
 
   private final PlatformConfig config;
   private final GrpcClient client;
-  private final GrpcServer server;
+  private final InternalGrpcServer server;
+  private final String authorization;
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
 
   public GrpcTransport(Vertx vertx, PlatformConfig config) {
     this.config = config;
+    InternalSettings internal = config.internal();
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setConnectTimeout(2_000));
-    // the server reads grpc-timeout into the call's deadline and answers DEADLINE_EXCEEDED itself when
-    // it passes (with a message naming what it was waiting for), rather than resetting the stream
-    this.server = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(false));
+        clientOptions(internal));
+    this.server = new InternalGrpcServer(vertx, internal);
+    this.authorization = InternalGrpcServer.BEARER + internal.token();
   }
 
-  /** The gRPC server of this process: the platform serves its rpc operations on it; edges add theirs and listen. */
-  public GrpcServer server() {
+  /**
+   * HTTP/2 to the other processes' internal listeners: over TLS when {@code internal.tls.*} is set,
+   * trusting {@code internal.tls.caFile} (else the JVM's trusted CAs) and presenting this process's
+   * certificate for mutual TLS.
+   */
+  private static HttpClientOptions clientOptions(InternalSettings internal) {
+    HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setConnectTimeout(2_000);
+    if (internal.tls()) {
+      options.setSsl(true).setUseAlpn(true);
+      internal.caFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
+          .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(internal.keyFile().orElseThrow().toString())
+              .setCertPath(internal.certFile().orElseThrow().toString())));
+    }
+    return options;
+  }
+
+  /** The internal listener of this process: the platform serves its rpc operations on it; the node opens it. */
+  public InternalGrpcServer server() {
     return server;
   }
 
@@ -90,6 +109,7 @@ public final class GrpcTransport implements RpcTransport {
         .compose(grpc -> {
           grpc.fullMethodName(Operation.grpcMethod(operation));
           request.headers().forEach(header -> grpc.headers().add(header.getKey(), header.getValue()));
+          grpc.headers().set(InternalGrpcServer.AUTHORIZATION, authorization);
           grpc.timeout(Math.max(left, 1), TimeUnit.MILLISECONDS);
           return grpc.send(request.body()).compose(response -> reply(operation, target, response));
         })
@@ -172,7 +192,8 @@ public final class GrpcTransport implements RpcTransport {
     return GrpcStatus.valueOf(code.code());
   }
 
+  /** Closes the internal listener (if the node has not already) and the client. */
   public Future<Void> close() {
-    return client.close();
+    return server.close().eventually(client::close);
   }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.platform.transport;
 
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -17,12 +17,13 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * The standard {@code grpc.health.v1.Health} service (Check and Watch), overall ({@code ""}) and per
+ * The standard {@code grpc.health.v1.Health} service (Check and Watch) of a gRPC listener (the public
+ * edge and the internal listener each have their own), overall ({@code ""}) and per
  * service: SERVING while the process takes work, NOT_SERVING from the start of its shutdown;
  * NOT_FOUND for a service this process does not run. (Vert.x's own HealthService answers SERVING for
  * the overall status whatever happens, which a load balancer cannot use to drain a process.)
  */
-final class GrpcHealth {
+public final class GrpcHealth {
 
   private static final ServiceName NAME = ServiceName.create("grpc.health.v1", "Health");
   private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> CHECK = ServiceMethod.server(NAME,
@@ -34,11 +35,11 @@ final class GrpcHealth {
   private GrpcHealth() {
   }
 
-  static String serviceName() {
+  public static String serviceName() {
     return NAME.fullyQualifiedName();
   }
 
-  static Service service(Vertx vertx, Set<String> services, BooleanSupplier serving) {
+  public static Service service(Vertx vertx, Set<String> services, BooleanSupplier serving) {
     return Service.service(NAME, HealthProto.getDescriptor().findServiceByName("Health"))
         .bind(CHECK, call -> call.handler(request -> {
           if (!known(services, request.getService())) {
