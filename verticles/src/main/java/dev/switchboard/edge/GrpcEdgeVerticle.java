@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.platform.Operation;
 import java.util.List;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     grpc.bind(method, call -> {
       Begun begun = begin(call);
       CallContext context = begun.context();
-      call.last()
+      readable(call, method.methodName())
           .compose(request -> begun.then(() -> handler.apply(request, context)))
           .onComplete(outcome -> {
             try {
@@ -167,7 +168,7 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     call.errorHandler(error -> stop.run());
     call.exceptionHandler(gone -> stop.run());
     call.response().exceptionHandler(gone -> stop.run());
-    call.last().compose(request -> begun.then(() -> requireOrderId(request))).onSuccess(orderId -> {
+    readable(call, "WatchOrder").compose(request -> begun.then(() -> requireOrderId(request))).onSuccess(orderId -> {
       OrderStatus[] lastSent = {null};
       desk.watch(orderId, order -> {
         if (ended[0] || order.getStatus() == lastSent[0]) {
@@ -192,6 +193,19 @@ public final class GrpcEdgeVerticle extends VerticleBase {
         }
       }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
     }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
+  }
+
+  /** The call's request; bytes that are no request of its type are INVALID_ARGUMENT, not an internal error. */
+  private static <Q> Future<Q> readable(GrpcServerRequest<Q, ?> call, String method) {
+    return call.last().recover(failure -> {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof InvalidProtocolBufferException unreadable) {
+          return Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT,
+              "the " + method + " request cannot be read: " + unreadable.getMessage()));
+        }
+      }
+      return Future.failedFuture(failure);
+    });
   }
 
   /** The order id of a lookup, within {@link OrderLimits#ORDER_ID} (an id beyond it is no order's). */
