@@ -6,7 +6,6 @@ import dev.switchboard.platform.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The business configuration of the checkout: initial stock per SKU and the payment limit.
@@ -20,15 +19,14 @@ public record CheckoutConfig(Map<String, Long> initialStock, long maxChargeCents
   public static final String MAX_CHARGE = "payment.maxChargeCents";
   public static final Set<String> KEYS = Set.of(MAX_CHARGE);
   public static final Set<String> PREFIXES = Set.of(STOCK_PREFIX);
-  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public static CheckoutConfig from(Settings settings) {
     Map<String, Long> stock = new LinkedHashMap<>();
     for (String sku : settings.keysUnder(STOCK_PREFIX)) {
       String key = STOCK_PREFIX + "." + sku;
-      if (!SKU.matcher(sku).matches()) {
-        throw new ConfigException(key, settings.getString(key, ""),
-            "a SKU is 1 to 64 letters, digits, '-' or '_'");
+      if (!OrderLimits.SKU.accepts(sku)) {
+        throw new ConfigException(key, settings.getString(key, ""), "a SKU is 1 to " + OrderLimits.SKU.maxLength()
+            + " characters of " + OrderLimits.SKU.characters() + " (what an order may name)");
       }
       stock.put(sku, settings.getLong(key, 0, 0, Long.MAX_VALUE / 4));
     }

@@ -7,6 +7,7 @@ import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.OperationResult;
 import dev.switchboard.platform.Switchboard;
@@ -55,7 +56,8 @@ public final class OrderDesk {
         LOGGER.debug("{} order accepted: {} items, {} cents", orderContext.logTag(), order.getItemsCount(),
             order.getTotalCents());
       } else {
-        LOGGER.debug("{} retry of order with idempotency key {}", orderContext.logTag(), order.getIdempotencyKey());
+        LOGGER.debug("{} retry of order with idempotency key {}", orderContext.logTag(),
+            LogSafe.quote(order.getIdempotencyKey()));
         if (OrderBook.isTerminal(order)) {
           return Future.succeededFuture(response(order));
         }

@@ -7,38 +7,55 @@ import dev.switchboard.platform.OperationException;
 
 import java.util.List;
 
-/** The rules a PlaceOrderRequest must meet before anything is stored; each failure names the field. */
+import static dev.switchboard.checkout.OrderLimits.MAX_ITEMS;
+import static dev.switchboard.checkout.OrderLimits.MAX_QUANTITY;
+import static dev.switchboard.checkout.OrderLimits.MAX_TOTAL_CENTS;
+import static dev.switchboard.checkout.OrderLimits.MAX_UNIT_PRICE_CENTS;
+
+/**
+ * The rules a PlaceOrderRequest must meet before anything is stored, whichever edge it came through
+ * (the bounds are {@link OrderLimits}); each failure names the field and the limit.
+ */
 final class OrderValidation {
 
   private OrderValidation() {
   }
 
   static void validate(PlaceOrderRequest request) {
-    if (request.getCustomerId().isBlank()) {
-      throw invalid("customer_id must not be empty");
+    OrderLimits.CUSTOMER_ID.check(request.getCustomerId());
+    if (!request.getIdempotencyKey().isEmpty()) {
+      OrderLimits.IDEMPOTENCY_KEY.check(request.getIdempotencyKey());
     }
     if (request.getItemsCount() == 0) {
       throw invalid("items must not be empty");
     }
+    if (request.getItemsCount() > MAX_ITEMS) {
+      throw invalid("items must be at most " + MAX_ITEMS + ", was " + request.getItemsCount());
+    }
     for (int i = 0; i < request.getItemsCount(); i++) {
       LineItem item = request.getItems(i);
-      if (item.getSku().isBlank()) {
-        throw invalid("items[" + i + "].sku must not be empty");
+      String name = "items[" + i + "]";
+      OrderLimits.SKU.named(name + ".sku").check(item.getSku());
+      if (item.getQuantity() < 1 || item.getQuantity() > MAX_QUANTITY) {
+        throw invalid(name + ".quantity must be 1 to " + MAX_QUANTITY + ", was " + item.getQuantity());
       }
-      if (item.getQuantity() <= 0) {
-        throw invalid("items[" + i + "].quantity must be greater than 0, was " + item.getQuantity());
-      }
-      if (item.getUnitPriceCents() < 0) {
-        throw invalid("items[" + i + "].unit_price_cents must not be negative, was " + item.getUnitPriceCents());
+      if (item.getUnitPriceCents() < 0 || item.getUnitPriceCents() > MAX_UNIT_PRICE_CENTS) {
+        throw invalid(name + ".unit_price_cents must be 0 to " + MAX_UNIT_PRICE_CENTS + ", was "
+            + item.getUnitPriceCents());
       }
     }
+    long total;
     try {
-      totalCents(request.getItemsList());
+      total = totalCents(request.getItemsList());
     } catch (ArithmeticException e) {
-      throw invalid("items: the order total overflows");
+      total = Long.MAX_VALUE;
+    }
+    if (total > MAX_TOTAL_CENTS) {
+      throw invalid("items: the order total must be at most " + MAX_TOTAL_CENTS + " cents");
     }
   }
 
+  /** The sum of quantity times unit price; fails with ArithmeticException rather than overflow. */
   static long totalCents(List<LineItem> items) {
     long total = 0;
     for (LineItem item : items) {

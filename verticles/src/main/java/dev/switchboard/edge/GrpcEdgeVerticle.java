@@ -1,9 +1,12 @@
 package dev.switchboard.edge;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.switchboard.platform.Operation;
 import java.util.List;
 import java.util.ArrayList;
 import dev.switchboard.checkout.OrderBook;
 import dev.switchboard.checkout.OrderDesk;
+import dev.switchboard.checkout.OrderLimits;
 import dev.switchboard.checkout.v1.GetOrderRequest;
 import dev.switchboard.checkout.v1.InventoryServiceGrpcService;
 import dev.switchboard.checkout.v1.Order;
@@ -11,7 +14,9 @@ import dev.switchboard.checkout.v1.OrderServiceGrpcService;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.OperationException;
+import dev.switchboard.platform.TextLimit;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.GrpcHealth;
 import io.vertx.core.Future;
@@ -30,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The gRPC front door, the public port: {@code switchboard.checkout.v1.OrderService} and
@@ -100,9 +106,8 @@ public final class GrpcEdgeVerticle extends VerticleBase {
    * (over the platform's operations, on the internal listener): from outside they are refused.
    */
   private void serveInventory(io.vertx.grpc.server.ServiceBuilder grpc) {
-    unary(grpc, InventoryServiceGrpcService.GetStock, (request, context) -> request.getSku().isBlank()
-        ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "sku must not be empty"))
-        : desk.stock(request.getSku()));
+    unary(grpc, InventoryServiceGrpcService.GetStock, (request, context) ->
+        checked(OrderLimits.SKU, request.getSku()).compose(desk::stock));
     unary(grpc, InventoryServiceGrpcService.Reserve, (request, context) -> internalOnly("Reserve"));
     unary(grpc, InventoryServiceGrpcService.Release, (request, context) -> internalOnly("Release"));
   }
@@ -129,15 +134,17 @@ public final class GrpcEdgeVerticle extends VerticleBase {
   private <Q, R> void unary(io.vertx.grpc.server.ServiceBuilder grpc, ServiceMethod<Q, R> method,
                             BiFunction<Q, CallContext, Future<R>> handler) {
     grpc.bind(method, call -> {
-      CallContext context = begin(call);
-      call.last()
-          .compose(request -> handler.apply(request, context))
+      Begun begun = begin(call);
+      CallContext context = begun.context();
+      readable(call, method.methodName())
+          .compose(request -> begun.then(() -> handler.apply(request, context)))
           .onComplete(outcome -> {
             try {
               if (outcome.succeeded()) {
                 call.response().end(outcome.result());
               } else {
-                LOGGER.debug("{} {} failed: {}", context.logTag(), call.fullMethodName(), outcome.cause().getMessage());
+                LOGGER.debug("{} {} failed: {}", context.logTag(), call.fullMethodName(),
+                    LogSafe.quote(outcome.cause().getMessage()));
                 GrpcErrors.fail(call.response(), outcome.cause());
               }
             } catch (IllegalStateException gone) {
@@ -150,7 +157,8 @@ public final class GrpcEdgeVerticle extends VerticleBase {
 
   /** Current state at once, then every change; ends after a terminal state or when the client goes. */
   private void watchOrder(GrpcServerRequest<GetOrderRequest, Order> call) {
-    CallContext context = begin(call);
+    Begun begun = begin(call);
+    CallContext context = begun.context();
     boolean[] ended = {false};
     OrderBook.Watch[] subscription = new OrderBook.Watch[1];
     Runnable stop = () -> {
@@ -164,7 +172,7 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     call.errorHandler(error -> stop.run());
     call.exceptionHandler(gone -> stop.run());
     call.response().exceptionHandler(gone -> stop.run());
-    call.last().compose(this::requireOrderId).onSuccess(orderId -> {
+    readable(call, "WatchOrder").compose(request -> begun.then(() -> requireOrderId(request))).onSuccess(orderId -> {
       OrderStatus[] lastSent = {null};
       desk.watch(orderId, order -> {
         if (ended[0] || order.getStatus() == lastSent[0]) {
@@ -179,7 +187,7 @@ public final class GrpcEdgeVerticle extends VerticleBase {
             call.response().write(order);
           }
         } catch (IllegalStateException gone) {
-          LOGGER.debug("{} watch of {} ended: {}", context.logTag(), orderId, gone.getMessage());
+          LOGGER.debug("{} watch of {} ended: {}", context.logTag(), LogSafe.quote(orderId), gone.getMessage());
           stop.run();
         }
       }).onSuccess(watch -> {
@@ -191,19 +199,58 @@ public final class GrpcEdgeVerticle extends VerticleBase {
     }).onFailure(failure -> GrpcErrors.fail(call.response(), failure));
   }
 
-  private Future<String> requireOrderId(GetOrderRequest request) {
-    return request.getOrderId().isBlank()
-        ? Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT, "order_id must not be empty"))
-        : Future.succeededFuture(request.getOrderId());
+  /** The call's request; bytes that are no request of its type are INVALID_ARGUMENT, not an internal error. */
+  private static <Q> Future<Q> readable(GrpcServerRequest<Q, ?> call, String method) {
+    return call.last().recover(failure -> {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof InvalidProtocolBufferException unreadable) {
+          return Future.failedFuture(new OperationException(ErrorCode.INVALID_ARGUMENT,
+              "the " + method + " request cannot be read: " + unreadable.getMessage()));
+        }
+      }
+      return Future.failedFuture(failure);
+    });
   }
 
-  /** The call's context: its correlation id (echoed back), and the deadline the client sent as grpc-timeout. */
-  private static CallContext begin(GrpcServerRequest<?, ?> call) {
-    CallContext context = CallContext.begin(call.headers().get(Envelope.CORRELATION_ID));
+  /** The order id of a lookup, within {@link OrderLimits#ORDER_ID} (an id beyond it is no order's). */
+  private Future<String> requireOrderId(GetOrderRequest request) {
+    return checked(OrderLimits.ORDER_ID, request.getOrderId());
+  }
+
+  private static Future<String> checked(TextLimit limit, String value) {
+    try {
+      return Future.succeededFuture(limit.check(value));
+    } catch (OperationException invalid) {
+      return Future.failedFuture(invalid);
+    }
+  }
+
+  /**
+   * The call's context: its correlation id (echoed back), and the deadline the client sent as
+   * grpc-timeout. A correlation id beyond {@link CallContext#CORRELATION_ID} gets the call refused
+   * (INVALID_ARGUMENT, before its request is looked at); the context then has a new id, echoed
+   * back so that the client can find the refusal in the logs.
+   */
+  private static Begun begin(GrpcServerRequest<?, ?> call) {
+    CallContext context;
+    OperationException refusal = null;
+    try {
+      context = CallContext.fromOutside(call.headers().get(Envelope.CORRELATION_ID));
+    } catch (OperationException invalid) {
+      context = CallContext.begin(null);
+      refusal = invalid;
+    }
     if (call.timeout() > 0) {
       context = context.withDeadline(System.currentTimeMillis() + call.timeout());
     }
     call.response().headers().set(Envelope.CORRELATION_ID, context.correlationId());
-    return context;
+    return new Begun(context, refusal);
+  }
+
+  /** A call's context, and why the call is refused before its request is handled (null: it is not). */
+  private record Begun(CallContext context, OperationException refusal) {
+    <T> Future<T> then(Supplier<Future<T>> handling) {
+      return refusal != null ? Future.failedFuture(refusal) : handling.get();
+    }
   }
 }

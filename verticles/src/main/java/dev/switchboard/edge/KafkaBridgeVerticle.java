@@ -6,8 +6,6 @@ import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.OrderDesk;
 import dev.switchboard.checkout.v1.EventAck;
 import dev.switchboard.checkout.v1.OrderEvent;
-import dev.switchboard.checkout.v1.PlaceOrderRequest;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.Operation;
@@ -23,8 +21,6 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -47,7 +43,7 @@ import java.time.ZoneOffset;
  *   <li>in: a PlaceOrderRequest (JSON) written to {@code bridge.commandTopic} with a {@code ce_id}
  *       header places an order (the same {@code ce_id} places one order); the PlaceOrderResponse
  *       (JSON) goes to the {@code reply-topic} header's topic with {@code correlation-id} = the
- *       {@code ce_id}. A record that cannot be read goes to {@code <commandTopic>.dlq}.</li>
+ *       {@code ce_id}: see {@link BridgeCommands}.</li>
  * </ul>
  */
 public final class KafkaBridgeVerticle extends VerticleBase {
@@ -58,10 +54,6 @@ public final class KafkaBridgeVerticle extends VerticleBase {
   public static final Operation<OrderEvent, EventAck> BRIDGE_ORDER_EVENTS =
       Operation.subscriber("bridge.orderEvents", CheckoutOperations.ORDER_EVENTS, OrderEvent.parser(),
           EventAck.parser());
-  public static final String CE_ID = "ce_id";
-  public static final String REPLY_TOPIC = "reply-topic";
-  public static final String CORRELATION_ID = "correlation-id";
-  public static final String ERROR_CODE = "error-code";
 
   private final BridgeConfig config;
   private final KafkaSettings kafka;
@@ -69,6 +61,7 @@ public final class KafkaBridgeVerticle extends VerticleBase {
   private final OrderDesk desk;
   private KafkaClients clients;
   private KafkaRecordConsumer commands;
+  private BridgeCommands handler;
 
   public KafkaBridgeVerticle(BridgeConfig config, KafkaSettings kafka, Switchboard switchboard, OrderDesk desk) {
     this.config = config;
@@ -80,11 +73,12 @@ public final class KafkaBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     commands = new KafkaRecordConsumer(vertx, kafka.clientConfig(), config.commandTopic(),
-        kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), this::placeOrder);
+        kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), record -> handler.handle(record));
     // the Kafka clients resolve the broker addresses when created: not on the event loop
     return vertx.executeBlocking(() -> new KafkaClients(vertx, kafka))
         .compose(created -> {
           clients = created;
+          handler = new BridgeCommands(vertx, config, desk, clients);
           return clients.ensureTopic(config.topic());
         })
         .compose(ready -> switchboard.serve(BRIDGE_ORDER_EVENTS, (event, context) ->
@@ -146,67 +140,5 @@ public final class KafkaBridgeVerticle extends VerticleBase {
   static String eventType(OrderEvent event) {
     var field = OrderEvent.getDescriptor().findFieldByNumber(event.getKindCase().getNumber());
     return field == null ? OrderEvent.getDescriptor().getFullName() : field.getMessageType().getFullName();
-  }
-
-  // ---------------------------------------------------------------- in
-
-  private Future<Void> placeOrder(KafkaConsumerRecord<String, Buffer> record) {
-    String ceId = header(record, CE_ID);
-    if (ceId == null || ceId.isBlank()) {
-      return clients.deadLetters().send(record, new OperationException(ErrorCode.INVALID_ARGUMENT,
-          "a place-order command needs a ce_id header"), 1);
-    }
-    PlaceOrderRequest.Builder request = PlaceOrderRequest.newBuilder();
-    try {
-      JsonFormat.parser().merge(record.value() == null ? "" : record.value().toString(StandardCharsets.UTF_8), request);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      return clients.deadLetters().send(record, new OperationException(ErrorCode.INVALID_ARGUMENT,
-          "not a PlaceOrderRequest in JSON: " + e.getMessage()), 1);
-    }
-    if (request.getIdempotencyKey().isEmpty()) {
-      request.setIdempotencyKey("ce:" + ceId);  // the same ce_id places one order
-    }
-    String correlation = header(record, Envelope.CORRELATION_ID);
-    CallContext context = CallContext.begin(correlation == null ? ceId : correlation);
-    String replyTopic = header(record, REPLY_TOPIC) == null ? config.replyTopic() : header(record, REPLY_TOPIC);
-    LOGGER.debug("{} place-order command {} from {}", context.logTag(), ceId, record.topic());
-    return desk.place(request.build(), context)
-        .transform(outcome -> reply(replyTopic, ceId, context, outcome.succeeded() ? outcome.result() : null,
-            outcome.failed() ? OperationException.from("orders.place", outcome.cause()) : null));
-  }
-
-  private Future<Void> reply(String topic, String ceId, CallContext context, PlaceOrderResponse response,
-                             OperationException failure) {
-    PlaceOrderResponse body = response != null ? response
-        : PlaceOrderResponse.newBuilder().setReason(failure.getMessage()).build();
-    String json;
-    try {
-      json = JsonFormat.printer().omittingInsignificantWhitespace().print(body);
-    } catch (InvalidProtocolBufferException e) {
-      return Future.failedFuture(e);
-    }
-    KafkaProducerRecord<String, Buffer> out = KafkaProducerRecord.create(topic,
-        body.getOrderId().isEmpty() ? ceId : body.getOrderId(), Buffer.buffer(json));
-    out.addHeader(CORRELATION_ID, ceId);
-    out.addHeader(Envelope.CORRELATION_ID, context.correlationId());
-    out.addHeader("content-type", "application/json");
-    out.addHeader("ce_specversion", "1.0");
-    out.addHeader("ce_id", ceId + ":reply");
-    out.addHeader("ce_type", PlaceOrderResponse.getDescriptor().getFullName());
-    out.addHeader("ce_source", config.source());
-    if (failure != null) {
-      out.addHeader(ERROR_CODE, failure.code().name());
-    }
-    return clients.ensureTopic(topic).compose(ready -> clients.producer().send(out)).mapEmpty();
-  }
-
-  private static String header(KafkaConsumerRecord<String, Buffer> record, String name) {
-    String found = null;
-    for (KafkaHeader header : record.headers()) {
-      if (header.key().equalsIgnoreCase(name)) {
-        found = header.value().toString(StandardCharsets.UTF_8);
-      }
-    }
-    return found;
   }
 }

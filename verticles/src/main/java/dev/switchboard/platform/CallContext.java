@@ -34,10 +34,28 @@ public record CallContext(String correlationId,
     attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
   }
 
+  /**
+   * The correlation id an outside client may give ({@code x-correlation-id}): at most 128 characters
+   * of {@code [A-Za-z0-9._:-]}, so that it fits {@code sb_saga.correlation_id} (VARCHAR(200)) and
+   * cannot forge a log line. A UUID fits.
+   */
+  public static final TextLimit CORRELATION_ID = new TextLimit("x-correlation-id", 128, "A-Za-z0-9._:-");
+
   /** A new business transaction: the correlation id given by the client, or a new one. */
   public static CallContext begin(String correlationId) {
     String id = correlationId == null || correlationId.isBlank() ? newId() : correlationId;
     return new CallContext(id, "", "", "", Map.of());
+  }
+
+  /**
+   * A new business transaction begun at an edge: the correlation id an outside client gave (none or
+   * empty: a new one), refused with INVALID_ARGUMENT unless it is within {@link #CORRELATION_ID}.
+   */
+  public static CallContext fromOutside(String correlationId) {
+    if (correlationId == null || correlationId.isEmpty()) {
+      return begin(null);
+    }
+    return begin(CORRELATION_ID.check(correlationId));
   }
 
   public static String newId() {
@@ -69,8 +87,12 @@ public record CallContext(String correlationId,
     return deadlineMs == 0 ? Long.MAX_VALUE : deadlineMs - System.currentTimeMillis();
   }
 
-  /** The prefix of a per-message log line: {@code [cid=… agg=…]}. */
+  /**
+   * The prefix of a per-message log line: {@code [cid=… agg=…]}. The ids are escaped: the edges
+   * refuse ids that could forge a log line, and this holds for ids that came another way too.
+   */
   public String logTag() {
-    return "[cid=" + correlationId + (aggregateId.isEmpty() ? "" : " agg=" + aggregateId) + "]";
+    return "[cid=" + LogSafe.escape(correlationId)
+        + (aggregateId.isEmpty() ? "" : " agg=" + LogSafe.escape(aggregateId)) + "]";
   }
 }

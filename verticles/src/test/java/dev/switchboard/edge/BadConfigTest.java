@@ -51,8 +51,11 @@ class BadConfigTest {
         arguments("operations.payment.charge.faults.errorRate", "2", "expected a number between 0.0 and 1.0"),
         arguments("operations.payment.charge.faults.down", "maybe", "expected true or false"),
         arguments("inventory.stock.SKU-X", "-1", "expected a whole number between 0 and"),
-        arguments("inventory.stock.SKU X", "5", "a SKU is 1 to 64 letters, digits, '-' or '_'"),
+        arguments("inventory.stock.SKU X", "5", "a SKU is 1 to 64 characters of [A-Za-z0-9_-]"),
         arguments("payment.maxChargeCents", "lots", "expected a whole number between 0 and"),
+        arguments("bridge.replyTopics", "replies\\.(mine", "'replies\\.(mine' is not a regular expression"),
+        arguments("bridge.replyTopics", "a,,b", "regular expressions of reply topic names, separated by commas"),
+        arguments("bridge.sendAttempts", "0", "expected a whole number between 1 and 100"),
         arguments("grpcc.port", "1", "unknown key; known keys are ["));
   }
 

@@ -13,6 +13,7 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.experiment.GrpcCallException;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
+import dev.switchboard.testing.StoreRows;
 import dev.switchboard.testing.RunningNode;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -85,10 +87,31 @@ class BadInputTest {
               order -> order.setItems(0, item(APPLE, 1, -1))),
           malformed("with a bad second item", "items[1].quantity",
               order -> order.addItems(item(CHERRY, 0, 100))),
-          malformed("whose total overflows", "items: the order total overflows",
+          malformed("with a quantity beyond the limit", "items[0].quantity must be 1 to 100000, was 100001",
+              order -> order.setItems(0, item(APPLE, 100_001, 100))),
+          malformed("with the largest quantity a client can send", "items[0].quantity",
               order -> order.setItems(0, item(APPLE, Integer.MAX_VALUE, Long.MAX_VALUE / 2))),
+          malformed("with a unit price beyond the limit", "items[0].unit_price_cents must be 0 to 100000000000",
+              order -> order.setItems(0, item(APPLE, 1, Long.MAX_VALUE))),
+          malformed("whose total is beyond the limit", "items: the order total must be at most",
+              order -> order.clearItems().addAllItems(java.util.Collections.nCopies(20,
+                  item(APPLE, 100_000, 100_000_000_000L)))),
+          malformed("with 101 items", "items must be at most 100, was 101",
+              order -> order.clearItems().addAllItems(java.util.Collections.nCopies(101, item(APPLE, 1, 1)))),
+          malformed("with a SKU of 65 characters", "items[0].sku must be at most 64 characters of [A-Za-z0-9_-], "
+              + "was 65 characters", order -> order.setItems(0, item("S".repeat(65), 1, 100))),
+          malformed("with a newline in a SKU", "items[0].sku must be at most 64 characters of [A-Za-z0-9_-], has "
+              + "\"\\n\" at position 3", order -> order.setItems(0, item("SKU\nX", 1, 100))),
           malformed("with an empty customer id", "customer_id", order -> order.setCustomerId("")),
-          malformed("with a blank customer id", "customer_id", order -> order.setCustomerId(" ")));
+          malformed("with a blank customer id", "customer_id", order -> order.setCustomerId(" ")),
+          malformed("with a customer id of 300 characters", "customer_id must be at most 128 characters of "
+              + "[A-Za-z0-9._:-], was 300 characters", order -> order.setCustomerId("c".repeat(300))),
+          malformed("with a control character in the customer id", "customer_id",
+              order -> order.setCustomerId("c\u0007")),
+          malformed("with an idempotency key of 300 characters", "idempotency_key must be at most 128 characters",
+              order -> order.setIdempotencyKey("k".repeat(300))),
+          malformed("with a space in the idempotency key", "idempotency_key",
+              order -> order.setIdempotencyKey("my key")));
     }
 
     private static Arguments malformed(String description, String field,
@@ -105,10 +128,30 @@ class BadInputTest {
 
       assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
       assertThat(refused.getMessage()).contains(field);
-      assertThat(Blocking.await(node.checkout().orders().all())).as("stored orders").isEmpty();
-      assertStock(APPLE, APPLE_STOCK);
+      assertNothingStored();
       assertStock(CHERRY, CHERRY_STOCK);
-      assertThat(Blocking.await(node.checkout().payments().chargeCount())).as("charges").isZero();
+    }
+
+    @Test
+    @DisplayName("a 300-character x-correlation-id is INVALID_ARGUMENT naming the limit; no order, no saga is stored")
+    void overlongCorrelationIdIsRefused() {
+      GrpcCallException refused = callFails(client.placeOrder(Orders.order(APPLE, 1, 100), "c".repeat(300)));
+
+      assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+      assertThat(refused.getMessage())
+          .contains("x-correlation-id must be at most 128 characters of [A-Za-z0-9._:-], was 300 characters");
+      assertNothingStored();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"with space", "caf\u00e9", "a/b", "semi;colon"})
+    @DisplayName("an x-correlation-id with a character outside [A-Za-z0-9._:-] is INVALID_ARGUMENT; nothing is stored")
+    void correlationIdWithOtherCharactersIsRefused(String correlationId) {
+      GrpcCallException refused = callFails(client.placeOrder(Orders.order(APPLE, 1, 100), correlationId));
+
+      assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+      assertThat(refused.getMessage()).contains("x-correlation-id must be at most 128 characters of [A-Za-z0-9._:-]");
+      assertNothingStored();
     }
 
     /** A second request with the key of a placed order, differing in one way. */
@@ -167,6 +210,16 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("lookups")
+    @DisplayName("an order id beyond 100 characters of [A-Za-z0-9._:-] is INVALID_ARGUMENT naming order_id and the limit")
+    void overlongOrderId(BiFunction<CheckoutGrpcClient, String, Future<?>> lookup) {
+      GrpcCallException refused = callFails(lookup.apply(client, "o".repeat(101)));
+
+      assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+      assertThat(refused.getMessage()).contains("order_id must be at most 100 characters of [A-Za-z0-9._:-]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lookups")
     @DisplayName("an empty order id is INVALID_ARGUMENT naming order_id")
     void emptyOrderId(BiFunction<CheckoutGrpcClient, String, Future<?>> lookup) {
       GrpcCallException refused = callFails(lookup.apply(client, ""));
@@ -190,6 +243,15 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("a SKU beyond 64 characters is INVALID_ARGUMENT naming sku and the limit")
+    void overlongSku() {
+      GrpcCallException refused = callFails(client.getStock("S".repeat(65)));
+
+      assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+      assertThat(refused.getMessage()).contains("sku must be at most 64 characters of [A-Za-z0-9_-], was 65 characters");
+    }
+
+    @Test
     @DisplayName("an empty SKU is INVALID_ARGUMENT naming sku")
     void emptySku() {
       GrpcCallException refused = callFails(client.getStock(""));
@@ -197,6 +259,14 @@ class BadInputTest {
       assertThat(refused.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
       assertThat(refused.getMessage()).contains("sku");
     }
+  }
+
+  /** No order, no saga, no stock taken, no charge. */
+  private void assertNothingStored() {
+    assertThat(Blocking.await(node.checkout().orders().all())).as("stored orders").isEmpty();
+    assertThat(StoreRows.count(node, "sb_saga")).as("stored sagas").isZero();
+    assertStock(APPLE, APPLE_STOCK);
+    assertThat(Blocking.await(node.checkout().payments().chargeCount())).as("charges").isZero();
   }
 
   private static LineItem item(String sku, int quantity, long unitPriceCents) {

@@ -6,6 +6,8 @@ import dev.switchboard.testing.Kcat;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.SharedKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import static dev.switchboard.testing.TestNodes.APPLE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,9 +111,10 @@ class KafkaBridgeTest {
   }
 
   @Test
-  @DisplayName("a PlaceOrderRequest written with kcat places one order per ce_id and the reply comes back correlated")
+  @DisplayName("a PlaceOrderRequest written with kcat places one order per ce_id and the reply comes back correlated, "
+      + "on a reply topic bridge.replyTopics allows")
   void commandsComeIn() throws Exception {
-    start("rpc");
+    start("rpc", Map.of("bridge.replyTopics", Pattern.quote(replyTopic) + "(\\.mine)?"));
     String request = "{\"customerId\":\"kcat-1\",\"items\":[{\"sku\":\"" + APPLE + "\",\"quantity\":2,"
         + "\"unitPriceCents\":300}]}";
     String myReplies = replyTopic + ".mine";
@@ -176,5 +180,86 @@ class KafkaBridgeTest {
       assertThat(reply.value()).contains("customer_id");
     });
     assertThat(Blocking.await(running.node().checkout().orders().all())).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a command whose ce_id, x-correlation-id or reply-topic is beyond its limit is dead-lettered with the "
+      + "reason, places nothing, and the next one is served")
+  void commandsWithBadHeadersAreDeadLettered() throws Exception {
+    start("rpc");
+    String order = "{\"customerId\":\"kcat-3\",\"items\":[{\"sku\":\"" + APPLE + "\",\"quantity\":1,"
+        + "\"unitPriceCents\":5}]}";
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-6", Map.of("ce_id", "c".repeat(300)), order);
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-6",
+        Map.of("ce_id", "long-cid-" + run, "x-correlation-id", "x".repeat(300)), order);
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-6",
+        Map.of("ce_id", "elsewhere-" + run, "reply-topic", "someone.elses.topic"), order);
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-6", Map.of("ce_id", "fine-" + run), order);
+
+    List<Kcat.Record> dead = Kcat.consumeUntil(SharedKafka.bootstrapServers(), commandTopic + ".dlq", WITHIN,
+        seen -> seen.size() >= 3);
+    assertThat(dead).hasSize(3).allSatisfy(record -> assertThat(record.headers())
+        .containsEntry("x-error-code", "INVALID_ARGUMENT").containsEntry("x-original-topic", commandTopic));
+    // (kcat prints headers separated by commas: a value is read up to its first comma)
+    assertThat(dead).extracting(record -> record.headers().get("x-error-message")).containsExactly(
+        "ce_id must be at most 125 characters of [A-Za-z0-9._:-]",
+        "x-correlation-id must be at most 128 characters of [A-Za-z0-9._:-]",
+        "reply-topic \"someone.elses.topic\" is not allowed: it must match one of bridge.replyTopics [\\Q"
+            + replyTopic + "\\E]");
+    List<Kcat.Record> replies = Kcat.consumeUntil(SharedKafka.bootstrapServers(), replyTopic, WITHIN,
+        seen -> !seen.isEmpty());
+    assertThat(replies).singleElement().satisfies(reply ->
+        assertThat(reply.headers()).containsEntry("correlation-id", "fine-" + run));
+    assertThat(Blocking.await(running.node().checkout().orders().all())).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a reply that cannot be written is tried bridge.sendAttempts times, then the command is dead-lettered "
+      + "naming why; the next command of the same key is served")
+  void unwritableReplyIsDeadLettered() throws Exception {
+    String tooSmall = replyTopic + ".small";
+    createTopic(tooSmall, Map.of("max.message.bytes", "10"));  // the broker refuses every record written to it
+    start("rpc", Map.of("bridge.replyTopics", Pattern.quote(replyTopic) + "(\\.small)?", "bridge.sendAttempts", "3",
+        "bridge.sendBackoffMs", "10"));
+    String order = "{\"customerId\":\"kcat-4\",\"items\":[{\"sku\":\"" + APPLE + "\",\"quantity\":1,"
+        + "\"unitPriceCents\":5}]}";
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-7",
+        Map.of("ce_id", "unanswerable-" + run, "reply-topic", tooSmall), order);
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-7", Map.of("ce_id", "next-" + run), order);
+
+    List<Kcat.Record> dead = Kcat.consumeUntil(SharedKafka.bootstrapServers(), commandTopic + ".dlq", WITHIN,
+        seen -> !seen.isEmpty());
+    assertThat(dead).singleElement().satisfies(record -> {
+      assertThat(record.headers()).containsEntry("x-error-code", "UNAVAILABLE").containsEntry("x-attempts", "3")
+          .containsEntry("ce_id", "unanswerable-" + run);
+      assertThat(record.headers().get("x-error-message"))
+          .startsWith("the reply to " + tooSmall + " could not be written after 3 attempts: ");
+    });
+    List<Kcat.Record> replies = Kcat.consumeUntil(SharedKafka.bootstrapServers(), replyTopic, WITHIN,
+        seen -> !seen.isEmpty());
+    assertThat(replies).singleElement().satisfies(reply ->
+        assertThat(reply.headers()).containsEntry("correlation-id", "next-" + run));
+    assertThat(Blocking.await(running.node().checkout().orders().all())).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a dead letter that cannot be written is given up after bridge.sendAttempts: the partition goes on")
+  void unwritableDeadLetterDoesNotHoldThePartition() throws Exception {
+    createTopic(commandTopic + ".dlq", Map.of("max.message.bytes", "10"));
+    start("rpc", Map.of("bridge.sendAttempts", "2", "bridge.sendBackoffMs", "10"));
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-8", Map.of("reply-topic", replyTopic), "{}");
+    Kcat.produce(SharedKafka.bootstrapServers(), commandTopic, "k-8", Map.of("ce_id", "after-" + run),
+        "{\"customerId\":\"kcat-5\",\"items\":[{\"sku\":\"" + APPLE + "\",\"quantity\":1,\"unitPriceCents\":5}]}");
+
+    List<Kcat.Record> replies = Kcat.consumeUntil(SharedKafka.bootstrapServers(), replyTopic, WITHIN,
+        seen -> !seen.isEmpty());
+    assertThat(replies).singleElement().satisfies(reply ->
+        assertThat(reply.headers()).containsEntry("correlation-id", "after-" + run));
+  }
+
+  private static void createTopic(String name, Map<String, String> config) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config))).all().get();
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.platform.saga;
 import com.google.protobuf.Message;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.KeyedSequencer;
 import dev.switchboard.platform.Invocation;
 import dev.switchboard.platform.Operation;
@@ -101,18 +102,20 @@ public final class SagaEngine {
 
   /**
    * Starts a saga unless one with this id exists; completes with the stored record either way, so
-   * starting twice (a retried request) runs the saga once.
+   * starting twice (a retried request) runs the saga once. A saga that cannot be stored ends at once,
+   * aborted: see {@link #notCreated}.
    */
   public <D extends Message> Future<SagaRecord> start(SagaDefinition<D> definition, String sagaId, D data,
                                                       CallContext context) {
     SagaRecord record = SagaRecord.start(sagaId, definition.name(), data.toByteArray(), context.correlationId(),
         System.currentTimeMillis());
-    return store.create(record).compose(created -> {
+    String tag = context.withAggregate(sagaId).logTag();
+    return create(definition, record, data, context).compose(created -> {
       if (!created) {
-        LOGGER.debug("[cid={} agg={}] saga {} exists already", context.correlationId(), sagaId, definition.name());
+        LOGGER.debug("{} saga {} exists already", tag, definition.name());
         return store.load(sagaId).map(Optional::orElseThrow);
       }
-      LOGGER.debug("[cid={} agg={}] saga {} started", context.correlationId(), sagaId, definition.name());
+      LOGGER.debug("{} saga {} started", tag, definition.name());
       if (context.deadlineMs() > 0) {
         deadlines.put(sagaId, context.deadlineMs());
       }
@@ -120,6 +123,31 @@ public final class SagaEngine {
       execute(definition, record);
       return Future.succeededFuture(record);
     });
+  }
+
+  /**
+   * Stores a new saga: {@code true} when stored, {@code false} when one with its id exists. When the
+   * store does not take it (a store error, a value beyond a column) and it does not exist after all,
+   * the saga ends before its first step: its abort hook runs with the reason, so that whatever waits
+   * for it (an order) ends instead of waiting for ever, and this fails with FAILED_PRECONDITION. If
+   * the store cannot even be read, or the hook fails, this fails with that, and the caller's own
+   * recovery (resuming at restart) applies.
+   */
+  private <D extends Message> Future<Boolean> create(SagaDefinition<D> definition, SagaRecord record, D data,
+                                                     CallContext context) {
+    return store.create(record).recover(failure -> store.load(record.sagaId())
+        .recover(unreadable -> Future.failedFuture(failure))
+        .compose(found -> {
+          if (found.isPresent()) {
+            return Future.succeededFuture(false);
+          }
+          CallContext aborted = context.withAggregate(record.sagaId());
+          String reason = "saga " + definition.name() + " could not be stored ("
+              + OperationException.from("store", failure).code() + ")";
+          LOGGER.warn("{} {}; it ends aborted: {}", aborted.logTag(), reason, LogSafe.quote(failure.getMessage()));
+          return definition.onAborted().aborted(data, reason, aborted)
+              .compose(ended -> Future.failedFuture(new OperationException(ErrorCode.FAILED_PRECONDITION, reason)));
+        }));
   }
 
   /**

@@ -1,10 +1,11 @@
 package dev.switchboard.platform.transport;
 
+import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.OperationException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
+import org.apache.kafka.common.header.Header;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.slf4j.Logger;
@@ -38,9 +39,10 @@ public final class KafkaDeadLetters {
   public Future<Void> send(KafkaConsumerRecord<String, Buffer> record, OperationException reason, int attempts) {
     String topic = topicOf(record.topic());
     KafkaProducerRecord<String, Buffer> dead = KafkaProducerRecord.create(topic, record.key(), record.value());
-    for (KafkaHeader header : record.headers()) {
+    // from the Kafka record itself: vert.x's header list fails on a header without a value
+    for (Header header : record.record().headers()) {
       if (!header.key().equals(Envelope.ERROR_CODE) && !header.key().equals(Envelope.ERROR_MESSAGE)) {
-        dead.addHeader(header);
+        dead.addHeader(header.key(), header.value() == null ? Buffer.buffer() : Buffer.buffer(header.value()));
       }
     }
     dead.addHeader(Envelope.ERROR_CODE, reason.code().name());
@@ -51,7 +53,7 @@ public final class KafkaDeadLetters {
     dead.addHeader(ATTEMPTS, Integer.toString(attempts));
     return producer.send(dead)
         .onSuccess(sent -> LOGGER.warn("record {}-{}@{} dead-lettered to {}: {}", record.topic(), record.partition(),
-            record.offset(), topic, reason.getMessage()))
+            record.offset(), topic, LogSafe.quote(reason.getMessage())))
         .mapEmpty();
   }
 }

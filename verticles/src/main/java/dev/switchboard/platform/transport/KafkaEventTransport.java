@@ -12,7 +12,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,7 +154,14 @@ public final class KafkaEventTransport implements EventTransport {
   private Future<Void> consume(String topic, String group, Function<Envelope, Future<Void>> handler) {
     KafkaRecordConsumer consumer = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
         registry, record -> {
-          Envelope envelope = envelope(record);
+          Envelope envelope;
+          try {
+            envelope = envelope(record);
+          } catch (RuntimeException undecodable) {
+            // poison: headers no envelope can be made of go to the dead letters at once, never retried
+            return deadLetter(record, new DeadLetterException(new OperationException(ErrorCode.INVALID_ARGUMENT,
+                "undecodable record headers: " + undecodable.getMessage()), 1));
+          }
           // only a dead letter leaves the partition; any other failure is not the record's fault, and the
           // record is tried again (its offset holds the partition's commits until it is done)
           return handler.apply(envelope).recover(failure -> failure instanceof DeadLetterException
@@ -167,8 +173,11 @@ public final class KafkaEventTransport implements EventTransport {
 
   private static Envelope envelope(KafkaConsumerRecord<String, Buffer> record) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (KafkaHeader header : record.headers()) {
-      headers.add(header.key(), header.value().toString());
+    // read from Kafka's own record: a header without a value is skipped (vertx-kafka-client's view throws)
+    for (org.apache.kafka.common.header.Header header : record.record().headers()) {
+      if (header.value() != null) {
+        headers.add(header.key(), new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+      }
     }
     Envelope envelope = Envelope.fromHeaders(record.value() == null ? Buffer.buffer() : record.value(), headers);
     if (envelope.context().messageId().isEmpty()) {
