@@ -21,7 +21,8 @@ public record PlatformConfig(Mode defaultMode,
   public static final Set<String> KEYS = Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
       "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
-      "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "store.path", "store.processedRetentionHours");
+      "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "store.path", "store.processedRetentionHours",
+      KafkaSettings.STARTUP_TIMEOUT_KEY);
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
