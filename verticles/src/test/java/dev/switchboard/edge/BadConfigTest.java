@@ -51,6 +51,8 @@ class BadConfigTest {
         arguments("inventory.stock.SKU-X", "-1", "expected a whole number between 0 and"),
         arguments("inventory.stock.SKU X", "5", "a SKU is 1 to 64 letters, digits, '-' or '_'"),
         arguments("payment.maxChargeCents", "lots", "expected a whole number between 0 and"),
+        arguments("startup.timeoutMs", "10", "expected a whole number between 1000 and"),
+        arguments("startup.kafkaTimeoutMs", "soon", "expected a whole number between 100 and"),
         arguments("grpcc.port", "1", "unknown key; known keys are ["));
   }
 

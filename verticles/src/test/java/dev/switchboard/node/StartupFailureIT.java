@@ -106,6 +106,16 @@ class StartupFailureIT {
     }
   }
 
+  @Test
+  @DisplayName("serve still starting after startup.timeoutMs exits 1 naming startup.timeoutMs")
+  void startupTimeout() throws Exception {
+    // a broker that never answers, given longer than the command line waits for the whole start-up
+    ServeProcess process = launch("startup-timeout", "--set", "kafka.bootstrap.servers=127.0.0.1:" + closedPort(),
+        "--set", "startup.kafkaTimeoutMs=600000", "--set", "startup.timeoutMs=1000");
+
+    assertFailsWith(process, "switchboard: start-up did not finish within 1000 ms (startup.timeoutMs)");
+  }
+
   /** Exits by itself, with 1, printing exactly one line of its own, which says {@code expected}. */
   private static void assertFailsWith(ServeProcess process, String expected) throws Exception {
     int exitCode = process.awaitExit(EXIT_WITHIN_S);
