@@ -93,14 +93,17 @@ public final class LocalKafkaProcess implements AutoCloseable {
    */
   static Path findLib() throws IOException {
     String configured = System.getenv(LIB_ENV);
-    List<Path> candidates = new ArrayList<>();
     if (configured != null && !configured.isBlank()) {
-      candidates.add(Path.of(configured));
-    } else {
-      checkoutRoot().ifPresent(root -> candidates.add(root.resolve(Path.of("kafka-dev", "target", "lib"))));
-      candidates.add(Path.of("kafka-dev", "target", "lib"));
-      candidates.add(Path.of("..", "kafka-dev", "target", "lib"));
+      if (Files.isDirectory(Path.of(configured))) {
+        return Path.of(configured);
+      }
+      throw new IOException(LIB_ENV + " " + configured + " is not a directory: give the directory of the broker's"
+          + " jars (kafka-dev/target/lib, built by ./mvnw package), or kafka.bootstrap.servers of a running broker");
     }
+    List<Path> candidates = new ArrayList<>();
+    checkoutRoot().ifPresent(root -> candidates.add(root.resolve(Path.of("kafka-dev", "target", "lib"))));
+    candidates.add(Path.of("kafka-dev", "target", "lib"));
+    candidates.add(Path.of("..", "kafka-dev", "target", "lib"));
     for (Path candidate : candidates) {
       if (Files.isDirectory(candidate)) {
         return candidate;
@@ -113,7 +116,7 @@ public final class LocalKafkaProcess implements AutoCloseable {
         + " running broker");
   }
 
-  /** Three levels above this code's jar or classes directory ({@code <root>/verticles/target/…}). */
+  /** The checkout three levels above this code's jar or classes directory ({@code <root>/verticles/target/…}). */
   private static Optional<Path> checkoutRoot() {
     try {
       java.security.CodeSource source = LocalKafkaProcess.class.getProtectionDomain().getCodeSource();
@@ -123,7 +126,9 @@ public final class LocalKafkaProcess implements AutoCloseable {
       Path code = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
       Path target = code.getParent();
       Path module = target == null ? null : target.getParent();
-      return Optional.ofNullable(module == null ? null : module.getParent());
+      Path root = module == null ? null : module.getParent();
+      // a jar copied elsewhere has no checkout around it
+      return Optional.ofNullable(root).filter(dir -> Files.isDirectory(dir.resolve("kafka-dev")));
     } catch (java.net.URISyntaxException | RuntimeException e) {
       return Optional.empty();
     }
