@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.node.NodeConfig;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.ConfigLoader;
+import dev.switchboard.node.StartupFailure;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
 import dev.switchboard.experiment.HopBenchmark;
@@ -65,6 +66,11 @@ public final class Main {
           yield 2;
         }
       };
+    } catch (StartupFailure e) {
+      // one line on stderr; the whole chain of causes in the log at DEBUG (SWITCHBOARD_LOG_LEVEL=DEBUG)
+      LOGGER.debug("start-up failed", e);
+      System.err.println("switchboard: " + e.getMessage());
+      return 1;
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("switchboard: " + e.getMessage());
       return 1;
@@ -75,11 +81,11 @@ public final class Main {
     Settings settings = readSettings(commandLine);
     SwitchboardNode node;
     try {
-      node = Blocking.await(SwitchboardNode.start(settings));
-    } catch (ConfigException e) {
+      node = SwitchboardNode.startAndAwait(settings);
+    } catch (ConfigException | StartupFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      LOGGER.error("start-up failed: {}", e.getMessage(), e);
+      LOGGER.debug("start-up failed", e);
       System.err.println("switchboard: start-up failed: " + e.getMessage());
       return 1;
     }

@@ -59,8 +59,8 @@ public final class Demo {
       System.out.printf("warming up the JVM with %d orders per variant (not measured)...%n", options.warmup());
       Workload warmup = Workload.checkout(options.warmup(), options.rate() * 2, options.seed() + 1);
       for (String variant : variants) {
-        SwitchboardNode node = await(SwitchboardNode.start(
-            variantSettings(client, file, demo, variant, overrides, broker)));
+        SwitchboardNode node = SwitchboardNode.startAndAwait(
+            variantSettings(client, file, demo, variant, overrides, broker));
         try {
           await(ExperimentRunner.run(client, node, "warm-up " + variant, warmup, line -> { }));
         } finally {
@@ -73,7 +73,7 @@ public final class Demo {
     for (String variant : variants) {
       Settings settings = variantSettings(client, file, demo, variant, overrides, broker);
       System.out.printf("== %s: %s%n", variant, await(variantOverlay(client, variant)).asMap());
-      SwitchboardNode node = await(SwitchboardNode.start(settings));
+      SwitchboardNode node = SwitchboardNode.startAndAwait(settings);
       try {
         VariantResult result = await(ExperimentRunner.run(client, node, variant, workload, System.out::println));
         System.out.printf("[%s] done: %d confirmed, %d rejected, %d errors in %.1f s%n%n", variant,

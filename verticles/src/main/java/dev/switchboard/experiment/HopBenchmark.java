@@ -63,12 +63,12 @@ public final class HopBenchmark {
       Map<String, String> quiet = Map.of("grpc.host", "127.0.0.1", "grpc.port", "0", "http.host", "127.0.0.1",
           "http.port", "0", "store.path", "", "payment.maxChargeCents", Long.toString(Long.MAX_VALUE / 4));
       // in process: payment served here, called over the event bus
-      local = Blocking.await(SwitchboardNode.start(Settings.of(quiet).with("services", "payment")));
+      local = SwitchboardNode.startAndAwait(Settings.of(quiet).with("services", "payment"));
       // across processes: payment.charge called over gRPC in the second JVM
-      caller = Blocking.await(SwitchboardNode.start(Settings.of(quiet).with(Map.of("services", "analytics",
+      caller = SwitchboardNode.startAndAwait(Settings.of(quiet).with(Map.of("services", "analytics",
           "internal.token", token, "internal.port", "0",
           "operations.payment.charge.transport", "grpc",
-          "operations.payment.charge.target", "127.0.0.1:" + remotePort))));
+          "operations.payment.charge.target", "127.0.0.1:" + remotePort)));
       System.out.printf("warming up with %d calls per path...%n", warmup);
       measure(local, caller, warmup, new Histogram(3), new Histogram(3), "w");
       Histogram inProcess = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);

@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,19 +85,53 @@ public final class LocalKafkaProcess implements AutoCloseable {
     }
   }
 
-  /** {@code SWITCHBOARD_KAFKA_LIB}, or {@code kafka-dev/target/lib} from here or the parent directory. */
+  /**
+   * {@code SWITCHBOARD_KAFKA_LIB}, or {@code kafka-dev/target/lib} of the checkout this code was built
+   * in — found from the jar's own location ({@code verticles/target/switchboard.jar}, or
+   * {@code verticles/target/classes} in tests), so that it runs from any working directory — or
+   * from the working directory or its parent.
+   */
   static Path findLib() throws IOException {
     String configured = System.getenv(LIB_ENV);
-    List<Path> candidates = configured != null && !configured.isBlank()
-        ? List.of(Path.of(configured))
-        : List.of(Path.of("kafka-dev", "target", "lib"), Path.of("..", "kafka-dev", "target", "lib"));
+    if (configured != null && !configured.isBlank()) {
+      if (Files.isDirectory(Path.of(configured))) {
+        return Path.of(configured);
+      }
+      throw new IOException(LIB_ENV + " " + configured + " is not a directory: give the directory of the broker's"
+          + " jars (kafka-dev/target/lib, built by ./mvnw package), or kafka.bootstrap.servers of a running broker");
+    }
+    List<Path> candidates = new ArrayList<>();
+    checkoutRoot().ifPresent(root -> candidates.add(root.resolve(Path.of("kafka-dev", "target", "lib"))));
+    candidates.add(Path.of("kafka-dev", "target", "lib"));
+    candidates.add(Path.of("..", "kafka-dev", "target", "lib"));
     for (Path candidate : candidates) {
       if (Files.isDirectory(candidate)) {
         return candidate;
       }
     }
-    throw new IOException("no local Kafka broker classpath at " + candidates + ": build it with ./mvnw package"
-        + " (or set " + LIB_ENV + "), or give kafka.bootstrap.servers of a running broker");
+    String build = checkoutRoot().map(root -> "build it with ./mvnw package in " + root)
+        .orElse("build it with ./mvnw package in the Switchboard checkout");
+    throw new IOException("no local Kafka broker classpath at " + candidates + ": " + build
+        + " (or set " + LIB_ENV + " to a directory of the broker's jars), or give kafka.bootstrap.servers of a"
+        + " running broker");
+  }
+
+  /** The checkout three levels above this code's jar or classes directory ({@code <root>/verticles/target/…}). */
+  private static Optional<Path> checkoutRoot() {
+    try {
+      java.security.CodeSource source = LocalKafkaProcess.class.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return Optional.empty();
+      }
+      Path code = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+      Path target = code.getParent();
+      Path module = target == null ? null : target.getParent();
+      Path root = module == null ? null : module.getParent();
+      // a jar copied elsewhere has no checkout around it
+      return Optional.ofNullable(root).filter(dir -> Files.isDirectory(dir.resolve("kafka-dev")));
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static int freePort() throws IOException {

@@ -24,14 +24,17 @@ import java.util.stream.Collectors;
  * The whole configuration of one process, validated at once: an unknown key, an unknown operation
  * or a bad value stops start-up with a {@link dev.switchboard.platform.config.ConfigException}.
  *
- * @param services the services this process runs ({@code services}, default all): a split
- *                 deployment runs a subset in each process
+ * @param services         the services this process runs ({@code services}, default all): a split
+ *                         deployment runs a subset in each process
+ * @param startupTimeoutMs {@code startup.timeoutMs}: how long the command line waits for the node to
+ *                         start before it gives up and exits
  */
 public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, PlatformConfig platform,
                          CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge, List<String> services,
-                         ClusterConfig cluster) {
+                         ClusterConfig cluster, long startupTimeoutMs) {
 
   public static final String SERVICES = "services";
+  public static final String STARTUP_TIMEOUT = "startup.timeoutMs";
 
   public static NodeConfig from(Settings settings) {
     Set<String> keys = new HashSet<>();
@@ -40,6 +43,7 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     keys.addAll(EdgeConfig.KEYS);
     keys.addAll(BridgeConfig.KEYS);
     keys.add(SERVICES);
+    keys.add(STARTUP_TIMEOUT);
     keys.addAll(ClusterConfig.KEYS);
     Set<String> prefixes = new HashSet<>();
     prefixes.addAll(PlatformConfig.PREFIXES);
@@ -53,7 +57,7 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
     return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
         CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge, services(settings),
-        ClusterConfig.from(settings));
+        ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000));
   }
 
   private static List<String> services(Settings settings) {

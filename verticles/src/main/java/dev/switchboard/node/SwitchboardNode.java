@@ -7,6 +7,8 @@ import dev.switchboard.edge.ManagementVerticle;
 import dev.switchboard.edge.GrpcEdgeVerticle;
 
 import dev.switchboard.checkout.CheckoutApplication;
+import dev.switchboard.node.StartupFailure.Step;
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.OperationCatalog;
 import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.config.Settings;
@@ -60,7 +62,9 @@ public final class SwitchboardNode {
 
   /**
    * A Vert.x instance whose metrics go to {@code registry}: clustered with the configured members
-   * (Hazelcast, TCP/IP join on the listed addresses, no multicast) when {@code cluster.enabled}.
+   * (Hazelcast, TCP/IP join on the listed addresses, no multicast) when {@code cluster.enabled}. A
+   * listed member may found the cluster alone; a process that is not listed fails with a
+   * {@link StartupFailure} when none of the members answered it.
    */
   public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, ClusterConfig cluster) {
     if (!cluster.enabled()) {
@@ -68,10 +72,22 @@ public final class SwitchboardNode {
     }
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host()).setPort(cluster.eventBusPort()));
-    LOGGER.info("joining cluster '{}' as {}:{} with members {}", cluster.name(), cluster.host(), cluster.port(),
-        cluster.members());
-    return builder(registry, options).withClusterManager(new HazelcastClusterManager(hazelcast(cluster)))
-        .buildClustered();
+    boolean founder = cluster.listsItself();
+    LOGGER.info("joining cluster '{}' as {}:{} with members {}{}", cluster.name(), cluster.host(), cluster.port(),
+        cluster.members(), founder ? "" : " (not listed itself: a listed member must answer)");
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cluster));
+    // completed outside any context: the failure path closes Vert.x
+    Promise<Vertx> joined = Promise.promise();
+    builder(registry, options).withClusterManager(manager).buildClustered().onComplete(built -> {
+      if (built.failed()) {
+        joined.fail(built.cause());
+      } else if (founder || manager.getNodes().size() > 1) {
+        joined.complete(built.result());
+      } else {
+        built.result().close().onComplete(closed -> joined.fail(StartupFailure.clusterUnreachable(cluster)));
+      }
+    });
+    return joined.future();
   }
 
   private static io.vertx.core.VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options) {
@@ -110,14 +126,51 @@ public final class SwitchboardNode {
     } catch (RuntimeException invalid) {
       return Future.failedFuture(invalid);
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return newVertx(registry, config.cluster()).compose(vertx -> start(vertx, registry, config)
-        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure))));
+    return start(config);
   }
 
+  /**
+   * Starts a node from a plain thread (a command's main thread) and waits for it, at most
+   * {@code startup.timeoutMs}. Throws a {@link ConfigException} for a bad value, a
+   * {@link StartupFailure} for anything else, both telling in one line what to change.
+   */
+  public static SwitchboardNode startAndAwait(Settings settings) {
+    NodeConfig config = NodeConfig.from(settings);
+    return Blocking.await(start(config), config.startupTimeoutMs(), () -> StartupFailure.timedOut(config));
+  }
+
+  /**
+   * Starts a node on a new Vert.x instance; if start-up fails, closes Vert.x and then fails with a
+   * {@link StartupFailure} naming the cause and the key to change.
+   */
+  public static Future<SwitchboardNode> start(NodeConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // completed outside any context: a failed start closes Vert.x, and a listener bound to one of the
+    // event loops it is closing would never run, so the caller would wait for ever
+    Promise<SwitchboardNode> started = Promise.promise();
+    newVertx(registry, config.cluster()).onComplete(created -> {
+      if (created.failed()) {
+        started.fail(StartupFailure.of(Step.CLUSTER, created.cause(), config));
+        return;
+      }
+      Vertx vertx = created.result();
+      start(vertx, registry, config).onComplete(outcome -> {
+        if (outcome.succeeded()) {
+          started.complete(outcome.result());
+        } else {
+          LOGGER.debug("start-up failed; closing Vert.x", outcome.cause());
+          vertx.close().onComplete(closed -> started.fail(outcome.cause()));
+        }
+      });
+    });
+    return started.future();
+  }
+
+  /** Starts a node on {@code vertx}; fails with a {@link StartupFailure} (the platform closed again). */
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
     return Switchboard.create(vertx, new OperationCatalog(config.operations()), config.platform(),
             new SwitchboardMetrics(registry))
+        .recover(failure -> Future.failedFuture(StartupFailure.of(Step.PLATFORM, failure, config)))
         .compose(switchboard -> start(vertx, registry, config, switchboard)
             .recover(failure -> switchboard.close().transform(closed -> Future.failedFuture(failure))));
   }
@@ -126,18 +179,20 @@ public final class SwitchboardNode {
                                                Switchboard switchboard) {
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, ready::get);
-    return vertx.deployVerticle(management)
-        .compose(managementUp -> CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services()))
+    return step(Step.MANAGEMENT, config, vertx.deployVerticle(management))
+        .compose(managementUp -> step(Step.SERVICES, config,
+            CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services())))
         // the bridge places orders and mirrors their events: it runs where the orders service does
         .compose(checkout -> !config.bridge().enabled() || !config.runs("orders") ? Future.succeededFuture(checkout)
-            : vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(), config.platform().kafka(), switchboard,
-                checkout.desk())).map(checkout))
+            : step(Step.BRIDGE, config, vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(),
+                config.platform().kafka(), switchboard, checkout.desk()))).map(checkout))
         // the other processes' door (the operations served above), then the public one
-        .compose(checkout -> switchboard.internalServer().listen(ready::get).map(internalPort -> checkout))
+        .compose(checkout -> step(Step.INTERNAL, config, switchboard.internalServer().listen(ready::get))
+            .map(internalPort -> checkout))
         .compose(checkout -> {
           GrpcEdgeVerticle grpc = new GrpcEdgeVerticle(config.edge(), checkout.desk(), config.runs("orders"),
               config.runs("inventory"), ready::get);
-          return vertx.deployVerticle(grpc).map(id -> {
+          return step(Step.GRPC, config, vertx.deployVerticle(grpc)).map(id -> {
             ready.set(true);
             int internalPort = switchboard.internalServer().actualPort();
             LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, {}, default mode {}, services {}",
@@ -147,6 +202,11 @@ public final class SwitchboardNode {
             return new SwitchboardNode(vertx, config, switchboard, checkout, grpc, ready, management.actualPort());
           });
         });
+  }
+
+  /** {@code work}, its failure told as a {@link StartupFailure} of {@code step}. */
+  private static <T> Future<T> step(Step step, NodeConfig config, Future<T> work) {
+    return work.recover(failure -> Future.failedFuture(StartupFailure.of(step, failure, config)));
   }
 
   /**

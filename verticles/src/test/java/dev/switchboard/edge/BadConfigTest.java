@@ -56,6 +56,8 @@ class BadConfigTest {
         arguments("bridge.replyTopics", "replies\\.(mine", "'replies\\.(mine' is not a regular expression"),
         arguments("bridge.replyTopics", "a,,b", "regular expressions of reply topic names, separated by commas"),
         arguments("bridge.sendAttempts", "0", "expected a whole number between 1 and 100"),
+        arguments("startup.timeoutMs", "10", "expected a whole number between 1000 and"),
+        arguments("startup.kafkaTimeoutMs", "soon", "expected a whole number between 100 and"),
         arguments("grpcc.port", "1", "unknown key; known keys are ["));
   }
 

@@ -71,6 +71,21 @@ public final class ServeProcess implements AutoCloseable {
     return new ServeProcess(process, log);
   }
 
+  /**
+   * Starts {@code java -jar /absolute/path/to/switchboard.jar ARGS…} in {@code workingDirectory}, as a
+   * user elsewhere would: without the {@code SWITCHBOARD_*} environment of this test run.
+   */
+  public static ServeProcess launchIn(Path workingDirectory, String logName, List<String> args) throws IOException {
+    assertThat(JAR).as("the fat jar is built by 'package' before integration tests").exists();
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(args);
+    Path log = Path.of("target", logName + ".log").toAbsolutePath();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
+    return new ServeProcess(builder.start(), log);
+  }
+
   /** Waits for the "ready" line; returns {grpcPort, httpPort, internalPort (-1 when the internal listener is closed)}. */
   public int[] awaitReady(long seconds) throws Exception {
     Matcher matcher = ready.get(seconds, TimeUnit.SECONDS);
@@ -102,6 +117,11 @@ public final class ServeProcess implements AutoCloseable {
     assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("process exits").isTrue();
     drained.get(10, TimeUnit.SECONDS);
     return process.exitValue();
+  }
+
+  /** The lines the command line itself printed ({@code switchboard: …}), not the log's. */
+  public List<String> messages() {
+    return output().stream().filter(line -> line.startsWith("switchboard: ")).toList();
   }
 
   /** The output so far, as one string. */

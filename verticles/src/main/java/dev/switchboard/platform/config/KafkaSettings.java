@@ -14,9 +14,14 @@ import java.util.Set;
  * @param createTopics      {@code topics.create}: create missing topics at start-up (off where an operator owns them)
  * @param partitions        {@code topics.partitions}: partitions of a topic the transport creates
  * @param replicationFactor {@code topics.replicationFactor}: its replication factor
+ * @param startupTimeoutMs  {@code startup.kafkaTimeoutMs}: how long start-up waits for a broker to
+ *                          answer before it fails naming {@code kafka.bootstrap.servers} (not under
+ *                          {@code kafka.}: those keys go to the Kafka clients as they are)
  */
 public record KafkaSettings(Map<String, String> clientConfig, String topicPrefix, boolean createTopics,
-                            int partitions, short replicationFactor) {
+                            int partitions, short replicationFactor, long startupTimeoutMs) {
+
+  public static final String STARTUP_TIMEOUT_KEY = "startup.kafkaTimeoutMs";
 
   public static final String PREFIX = "kafka";
   public static final String DEFAULT_TOPIC_PREFIX = "switchboard";
@@ -42,7 +47,13 @@ public record KafkaSettings(Map<String, String> clientConfig, String topicPrefix
     }
     return new KafkaSettings(Map.copyOf(client), topicPrefix(settings), settings.getBoolean("topics.create", true),
         settings.getInt("topics.partitions", 3, 1, 10_000),
-        (short) settings.getInt("topics.replicationFactor", 1, 1, Short.MAX_VALUE));
+        (short) settings.getInt("topics.replicationFactor", 1, 1, Short.MAX_VALUE),
+        settings.getLong(STARTUP_TIMEOUT_KEY, 15_000, 100, 600_000));
+  }
+
+  /** {@code kafka.bootstrap.servers}, as given. */
+  public String bootstrapServers() {
+    return clientConfig.getOrDefault(BOOTSTRAP_SERVERS, "");
   }
 
   /** The topic of a stream's domain events. */
@@ -62,6 +73,6 @@ public record KafkaSettings(Map<String, String> clientConfig, String topicPrefix
     clientConfig.forEach((key, value) -> shown.put(key,
         key.contains("password") || key.contains("jaas") || key.contains("secret") ? "*****" : value));
     return "KafkaSettings" + shown + " topics(prefix=" + topicPrefix + ", create=" + createTopics + ", partitions=" + partitions
-        + ", replicationFactor=" + replicationFactor + ")";
+        + ", replicationFactor=" + replicationFactor + ") startupTimeoutMs=" + startupTimeoutMs;
   }
 }

@@ -75,7 +75,10 @@ public final class Database {
     this.thread.start();
   }
 
-  /** Opens (creating if needed) the database the settings name; the blocking open runs on a worker. */
+  /**
+   * Opens (creating if needed) the database the settings name; the blocking open runs on a worker.
+   * Fails with a {@link StoreOpenException} (saying whether another process holds the files).
+   */
   public static Future<Database> open(Vertx vertx, StoreSettings settings) {
     String name = "switchboard-store-" + UUID.randomUUID().toString().substring(0, 8);
     return vertx.executeBlocking(() -> {
@@ -86,8 +89,7 @@ public final class Database {
       connection.setAutoCommit(false);
       LOGGER.info("store: {}", settings.describe());
       return new Database(connection, name, settings.describe());
-    }).recover(failure -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, "store "
-        + settings.describe() + " cannot be opened: " + failure.getMessage())));
+    }).recover(failure -> Future.failedFuture(new StoreOpenException(settings.describe(), failure)));
   }
 
   private static String fileUrl(Path directory) {

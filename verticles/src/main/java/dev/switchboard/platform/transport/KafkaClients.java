@@ -17,12 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Kafka clients one component shares: an idempotent producer ({@code acks=all}; both
  * overridable under {@code kafka.}), the admin client that creates missing topics (when
- * {@code topics.create}), and the dead-letter writer. Closing is bounded, so a broker that went
- * away cannot hold a shutdown.
+ * {@code topics.create}), and the dead-letter writer. Before the first topic is used, a broker must
+ * answer within {@code startup.kafkaTimeoutMs}, so that an unreachable bootstrap address fails
+ * start-up instead of hanging it. Closing is bounded, so a broker that went away cannot hold a
+ * shutdown.
  */
 public final class KafkaClients {
 
@@ -35,6 +38,7 @@ public final class KafkaClients {
   private final KafkaAdminClient admin;
   private final KafkaDeadLetters deadLetters;
   private final Map<String, Future<Void>> topics = new ConcurrentHashMap<>();
+  private Future<Void> reached;
 
   public KafkaClients(Vertx vertx, KafkaSettings settings) {
     this.vertx = vertx;
@@ -59,15 +63,54 @@ public final class KafkaClients {
     return deadLetters;
   }
 
-  /** Creates the topic once, if topic creation is on; an existing topic is fine. */
+  /**
+   * Makes sure a broker answers (see {@link #reachable()}), then creates the topic once if topic
+   * creation is on; an existing topic is fine.
+   */
   public Future<Void> ensureTopic(String topic) {
-    if (admin == null) {
-      return Future.succeededFuture();
-    }
-    return topics.computeIfAbsent(topic, name -> admin
-        .createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
-        .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+    return topics.computeIfAbsent(topic, name -> reachable()
+        .compose(answered -> admin == null ? Future.succeededFuture() : admin
+            .createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
+            .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure)))
         .onFailure(failure -> topics.remove(name)));
+  }
+
+  /**
+   * Completes once a broker has answered (asked the first time, then remembered); fails with a
+   * {@link BrokerUnreachableException} when none answers within {@code startup.kafkaTimeoutMs}. A
+   * failure is not remembered: the next call asks again.
+   */
+  public synchronized Future<Void> reachable() {
+    if (reached == null) {
+      Future<Void> asking = askBroker();
+      reached = asking;
+      asking.onFailure(failure -> forget(asking));
+    }
+    return reached;
+  }
+
+  private synchronized void forget(Future<Void> failed) {
+    if (reached == failed) {
+      reached = null;
+    }
+  }
+
+  /**
+   * Describes the cluster with an admin client of its own, whose calls give up after the start-up
+   * timeout too (creating it resolves the addresses: off the event loop). The client is closed
+   * without waiting for it: a call still waiting for the broker would hold the close.
+   */
+  private Future<Void> askBroker() {
+    long timeout = settings.startupTimeoutMs();
+    Map<String, String> probeConfig = new HashMap<>(settings.clientConfig());
+    probeConfig.put("request.timeout.ms", Long.toString(timeout));
+    probeConfig.put("default.api.timeout.ms", Long.toString(timeout));
+    return vertx.executeBlocking(() -> KafkaAdminClient.create(vertx, probeConfig))
+        .compose(probe -> probe.describeCluster()
+            .timeout(timeout, TimeUnit.MILLISECONDS)
+            .onComplete(answered -> probe.close(0)))
+        .<Void>mapEmpty()
+        .recover(failure -> Future.failedFuture(new BrokerUnreachableException(settings, failure)));
   }
 
   private static boolean isTopicExists(Throwable failure) {
