@@ -60,21 +60,9 @@ final class ConsumerPipeline {
                                                                       boolean recordedByHandler) {
     OperationSettings settings = config.operation(operation.name());
     AtomicBoolean stopped = stopWithServingVerticle(operation);
-    EventTransport events = transports.events(settings.transport());
-    return events.consumeCommands(operation.name(), command -> deliver(operation, command, settings, stopped,
-        () -> runner.runWithRetries(operation, handler, command, settings).transform(outcome -> {
-          if (outcome.succeeded()) {
-            return Future.succeededFuture(new Handled(successResult(command.context(), outcome.result()), null,
-                recordedByHandler));
-          }
-          if (outcome.cause() instanceof DuplicateMessageException duplicate) {
-            return Future.failedFuture(duplicate);
-          }
-          OperationException failure = HandlerRunner.Attempts.reason(operation, outcome.cause());
-          return Future.succeededFuture(new Handled(Envelope.failed(resultContext(command.context()), failure),
-              deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), command.context()) : null,
-              false));
-        }), 1));
+    return transports.events(settings.transport()).consumeCommands(operation.name(), command ->
+        deliver(operation, command, settings, stopped, () -> handle(operation, handler, command, settings,
+            recordedByHandler, true), 1));
   }
 
   /** Consumes a stream's events for one subscriber operation: no result event, dead letters as for commands. */
@@ -83,21 +71,34 @@ final class ConsumerPipeline {
                                                                     boolean recordedByHandler) {
     OperationSettings settings = config.operation(subscriber.name());
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
-    EventTransport events = transports.events(settings.transport());
-    return events.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), event ->
-        deliver(subscriber, event, settings, stopped,
-            () -> runner.runWithRetries(subscriber, handler, event, settings).transform(outcome -> {
-              if (outcome.succeeded()) {
-                return Future.succeededFuture(new Handled(null, null, recordedByHandler));
-              }
-              if (outcome.cause() instanceof DuplicateMessageException duplicate) {
-                return Future.failedFuture(duplicate);
-              }
-              OperationException failure = HandlerRunner.Attempts.reason(subscriber, outcome.cause());
-              return Future.succeededFuture(new Handled(null,
-                  deadLettered(failure.code()) ? deadLetter(subscriber, outcome.cause(), event.context()) : null,
-                  false));
-            }), 1));
+    return transports.events(settings.transport()).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(),
+        event -> deliver(subscriber, event, settings, stopped, () -> handle(subscriber, handler, event, settings,
+            recordedByHandler, false), 1));
+  }
+
+  /**
+   * Runs the handler with its retries and tells what came of it: the result event to publish (for a
+   * command), the dead letter, if any, and whether the handler's transaction recorded the message.
+   */
+  private <Q extends Message, R extends Message> Future<Handled> handle(Operation<Q, R> operation,
+                                                                        OperationHandler<Q, R> handler,
+                                                                        Envelope message, OperationSettings settings,
+                                                                        boolean recordedByHandler,
+                                                                        boolean publishesResult) {
+    CallContext context = message.context();
+    return runner.runWithRetries(operation, handler, message, settings).transform(outcome -> {
+      if (outcome.succeeded()) {
+        return Future.succeededFuture(new Handled(publishesResult ? successResult(context, outcome.result()) : null,
+            null, recordedByHandler));
+      }
+      if (outcome.cause() instanceof DuplicateMessageException duplicate) {
+        return Future.failedFuture(duplicate);
+      }
+      OperationException failure = HandlerRunner.Attempts.reason(operation, outcome.cause());
+      return Future.succeededFuture(new Handled(
+          publishesResult ? Envelope.failed(resultContext(context), failure) : null,
+          deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), context) : null, false));
+    });
   }
 
   /**
