@@ -27,12 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code advance} path: load the record, check the outcome is for the step it awaits (stale and
  * duplicate outcomes are ignored), store the next state, then invoke the next operation.
  * <p>
- * No saga waits for ever: a sweeper finds the open sagas that have not moved for
- * {@code saga.stallAfterMs} (a command or result lost with a process, an advance the store
- * refused, an end hook that failed) and drives them again — the awaited step is sent again with
- * the same message id (a duplicate to a consumer that handled it, which answers from its record),
- * up to {@code saga.maxRedrives} times, after which the step counts as an uncertain failure and is
- * compensated; an end hook is run again until it succeeds.
+ * No saga waits for ever: its {@link SagaSweeper} drives the ones that stall.
  */
 public final class SagaEngine {
 
@@ -45,8 +40,6 @@ public final class SagaEngine {
   static final String ATTR_ATTEMPT = "saga.attempt";
   private static final String FORWARD = "forward";
   private static final String COMPENSATE = "compensate";
-  /** How many stalled sagas one sweep drives again at most. */
-  private static final int SWEEP_BATCH = 500;
 
   private final Vertx vertx;
   private final Switchboard switchboard;
@@ -58,13 +51,13 @@ public final class SagaEngine {
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
   /** Sagas whose step invocation has not completed yet (an rpc call waiting for its reply): not stalled. */
   private final Set<String> invoking = ConcurrentHashMap.newKeySet();
-  private long sweeper = -1;
-  private boolean sweeping;
+  private final SagaSweeper sweeper;
 
   public SagaEngine(Vertx vertx, Switchboard switchboard, SagaStore store) {
     this.vertx = vertx;
     this.switchboard = switchboard;
     this.store = store;
+    this.sweeper = new SagaSweeper(vertx, switchboard, store, this);
   }
 
   public SagaStore store() {
@@ -175,81 +168,45 @@ public final class SagaEngine {
     });
   }
 
-  /**
-   * Starts sweeping for stalled sagas every quarter of {@code saga.stallAfterMs} (between 50 ms and
-   * 5 s). The timer belongs to the calling verticle and ends with it; {@link #stop} ends it sooner.
-   */
+  /** Starts driving stalled sagas again (see {@link SagaSweeper}); the timer ends with the calling verticle. */
   public void startSweeper() {
-    long every = Math.max(50, Math.min(5_000, stallAfterMs() / 4));
-    sweeper = vertx.setPeriodic(every, tick -> sweep());
+    sweeper.start();
   }
 
   public void stop() {
-    if (sweeper >= 0) {
-      vertx.cancelTimer(sweeper);
-      sweeper = -1;
-    }
+    sweeper.stop();
   }
 
-  private long stallAfterMs() {
-    return switchboard.config().sagaStallAfterMs();
+  // ---------------------------------------------------------------- what the sweeper needs
+
+  SagaDefinition<?> definition(String saga) {
+    return definitions.get(saga);
   }
 
-  /** One sweep: every open saga that has not moved for {@code saga.stallAfterMs} is driven again. */
-  Future<Integer> sweep() {
-    if (sweeping) {
-      return Future.succeededFuture(0);
-    }
-    sweeping = true;
-    long stalledBefore = System.currentTimeMillis() - stallAfterMs();
-    return store.stalled(stalledBefore, SWEEP_BATCH).map(records -> {
-      int driven = 0;
-      for (SagaRecord record : records) {
-        SagaDefinition<?> definition = definitions.get(record.saga());
-        if (definition != null && !invoking.contains(record.sagaId())) {
-          driven++;
-          sequencer.run(record.sagaId(), () -> redrive(definition, record.sagaId()))
-              .onFailure(failure -> logFailure("[agg=" + record.sagaId() + "] saga " + definition.name()
-                  + " could not be driven again (the next sweep tries again)", failure));
-        }
-      }
-      return driven;
-    }).onComplete(done -> sweeping = false);
+  /** Whether a step invocation of the saga is under way here (an rpc call waiting for its reply). */
+  boolean invoking(String sagaId) {
+    return invoking.contains(sagaId);
   }
 
-  /** Drives one stalled saga again, if it still is stalled once loaded under its sequencer. */
-  private <D extends Message> Future<Void> redrive(SagaDefinition<D> definition, String sagaId) {
-    long now = System.currentTimeMillis();
-    return store.loadOpen(sagaId).compose(found -> {
-      if (found.isEmpty() || found.get().updatedAtMs() >= now - stallAfterMs() || invoking.contains(sagaId)) {
-        return Future.succeededFuture();
-      }
-      SagaRecord record = found.get();
-      if (record.status().isTerminal()) {
-        LOGGER.warn("[cid={} agg={}] saga {} ended {} but its end hook has not run: running it again",
-            record.correlationId(), sagaId, definition.name(), record.status());
-        switchboard.metrics().recordSagaRedrive(definition.name(), "end_hook");
-        return store.update(record.touched(now)).compose(stored -> endHook(definition, stored));
-      }
-      SagaStep<D, ?, ?> step = definition.steps().get(record.step());
-      Operation<?, ?> awaited = record.status() == SagaStatus.RUNNING ? step.operation()
-          : step.compensation().operation();
-      if (record.redrives() >= switchboard.config().sagaMaxRedrives()) {
-        long waited = now - record.updatedAtMs() + (long) record.redrives() * stallAfterMs();
-        OperationException timedOut = new OperationException(ErrorCode.DEADLINE_EXCEEDED, awaited.name()
-            + ": no outcome after it was sent " + (record.redrives() + 1) + " times over about " + waited + " ms");
-        LOGGER.warn("[cid={} agg={}] saga {} gives up waiting: {}", record.correlationId(), sagaId, definition.name(),
-            timedOut.getMessage());
-        switchboard.metrics().recordSagaRedrive(definition.name(), "timed_out");
-        return record.status() == SagaStatus.RUNNING ? forward(definition, record, Outcome.failure(timedOut))
-            : compensated(definition, record, Outcome.failure(timedOut));
-      }
-      LOGGER.warn("[cid={} agg={}] saga {} has waited {} ms for {}: sending it again ({} of {})",
-          record.correlationId(), sagaId, definition.name(), now - record.updatedAtMs(), awaited.name(),
-          record.redrives() + 1, switchboard.config().sagaMaxRedrives());
-      switchboard.metrics().recordSagaRedrive(definition.name(), "resent");
-      return store.update(record.redriven(now)).compose(stored -> proceed(definition, stored));
-    });
+  /** Runs {@code work} on the saga after whatever else is being done to it. */
+  Future<Void> sequenced(String sagaId, java.util.function.Supplier<Future<?>> work) {
+    return sequencer.run(sagaId, work);
+  }
+
+  /** Invokes the awaited step (or compensation) of the stored state again, with the same message id. */
+  <D extends Message> Future<Void> resend(SagaDefinition<D> definition, SagaRecord record) {
+    return proceed(definition, record);
+  }
+
+  /** Takes {@code failure} as the outcome of the awaited step (or compensation). */
+  <D extends Message> Future<Void> fail(SagaDefinition<D> definition, SagaRecord record, OperationException failure) {
+    return record.status() == SagaStatus.RUNNING ? forward(definition, record, Outcome.failure(failure))
+        : compensated(definition, record, Outcome.failure(failure));
+  }
+
+  /** Runs the end hook of a terminal saga again. */
+  <D extends Message> Future<Void> rerunEndHook(SagaDefinition<D> definition, SagaRecord record) {
+    return endHook(definition, record);
   }
 
   // ---------------------------------------------------------------- the state machine
@@ -404,7 +361,7 @@ public final class SagaEngine {
   }
 
   /** A known failure (the store closing at shutdown, a refusal) in one line; anything else with its stack. */
-  private static void logFailure(String what, Throwable failure) {
+  static void logFailure(String what, Throwable failure) {
     if (failure instanceof OperationException known) {
       LOGGER.warn("{}: {}", what, known.toString());
     } else {
