@@ -142,6 +142,12 @@ final class ConsumerPipeline {
    */
   private Future<Void> deliver(Operation<?, ?> operation, Envelope message, OperationSettings settings,
                                AtomicBoolean stopped, Supplier<Future<Handled>> work, int attempt) {
+    String unfit = attempt == 1 ? unfit(message.context()) : null;
+    if (unfit != null) {
+      // ids the store cannot keep make a message that can never be recorded: poison, not a store failure
+      return Future.failedFuture(deadLetter(operation, new OperationException(ErrorCode.INVALID_ARGUMENT,
+          operation.name() + ": " + unfit), message.context()));
+    }
     return once(operation, message, settings, work).recover(failure -> {
       if (failure instanceof DeadLetterException || closed || stopped.get()) {
         return Future.failedFuture(failure);
@@ -245,6 +251,19 @@ final class ConsumerPipeline {
   private static CallContext resultContext(CallContext command) {
     return new CallContext(command.correlationId(), command.aggregateId(), command.messageId() + ":result",
         command.messageId(), command.attributes());
+  }
+
+  /** Why the message's ids cannot be kept with its processed record, or null when they can. */
+  private static String unfit(CallContext context) {
+    if (context.messageId().isEmpty() || context.messageId().length() > ProcessedMessages.MAX_MESSAGE_ID) {
+      return "x-message-id must be 1 to " + ProcessedMessages.MAX_MESSAGE_ID + " characters, was "
+          + context.messageId().length();
+    }
+    if (context.correlationId().length() > CallContext.CORRELATION_ID.maxLength()) {
+      return "x-correlation-id must be at most " + CallContext.CORRELATION_ID.maxLength() + " characters, was "
+          + context.correlationId().length();
+    }
+    return null;
   }
 
   /** Poison (undecodable) and uncertain failures that outlived their retries go to the dead letters. */

@@ -269,6 +269,29 @@ class SwitchboardTest {
       })));
     }
 
+    @Test
+    @DisplayName("a command whose message id the store cannot keep is dead-lettered at once as poison, not retried")
+    void overlongMessageIdIsPoison(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      AtomicInteger runs = new AtomicInteger();
+      vertx.eventBus().<Buffer>consumer(LocalTransport.deadLetterAddress(ECHO.name()), letter -> test.verify(() -> {
+        assertThat(letter.headers().get(Envelope.ERROR_CODE)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(letter.headers().get(Envelope.ERROR_MESSAGE)).contains("x-message-id must be 1 to 500 characters");
+        assertThat(runs).hasValue(0);
+        assertThat(retries(switchboard)).isZero();
+        test.completeNow();
+      }));
+      switchboard.serve(ECHO, (request, context) -> {
+        runs.incrementAndGet();
+        return Future.succeededFuture(request);
+      }).onComplete(test.succeeding(serving -> {
+        Envelope command = Envelope.of(Buffer.buffer(text("x").toByteArray()),
+            CallContext.begin("c-long").withMessageId("m".repeat(600)));
+        vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(),
+            new DeliveryOptions().setHeaders(command.headers()));
+      }));
+    }
+
     private double retries(Switchboard switchboard) {
       var counter = switchboard.metrics().registry().find("switchboard.operation.infrastructure.retries")
           .tag("operation", ECHO.name()).counter();

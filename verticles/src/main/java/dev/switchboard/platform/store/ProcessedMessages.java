@@ -34,6 +34,8 @@ public final class ProcessedMessages {
   private static final Seen NEW = new Seen.New();
   /** The SQL state of a unique or primary key violation (H2 and PostgreSQL alike). */
   private static final String UNIQUE_VIOLATION = "23505";
+  /** The longest message id a record keeps: the size of its column, {@code message_id VARCHAR(500)}. */
+  public static final int MAX_MESSAGE_ID = 500;
   /** Rows deleted per transaction when old records are purged. */
   public static final int PURGE_CHUNK = 1_000;
 
