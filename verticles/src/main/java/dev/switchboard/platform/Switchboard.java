@@ -137,7 +137,7 @@ public final class Switchboard {
    */
   public <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
                                                                          CallContext context, String messageId) {
-    return invoker.invoke(operation, request, context, messageId);
+    return onCaller(invoker.invoke(operation, request, context, messageId));
   }
 
   /**
@@ -147,13 +147,13 @@ public final class Switchboard {
    */
   public <Q extends Message, R extends Message> Future<R> call(Operation<Q, R> operation, Q request,
                                                                CallContext context) {
-    return results.call(operation, request, context);
+    return onCaller(results.call(operation, request, context));
   }
 
   /** Listens to the result events of an operation invoked in event mode, for as long as the calling verticle runs. */
   public <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation,
                                                                   ResultHandler<R> handler) {
-    return results.onResult(operation, handler);
+    return onCaller(results.onResult(operation, handler));
   }
 
   /**
@@ -164,7 +164,7 @@ public final class Switchboard {
    * the event is then kept in the store and delivered again until every subscriber has it.
    */
   public <E extends Message> Future<Void> emit(String stream, String eventId, E event, CallContext context) {
-    return emitter.emit(stream, eventId, event, context);
+    return onCaller(emitter.emit(stream, eventId, event, context));
   }
 
   // ---------------------------------------------------------------- handlers
@@ -179,7 +179,7 @@ public final class Switchboard {
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                OperationHandler<Q, R> handler) {
-    return server.serve(operation, handler);
+    return onCaller(server.serve(operation, handler));
   }
 
   /**
@@ -189,6 +189,18 @@ public final class Switchboard {
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                TransactionalHandler<Q, R> handler) {
-    return server.serve(operation, handler);
+    return onCaller(server.serve(operation, handler));
+  }
+
+  /**
+   * The outcome of {@code work}, delivered on the caller's context. Work inside the platform
+   * completes wherever it ends (a transport's context, a shared future another verticle created
+   * first); a caller that goes on from there — a verticle serving its next operation in its start
+   * chain — must stay its own, or what it opens would belong to, and close with, another verticle.
+   */
+  private <T> Future<T> onCaller(Future<T> work) {
+    io.vertx.core.Promise<T> promise = ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).promise();
+    work.onComplete(promise);
+    return promise.future();
   }
 }
