@@ -144,7 +144,7 @@ final class ConsumerPipeline {
                                AtomicBoolean stopped, Supplier<Future<Handled>> work, int attempt) {
     String unfit = attempt == 1 ? unfit(message.context()) : null;
     if (unfit != null) {
-      // ids the store cannot keep make a message that can never be recorded: poison, not a store failure
+      // an id the store cannot keep makes a message that can never be recorded: poison, not a store failure
       return Future.failedFuture(deadLetter(operation, new OperationException(ErrorCode.INVALID_ARGUMENT,
           operation.name() + ": " + unfit), message.context()));
     }
@@ -253,15 +253,14 @@ final class ConsumerPipeline {
         command.messageId(), command.attributes());
   }
 
-  /** Why the message's ids cannot be kept with its processed record, or null when they can. */
+  /**
+   * Why the message's id cannot be kept with its processed record, or null when it can. (Only an
+   * outside producer writing to a command topic could send one: the platform's ids are short.)
+   */
   private static String unfit(CallContext context) {
     if (context.messageId().isEmpty() || context.messageId().length() > ProcessedMessages.MAX_MESSAGE_ID) {
       return "x-message-id must be 1 to " + ProcessedMessages.MAX_MESSAGE_ID + " characters, was "
           + context.messageId().length();
-    }
-    if (context.correlationId().length() > CallContext.CORRELATION_ID.maxLength()) {
-      return "x-correlation-id must be at most " + CallContext.CORRELATION_ID.maxLength() + " characters, was "
-          + context.correlationId().length();
     }
     return null;
   }
