@@ -113,6 +113,17 @@ final class ConsumerPipeline {
     String consumer = subscriber.name();
     String messageId = event.context().messageId();
     Buffer acknowledged = Buffer.buffer(subscriber.parseReply(new byte[0]).toByteArray());
+    if (recordedByHandler) {
+      // the handler's transaction inserts the record: a second delivery is refused by the primary key
+      // and rolled back, so no claim (and no store round trip) is needed before it runs
+      return runner.run(subscriber, handler, event, settings).map(acknowledged).recover(failure -> {
+        if (failure instanceof DuplicateMessageException) {
+          metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
+          return Future.succeededFuture(acknowledged);
+        }
+        return Future.failedFuture(OperationException.from(consumer, failure));
+      });
+    }
     return processed.claim(consumer, messageId).compose(seen -> {
       if (seen instanceof ProcessedMessages.Seen.InProgress running) {
         metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
@@ -123,13 +134,7 @@ final class ConsumerPipeline {
         return Future.succeededFuture(acknowledged);
       }
       return runner.run(subscriber, handler, event, settings)
-          .compose(reply -> {
-            if (recordedByHandler) {
-              processed.release(consumer, messageId);
-              return Future.succeededFuture(acknowledged);
-            }
-            return processed.complete(consumer, messageId, null).map(acknowledged);
-          })
+          .compose(reply -> processed.complete(consumer, messageId, null).map(acknowledged))
           .onFailure(failure -> processed.release(consumer, messageId, failure));
     }).recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException
         ? new OperationException(ErrorCode.UNAVAILABLE, consumer + ": delivered twice at once; try again")
