@@ -73,6 +73,18 @@ class StartupFailureIT {
   }
 
   @Test
+  @DisplayName("serve whose internal listener's port is taken exits 1 naming internal.port")
+  void internalPortTaken() throws Exception {
+    try (ServerSocket taken = takenPort()) {
+      ServeProcess process = launch("startup-internal-port", "--set", "internal.port=" + taken.getLocalPort(),
+          "--set", "internal.token=startup-failure-test-token");
+
+      assertFailsWith(process, "switchboard: internal.port " + taken.getLocalPort()
+          + " on internal.host 127.0.0.1 is in use by another process");
+    }
+  }
+
+  @Test
   @DisplayName("serve whose Kafka broker does not answer exits 1 naming kafka.bootstrap.servers after startup.kafkaTimeoutMs")
   void kafkaUnreachable() throws Exception {
     int closed = closedPort();
