@@ -124,6 +124,11 @@ public final class Database {
     return promise.future();
   }
 
+  /** Whether a statement failed on a unique or primary key (SQL state 23505, in H2 and PostgreSQL alike). */
+  public static boolean isUniqueViolation(SQLException failure) {
+    return "23505".equals(failure.getSQLState());
+  }
+
   /** The single number a query such as {@code SELECT COUNT(*) …} answers. */
   public Future<Long> queryLong(String sql) {
     return transaction(connection -> {

@@ -21,7 +21,6 @@ public final class EventOutbox {
   public record Pending(String stream, Envelope event, int attempts) {
   }
 
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Database database;
 
@@ -51,7 +50,7 @@ public final class EventOutbox {
         insert.setLong(4, System.currentTimeMillis());
         insert.executeUpdate();
       } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        if (!Database.isUniqueViolation(e)) {
           throw e;
         }
       }

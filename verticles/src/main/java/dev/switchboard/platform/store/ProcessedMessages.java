@@ -32,8 +32,6 @@ public final class ProcessedMessages {
   }
 
   private static final Seen NEW = new Seen.New();
-  /** The SQL state of a unique or primary key violation (H2 and PostgreSQL alike). */
-  private static final String UNIQUE_VIOLATION = "23505";
   /** The longest message id a record keeps: the size of its column, {@code message_id VARCHAR(500)}. */
   public static final int MAX_MESSAGE_ID = 500;
   /** Rows deleted per transaction when old records are purged. */
@@ -90,7 +88,7 @@ public final class ProcessedMessages {
       insert.setLong(4, System.currentTimeMillis());
       insert.executeUpdate();
     } catch (SQLException e) {
-      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      if (Database.isUniqueViolation(e)) {
         throw new DuplicateMessageException(consumer, messageId);
       }
       throw e;
