@@ -1,5 +1,7 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.platform.Backoff;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.switchboard.checkout.OrderDesk;
@@ -178,7 +180,7 @@ final class BridgeCommands {
       if (attempt >= config.sendAttempts()) {
         return Future.failedFuture(failure);
       }
-      long backoff = Math.min(30_000, config.sendBackoffMs() << Math.min(attempt - 1, 10));
+      long backoff = Backoff.delayMs(config.sendBackoffMs(), attempt - 1, 30_000);
       LOGGER.warn("{} {} failed (attempt {} of {}), again in {} ms: {}", tag, what, attempt, config.sendAttempts(),
           backoff, LogSafe.quote(failure.getMessage()));
       return vertx.timer(Math.max(1, backoff)).compose(waited -> attempt(what, tag, send, attempt + 1));

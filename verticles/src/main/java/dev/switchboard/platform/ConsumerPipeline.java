@@ -125,13 +125,10 @@ final class ConsumerPipeline {
       });
     }
     return processed.claim(consumer, messageId).compose(seen -> {
-      if (seen instanceof ProcessedMessages.Seen.InProgress running) {
+      if (!(seen instanceof ProcessedMessages.Seen.New)) {
         metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
-        return running.handling().map(acknowledged);
-      }
-      if (seen instanceof ProcessedMessages.Seen.Done) {
-        metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
-        return Future.succeededFuture(acknowledged);
+        return seen instanceof ProcessedMessages.Seen.InProgress running ? running.handling().map(acknowledged)
+            : Future.succeededFuture(acknowledged);
       }
       return runner.run(subscriber, handler, event, settings)
           .compose(reply -> processed.complete(consumer, messageId, null).map(acknowledged))
@@ -161,7 +158,7 @@ final class ConsumerPipeline {
         // another delivery recorded it first: the next claim finds its record
         return deliver(operation, message, settings, stopped, work, attempt + 1);
       }
-      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt - 1, 9));
+      long backoff = Backoff.delayMs(100, attempt - 1, MAX_BACKOFF_MS);
       metrics.recordInfrastructureRetry(operation.name(), settings.transport().spelling());
       LOGGER.warn("{} {} msg={} not processed (attempt {}), again in {} ms: {}", message.context().logTag(),
           operation, message.context().messageId(), attempt, backoff, failure.getMessage());
@@ -222,7 +219,7 @@ final class ConsumerPipeline {
       if (closed) {
         return Future.failedFuture(failure);
       }
-      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 9));
+      long backoff = Backoff.delayMs(100, attempt, MAX_BACKOFF_MS);
       LOGGER.warn("{} {} result not published (attempt {}), again in {} ms: {}", result.context().logTag(),
           operation, attempt, backoff, failure.getMessage());
       return vertx.timer(backoff).compose(waited -> publishResult(operation, result, attempt + 1));

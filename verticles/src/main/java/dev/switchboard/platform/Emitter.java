@@ -136,7 +136,7 @@ final class Emitter {
             reason.getMessage());
         return Future.failedFuture(reason);
       }
-      long backoff = Math.max(1, settings.retryBackoffMs() << Math.min(attempt - 1, 10));
+      long backoff = Math.max(1, Backoff.delayMs(settings.retryBackoffMs(), attempt - 1, Long.MAX_VALUE));
       return vertx.timer(backoff).compose(waited -> attempt(settings, context, target, delivery, attempt + 1));
     });
   }

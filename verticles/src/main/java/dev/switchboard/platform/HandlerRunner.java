@@ -76,7 +76,7 @@ final class HandlerRunner {
       if (!reason.code().outcomeUncertain() || attempt > settings.retries()) {
         return Future.failedFuture(new Attempts(reason, attempt));
       }
-      long backoff = settings.retryBackoffMs() << Math.min(attempt - 1, 10);
+      long backoff = Backoff.delayMs(settings.retryBackoffMs(), attempt - 1, Long.MAX_VALUE);
       metrics.recordRetry(operation.name(), settings.transport().spelling());
       LOGGER.debug("{} {} attempt {} failed ({}), retry in {} ms", message.context().logTag(), operation, attempt,
           reason.getMessage(), backoff);
@@ -99,10 +99,6 @@ final class HandlerRunner {
       super(reason.getMessage(), reason, false, false);
       this.reason = reason;
       this.attempts = attempts;
-    }
-
-    int attempts() {
-      return attempts;
     }
 
     static OperationException reason(Operation<?, ?> operation, Throwable failure) {

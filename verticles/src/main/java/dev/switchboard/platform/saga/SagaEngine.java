@@ -1,5 +1,7 @@
 package dev.switchboard.platform.saga;
 
+import dev.switchboard.platform.Backoff;
+
 import com.google.protobuf.Message;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
@@ -306,7 +308,7 @@ public final class SagaEngine {
       return store.update(record.advance(SagaStatus.FAILED, record.step(), record.attempt(), record.data(), reason,
           now)).compose(stored -> finish(definition, stored));
     }
-    long backoff = switchboard.config().compensationBackoffMs() << Math.min(record.attempt(), 10);
+    long backoff = Backoff.delayMs(switchboard.config().compensationBackoffMs(), record.attempt(), Long.MAX_VALUE);
     LOGGER.warn("[cid={} agg={}] compensation {} failed ({}), retry {} in {} ms", record.correlationId(),
         record.sagaId(), step.compensation().operation(), outcome.failure().getMessage(), attempts, backoff);
     return store.update(record.advance(SagaStatus.COMPENSATING, record.step(), attempts, record.data(),

@@ -99,9 +99,4 @@ public final class EventOutbox {
       return null;
     });
   }
-
-  /** How many events wait for a delivery. */
-  public Future<Long> size() {
-    return database.queryLong("SELECT COUNT(*) FROM sb_outbox");
-  }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.platform.transport;
 
+import dev.switchboard.platform.Backoff;
+
 import dev.switchboard.platform.KeyedSequencer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -156,7 +158,7 @@ public final class KafkaRecordConsumer {
       if (closing) {
         return Future.failedFuture(failure);
       }
-      long backoff = Math.min(30_000, 100L << Math.min(attempt, 9));
+      long backoff = Backoff.delayMs(100, attempt, 30_000);
       LOGGER.warn("record {}-{}@{} not processed (attempt {}), again in {} ms: {}", record.topic(),
           record.partition(), record.offset(), attempt, backoff, failure.getMessage());
       return vertx.timer(backoff).compose(waited -> attempt(record, attempt + 1));

@@ -1,0 +1,16 @@
+package dev.switchboard.platform;
+
+/** Exponential backoff, the one rule every retry in the platform and its edges waits by. */
+public final class Backoff {
+
+  private Backoff() {
+  }
+
+  /**
+   * {@code baseMs} doubled once per earlier attempt ({@code doublings}, at most 10 times), and never
+   * more than {@code maxMs}.
+   */
+  public static long delayMs(long baseMs, int doublings, long maxMs) {
+    return Math.min(maxMs, baseMs << Math.min(Math.max(doublings, 0), 10));
+  }
+}
