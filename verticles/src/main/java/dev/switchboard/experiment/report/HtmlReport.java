@@ -18,7 +18,7 @@ public final class HtmlReport {
       h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
       .meta{color:#666;font-size:.9rem}.claim{font-size:1.1rem;background:#f5f7fa;border-left:4px solid #0072B2;padding:.6rem 1rem}
       table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .6rem;vertical-align:top}
-      th{background:#f2f2f2;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+      th{background:#f2f2f2;text-align:left;white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
       td.meaning{color:#777;font-size:.8rem}code{font-family:"DejaVu Sans Mono",monospace;font-size:.85rem}
       .verdict{display:inline-block;min-width:3.2rem;text-align:center;font-weight:700;border-radius:4px;padding:.1rem .4rem;color:#fff}
       .pass{background:#1a7f37}.fail{background:#c62828}.overall{font-weight:600}
