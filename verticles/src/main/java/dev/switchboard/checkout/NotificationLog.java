@@ -8,11 +8,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.UUID;
 
 /**
  * The notifications sent, per order and kind of event, in the store (table {@code notifications_sent}).
- * Keyed by the event id, so each order gets each notification once however often the event is
- * delivered.
+ * Every notification is a row of its own, as a message handed to a mail or SMS gateway would be:
+ * notifying twice for the same event sends twice. That an event delivered again notifies nobody
+ * again is the platform's doing (it records each message in the notification's own transaction).
  */
 public final class NotificationLog {
 
@@ -24,21 +26,21 @@ public final class NotificationLog {
 
   Future<Void> createTables() {
     return database.createTables(
-        "CREATE TABLE IF NOT EXISTS notifications_sent (event_id VARCHAR(200) PRIMARY KEY, "
-            + "order_id VARCHAR(100) NOT NULL, kind VARCHAR(20) NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS notifications_sent_order ON notifications_sent (order_id)");
+        "CREATE TABLE IF NOT EXISTS notifications_sent (notification_id VARCHAR(100) PRIMARY KEY, "
+            + "event_id VARCHAR(200) NOT NULL, order_id VARCHAR(100) NOT NULL, kind VARCHAR(20) NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS notifications_sent_order ON notifications_sent (order_id)",
+        "CREATE INDEX IF NOT EXISTS notifications_sent_event ON notifications_sent (event_id)");
   }
 
-  /** Records the notification; returns false (and sends nothing) for an event seen before. */
-  boolean record(Connection store, OrderEvent event) throws SQLException {
+  /** Records the notification sent for the event. */
+  void record(Connection store, OrderEvent event) throws SQLException {
     try (PreparedStatement insert = store.prepareStatement(
-        "INSERT INTO notifications_sent (event_id, order_id, kind) "
-            + "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM notifications_sent WHERE event_id = ?)")) {
-      insert.setString(1, event.getEventId());
-      insert.setString(2, event.getOrderId());
-      insert.setString(3, event.getKindCase().name());
-      insert.setString(4, event.getEventId());
-      return insert.executeUpdate() == 1;
+        "INSERT INTO notifications_sent (notification_id, event_id, order_id, kind) VALUES (?, ?, ?, ?)")) {
+      insert.setString(1, UUID.randomUUID().toString());
+      insert.setString(2, event.getEventId());
+      insert.setString(3, event.getOrderId());
+      insert.setString(4, event.getKindCase().name());
+      insert.executeUpdate();
     }
   }
 

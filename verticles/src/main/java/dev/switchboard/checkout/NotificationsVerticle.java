@@ -24,10 +24,9 @@ public final class NotificationsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return switchboard.serve(CheckoutOperations.NOTIFICATIONS_ORDER_EVENTS, (event, context, store) -> {
-      if (log.record(store, event)) {
-        LOGGER.debug("{} notify: order {}{}", context.logTag(), describe(event.getKindCase()),
-            event.hasRejected() ? " (" + event.getRejected().getReason() + ")" : "");
-      }
+      log.record(store, event);
+      LOGGER.debug("{} notify: order {}{}", context.logTag(), describe(event.getKindCase()),
+          event.hasRejected() ? " (" + event.getRejected().getReason() + ")" : "");
       return EventAck.newBuilder().setEventId(event.getEventId()).build();
     });
   }

@@ -10,11 +10,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Charges and refunds per order, in the store (table {@code payment_charge}); each is idempotent per
- * order, and a charge after a refund is refused (the refund leaves a tombstone).
+ * Charges and refunds, in the store. Every charge is a row of its own (table {@code payment_charge},
+ * keyed by payment id), as a call to a card processor would be: charging the same order twice
+ * charges it twice. That a command handled again charges nothing again is the platform's doing
+ * (it records each message in the charge's own transaction). A refund refunds every charge of the
+ * order and leaves a tombstone ({@code payment_refund}), so a charge that lands after it is refused.
  */
 public final class PaymentLedger {
 
@@ -27,23 +32,17 @@ public final class PaymentLedger {
   }
 
   Future<Void> createTables() {
-    return database.createTables("CREATE TABLE IF NOT EXISTS payment_charge (order_id VARCHAR(100) PRIMARY KEY, "
-        + "payment_id VARCHAR(100), amount_cents BIGINT NOT NULL, refunded BOOLEAN NOT NULL)");
+    return database.createTables(
+        "CREATE TABLE IF NOT EXISTS payment_charge (payment_id VARCHAR(100) PRIMARY KEY, "
+            + "order_id VARCHAR(100) NOT NULL, amount_cents BIGINT NOT NULL, refunded BOOLEAN NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS payment_charge_order ON payment_charge (order_id)",
+        "CREATE TABLE IF NOT EXISTS payment_refund (order_id VARCHAR(100) PRIMARY KEY)");
   }
 
   PaymentReceipt charge(Connection store, String orderId, long amountCents) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement(
-        "SELECT payment_id, amount_cents, refunded FROM payment_charge WHERE order_id = ?")) {
-      select.setString(1, orderId);
-      try (ResultSet row = select.executeQuery()) {
-        if (row.next()) {
-          if (row.getBoolean(3)) {
-            throw new OperationException(ErrorCode.FAILED_PRECONDITION,
-                "payment for order " + orderId + " was already refunded; charge refused");
-          }
-          return receipt(orderId, row.getString(1), row.getLong(2));
-        }
-      }
+    if (refunded(store, orderId)) {
+      throw new OperationException(ErrorCode.FAILED_PRECONDITION,
+          "payment for order " + orderId + " was already refunded; charge refused");
     }
     if (amountCents > maxChargeCents) {
       throw new OperationException(ErrorCode.FAILED_PRECONDITION, "payment declined: " + amountCents
@@ -51,49 +50,78 @@ public final class PaymentLedger {
     }
     String paymentId = UUID.randomUUID().toString();
     try (PreparedStatement insert = store.prepareStatement(
-        "INSERT INTO payment_charge (order_id, payment_id, amount_cents, refunded) VALUES (?, ?, ?, FALSE)")) {
-      insert.setString(1, orderId);
-      insert.setString(2, paymentId);
+        "INSERT INTO payment_charge (payment_id, order_id, amount_cents, refunded) VALUES (?, ?, ?, FALSE)")) {
+      insert.setString(1, paymentId);
+      insert.setString(2, orderId);
       insert.setLong(3, amountCents);
       insert.executeUpdate();
     }
-    return receipt(orderId, paymentId, amountCents);
+    return PaymentReceipt.newBuilder().setOrderId(orderId).setPaymentId(paymentId).setAmountCents(amountCents)
+        .build();
   }
 
-  /** Refunds the order's charge, if any; returns the refunded cents. Refuses any later charge. */
+  /**
+   * Refunds every charge of the order not refunded yet; returns the refunded cents (0 the second
+   * time). Refuses any later charge of the order.
+   */
   long refund(Connection store, String orderId) throws SQLException {
-    long refunded = 0;
-    boolean known = false;
+    long refunded;
     try (PreparedStatement select = store.prepareStatement(
-        "SELECT amount_cents, refunded FROM payment_charge WHERE order_id = ?")) {
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM payment_charge WHERE order_id = ? AND NOT refunded")) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
-        if (row.next()) {
-          known = true;
-          refunded = row.getBoolean(2) ? 0 : row.getLong(1);
-        }
+        row.next();
+        refunded = row.getLong(1);
       }
     }
-    try (PreparedStatement write = store.prepareStatement(known
-        ? "UPDATE payment_charge SET refunded = TRUE WHERE order_id = ?"
-        : "INSERT INTO payment_charge (order_id, payment_id, amount_cents, refunded) VALUES (?, NULL, 0, TRUE)")) {
-      write.setString(1, orderId);
-      write.executeUpdate();
+    try (PreparedStatement update = store.prepareStatement(
+        "UPDATE payment_charge SET refunded = TRUE WHERE order_id = ? AND NOT refunded")) {
+      update.setString(1, orderId);
+      update.executeUpdate();
+    }
+    if (!refunded(store, orderId)) {
+      try (PreparedStatement tombstone = store.prepareStatement("INSERT INTO payment_refund (order_id) VALUES (?)")) {
+        tombstone.setString(1, orderId);
+        tombstone.executeUpdate();
+      }
     }
     return refunded;
   }
 
-  /** Money held for orders that were charged and not refunded. */
+  /** Money held for charges not refunded. */
   public Future<Long> capturedCents() {
     return database.queryLong("SELECT COALESCE(SUM(amount_cents), 0) FROM payment_charge WHERE NOT refunded");
   }
 
-  /** Charges ever made (a refunded one included): a duplicate effect would show here. */
+  /** Charges ever made (refunded ones included): a duplicate effect would show here. */
   public Future<Long> chargeCount() {
-    return database.queryLong("SELECT COUNT(*) FROM payment_charge WHERE payment_id IS NOT NULL");
+    return database.queryLong("SELECT COUNT(*) FROM payment_charge");
   }
 
-  private static PaymentReceipt receipt(String orderId, String paymentId, long amountCents) {
-    return PaymentReceipt.newBuilder().setOrderId(orderId).setPaymentId(paymentId).setAmountCents(amountCents).build();
+  /**
+   * How many charges each order got (refunded ones included), for the orders charged at all: more
+   * than one is a double charge.
+   */
+  public Future<Map<String, Integer>> chargesByOrder() {
+    return database.transaction(store -> {
+      Map<String, Integer> counts = new HashMap<>();
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT order_id, COUNT(*) FROM payment_charge GROUP BY order_id");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getInt(2));
+        }
+      }
+      return counts;
+    });
+  }
+
+  private static boolean refunded(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement("SELECT 1 FROM payment_refund WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
   }
 }

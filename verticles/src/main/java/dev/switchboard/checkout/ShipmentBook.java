@@ -71,7 +71,26 @@ public final class ShipmentBook {
     return scheduled;
   }
 
-  /** Shipments scheduled and not cancelled. */
+  /**
+   * The shipments scheduled for each order (cancelled ones included), for the orders that had one.
+   * The table is keyed by order, so this is at most 1 per order: a schedule handled twice returns
+   * the shipment it made the first time.
+   */
+  public Future<java.util.Map<String, Integer>> shipmentsByOrder() {
+    return database.transaction(store -> {
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT order_id, COUNT(*) FROM shipping_shipment WHERE shipment_id IS NOT NULL GROUP BY order_id");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getInt(2));
+        }
+      }
+      return counts;
+    });
+  }
+
+    /** Shipments scheduled and not cancelled. */
   public Future<Long> count() {
     return database.queryLong("SELECT COUNT(*) FROM shipping_shipment WHERE NOT cancelled");
   }

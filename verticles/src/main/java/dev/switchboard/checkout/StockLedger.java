@@ -149,6 +149,33 @@ public final class StockLedger {
     });
   }
 
+  /**
+   * Whether the order's reservation became a sale: {@code inventory.orderEvents} handled its
+   * confirmation. False for an order not confirmed yet, released, or unknown here.
+   */
+  public Future<Boolean> sold(String orderId) {
+    return database.transaction(store -> SOLD.equals(state(store, orderId)));
+  }
+
+  /**
+   * The reservation rows (one per SKU) each order has, for the orders that have any, kept after a
+   * sale or a release too. The table is keyed by order and SKU, so an order reserved twice shows
+   * no extra row: the count is the number of distinct SKUs reserved.
+   */
+  public Future<Map<String, Integer>> reservationsByOrder() {
+    return database.transaction(store -> {
+      Map<String, Integer> counts = new java.util.HashMap<>();
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT order_id, COUNT(*) FROM inventory_reservation GROUP BY order_id");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getInt(2));
+        }
+      }
+      return counts;
+    });
+  }
+
   private static long available(Connection store, String sku) throws SQLException {
     try (PreparedStatement select = store.prepareStatement(
         "SELECT available FROM inventory_stock WHERE sku = ? FOR UPDATE")) {

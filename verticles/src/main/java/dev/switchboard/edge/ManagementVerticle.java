@@ -58,7 +58,9 @@ public final class ManagementVerticle extends VerticleBase {
             .put("transport", settings.transport().spelling())
             .put("timeoutMs", settings.timeoutMs())
             .put("faults", new JsonObject().put("latencyMs", faults.latencyMs())
-                .put("errorRate", faults.errorRate()).put("down", faults.down())));
+                .put("errorRate", faults.errorRate()).put("down", faults.down())
+                .put("capacityPerSecond", faults.capacityPerSecond()).put("duplicateRate", faults.duplicateRate())
+                .put("dedup", faults.dedup())));
       }
       ctx.json(operations);
     });

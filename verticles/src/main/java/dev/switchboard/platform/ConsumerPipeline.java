@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * What happens to a message a consumer takes: claim its id (a message handled before changes
  * nothing and gets its recorded result again) → run the handler, retrying an uncertain failure →
  * record the message as processed with its result → publish the result → dead-letter what was
- * poison or outlived its retries. A failure of the pipeline itself (the store refusing a claim or a
+ * poison or outlived its retries. Injected faults may hand a message in twice ({@code duplicateRate})
+ * or switch the claim and the record off ({@code dedup}). A failure of the pipeline itself (the store refusing a claim or a
  * record, a result the transport does not take) is not the message's fault: it is tried again with
  * backoff, never dead-lettered.
  */
@@ -36,16 +37,18 @@ final class ConsumerPipeline {
   private final Transports transports;
   private final ProcessedMessages processed;
   private final HandlerRunner runner;
+  private final Faults faults;
   private final SwitchboardMetrics metrics;
   private volatile boolean closed;
 
   ConsumerPipeline(Vertx vertx, PlatformConfig config, Transports transports, ProcessedMessages processed,
-                   HandlerRunner runner, SwitchboardMetrics metrics) {
+                   HandlerRunner runner, Faults faults, SwitchboardMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.transports = transports;
     this.processed = processed;
     this.runner = runner;
+    this.faults = faults;
     this.metrics = metrics;
   }
 
@@ -61,8 +64,8 @@ final class ConsumerPipeline {
     OperationSettings settings = config.operation(operation.name());
     AtomicBoolean stopped = stopWithServingVerticle(operation);
     return transports.events(settings.transport()).consumeCommands(operation.name(), command ->
-        deliver(operation, command, settings, stopped, () -> handle(operation, handler, command, settings,
-            recordedByHandler, true), 1));
+        maybeTwice(operation, command, settings, stopped, () -> deliver(operation, command, settings, stopped,
+            () -> handle(operation, handler, command, settings, recordedByHandler, true), 1)));
   }
 
   /** Consumes a stream's events for one subscriber operation: no result event, dead letters as for commands. */
@@ -72,8 +75,32 @@ final class ConsumerPipeline {
     OperationSettings settings = config.operation(subscriber.name());
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
     return transports.events(settings.transport()).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(),
-        event -> deliver(subscriber, event, settings, stopped, () -> handle(subscriber, handler, event, settings,
-            recordedByHandler, false), 1));
+        event -> maybeTwice(subscriber, event, settings, stopped, () -> deliver(subscriber, event, settings, stopped,
+            () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1)));
+  }
+
+  /**
+   * Where a transport hands a message in: at the operation's injected {@code duplicateRate} the same
+   * message is delivered a second time once the first delivery has ended, as an at-least-once
+   * transport does after a lost acknowledgement or a rebalance. The copy goes through the whole
+   * pipeline (claim, handler, record, result), so deduplication sees it as it would a redelivery;
+   * the transport acknowledges (commits) the first delivery only, as it would have anyway.
+   */
+  private Future<Void> maybeTwice(Operation<?, ?> operation, Envelope message, OperationSettings settings,
+                                  AtomicBoolean stopped, Supplier<Future<Void>> delivery) {
+    Future<Void> first = delivery.get();
+    if (faults.duplicate(operation.name())) {
+      metrics.recordInjectedDuplicate(operation.name(), settings.transport().spelling());
+      first.onComplete(delivered -> {
+        if (closed || stopped.get()) {
+          return;
+        }
+        delivery.get().onComplete(again -> LOGGER.debug("{} {} injected duplicate of msg={} {}",
+            message.context().logTag(), operation, message.context().messageId(),
+            again.succeeded() ? "delivered" : "failed: " + again.cause().getMessage()));
+      });
+    }
+    return first;
   }
 
   /**
@@ -113,12 +140,12 @@ final class ConsumerPipeline {
     String consumer = subscriber.name();
     String messageId = event.context().messageId();
     Buffer acknowledged = Buffer.buffer(subscriber.parseReply(new byte[0]).toByteArray());
-    if (recordedByHandler) {
+    if (recordedByHandler || !faults.deduplicates(consumer)) {
       // the handler's transaction inserts the record: a second delivery is refused by the primary key
-      // and rolled back, so no claim (and no store round trip) is needed before it runs
+      // (the runner counts it as a duplicate) and rolled back, so no claim (and no store round trip)
+      // is needed before it runs; with deduplication off nothing is claimed nor recorded
       return runner.run(subscriber, handler, event, settings).map(acknowledged).recover(failure -> {
         if (failure instanceof DuplicateMessageException) {
-          metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
           return Future.succeededFuture(acknowledged);
         }
         return Future.failedFuture(OperationException.from(consumer, failure));
@@ -168,7 +195,7 @@ final class ConsumerPipeline {
   }
 
   /**
-   * Runs {@code work} once per message id: a redelivered message that was already handled gets its
+   * Runs {@code work} once per message id (every time while deduplication is switched off): a redelivered message that was already handled gets its
    * recorded result published again and changes nothing. The result is recorded before it is
    * published, and its publication is retried until the transport takes it, so an effect never goes
    * without its result event.
@@ -182,6 +209,15 @@ final class ConsumerPipeline {
       metrics.recordDeliveryDelay(operation.name(), transport, System.currentTimeMillis() - message.sentAtMs());
     }
     String consumer = operation.name();
+    if (!faults.deduplicates(consumer)) {
+      // deduplication off (an injected fault): every delivery runs, and nothing is recorded
+      return work.get().compose(handled -> {
+        Future<Void> published = handled.result() == null ? Future.succeededFuture()
+            : publishResult(operation, handled.result(), 1);
+        return handled.deadLetter() == null ? published
+            : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
+      });
+    }
     return processed.claim(consumer, messageId).compose(seen -> {
       if (seen instanceof ProcessedMessages.Seen.InProgress running) {
         // a redelivery while the first delivery runs: it is done when that one is, and fails with it

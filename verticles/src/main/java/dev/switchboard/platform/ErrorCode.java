@@ -14,6 +14,8 @@ public enum ErrorCode {
   PERMISSION_DENIED(7, false),
   /** The call did not carry valid credentials (the internal token); it was refused unread. */
   UNAUTHENTICATED(16, false),
+  /** Refused unrun: the callee is over its capacity and could not start the call in time. */
+  RESOURCE_EXHAUSTED(8, false),
   /** A business rule refused the request (out of stock, payment declined). */
   FAILED_PRECONDITION(9, false),
   /** No reply within the deadline: the outcome is unknown. */

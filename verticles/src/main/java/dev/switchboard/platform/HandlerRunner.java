@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import com.google.protobuf.Message;
+import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.DuplicateMessageException;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * Runs an operation's handler on a message: behind the injected faults, never once the caller's
+ * Runs an operation's handler on a message: behind the injected faults (a capacity limit sheds an
+ * rpc request that could not start before its caller gives up), never once the caller's
  * deadline has passed, measured; and, for event-mode consumers, again after an uncertain failure,
  * up to the operation's {@code retries}, with exponential backoff.
  */
@@ -37,7 +39,7 @@ final class HandlerRunner {
     long started = System.nanoTime();
     CallContext context = message.context();
     LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
-    return faults.before(operation.name())
+    return faults.before(operation.name(), waitLimitMs(message, settings))
         .compose(ready -> context.remainingMs() <= 0
             ? Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
                 + ": the caller's deadline passed before the handler ran; not run"))
@@ -85,7 +87,24 @@ final class HandlerRunner {
     });
   }
 
+  /**
+   * How long the call may wait to start: what is left of its caller's deadline; for an rpc request
+   * that carries none, what is left of the operation's {@code timeoutMs} since it was sent (its
+   * caller waits no longer); unbounded for commands and events, whose backlog is their queue.
+   */
+  private static long waitLimitMs(Envelope message, OperationSettings settings) {
+    long remaining = message.context().remainingMs();
+    if (remaining != Long.MAX_VALUE || settings.mode() != Mode.RPC) {
+      return remaining;
+    }
+    long sent = message.sentAtMs() > 0 ? message.sentAtMs() : System.currentTimeMillis();
+    return sent + settings.timeoutMs() - System.currentTimeMillis();
+  }
+
   static String outcomeTag(Throwable failure) {
+    if (failure instanceof DuplicateMessageException) {
+      return "duplicate";
+    }
     ErrorCode code = failure instanceof OperationException known ? known.code() : ErrorCode.INTERNAL;
     return code.name().toLowerCase(Locale.ROOT);
   }

@@ -5,7 +5,9 @@ import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.Database;
+import dev.switchboard.platform.store.DuplicateMessageException;
 import dev.switchboard.platform.store.ProcessedMessages;
 import dev.switchboard.platform.transport.Envelope;
 import io.vertx.core.Future;
@@ -13,13 +15,16 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Puts a handler where its operation's mode needs it: rpc requests on the event bus and over gRPC
  * (the callers' transport decides how they come); commands, or a subscriber's stream events, on
- * the configured event transport through the {@link ConsumerPipeline}. Events are deduplicated by
- * message id in both modes; commands in event mode.
+ * the configured event transport through the {@link ConsumerPipeline}. Messages are deduplicated by
+ * message id: events in both modes; commands in event mode, and in rpc mode too when their handler
+ * is transactional (a request sent again with the same id gets the reply recorded the first time).
+ * Injected faults may deliver a message twice, or switch deduplication off.
  */
 final class OperationServer {
 
@@ -31,15 +36,19 @@ final class OperationServer {
   private final ProcessedMessages processed;
   private final HandlerRunner runner;
   private final ConsumerPipeline pipeline;
+  private final Faults faults;
+  private final SwitchboardMetrics metrics;
 
   OperationServer(PlatformConfig config, Transports transports, Database store, ProcessedMessages processed,
-                  HandlerRunner runner, ConsumerPipeline pipeline) {
+                  HandlerRunner runner, ConsumerPipeline pipeline, Faults faults, SwitchboardMetrics metrics) {
     this.config = config;
     this.transports = transports;
     this.store = store;
     this.processed = processed;
     this.runner = runner;
     this.pipeline = pipeline;
+    this.faults = faults;
+    this.metrics = metrics;
   }
 
   <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation, OperationHandler<Q, R> handler) {
@@ -47,26 +56,24 @@ final class OperationServer {
   }
 
   /**
-   * The handler runs in one transaction on the store's thread; where messages are deduplicated the
-   * message is recorded as processed (with its result event) in that same transaction, so an effect
-   * is never recorded without its message or the other way round.
+   * The handler runs in one transaction on the store's thread, and the message is recorded as
+   * processed (with its result event) in that same transaction, so an effect is never recorded
+   * without its message or the other way round; the record's primary key refuses a second
+   * execution of the same message, effect included. Unless deduplication is switched off (an
+   * injected fault): then nothing is recorded and a duplicate takes effect again. (An rpc request
+   * without a message id, or with one too long to keep, cannot be recorded and is not deduplicated.)
    */
   <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                         TransactionalHandler<Q, R> handler) {
-    boolean recorded = deduplicated(operation);
     OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection -> {
       R reply = handler.handle(request, context, connection);
-      if (recorded) {
+      if (faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId())) {
         processed.record(connection, operation.name(), context.messageId(),
             operation.stream().isPresent() ? null : ConsumerPipeline.successResult(context, reply));
       }
       return reply;
     });
-    return serve(operation, inTransaction, recorded);
-  }
-
-  private boolean deduplicated(Operation<?, ?> operation) {
-    return config.operation(operation.name()).mode() == Mode.EVENT || operation.stream().isPresent();
+    return serve(operation, inTransaction, true);
   }
 
   private <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
@@ -75,14 +82,68 @@ final class OperationServer {
     OperationSettings settings = config.operation(operation.name());
     LOGGER.info("serving {}", settings.describe());
     if (settings.mode() == Mode.RPC) {
-      Function<Envelope, Future<Buffer>> serving = operation.stream().isPresent()
-          ? event -> pipeline.handleEventRequest(operation, handler, event, recordedByHandler)
-          : request -> runner.run(operation, handler, request, settings).map(reply -> Buffer.buffer(reply.toByteArray()));
-      return Future.all(transports.rpc(Transport.LOCAL).serve(operation.name(), serving),
-          transports.rpc(Transport.GRPC).serve(operation.name(), serving)).mapEmpty();
+      Function<Envelope, Future<Buffer>> serving;
+      if (operation.stream().isPresent()) {
+        serving = event -> pipeline.handleEventRequest(operation, handler, event, recordedByHandler);
+      } else if (recordedByHandler) {
+        serving = request -> runOnce(operation, handler, request, settings);
+      } else {
+        serving = request -> runner.run(operation, handler, request, settings)
+            .map(reply -> Buffer.buffer(reply.toByteArray()));
+      }
+      Function<Envelope, Future<Buffer>> servingWithFaults = request -> maybeTwice(operation, settings, serving,
+          request);
+      return Future.all(transports.rpc(Transport.LOCAL).serve(operation.name(), servingWithFaults),
+          transports.rpc(Transport.GRPC).serve(operation.name(), servingWithFaults)).mapEmpty();
     }
     return operation.stream().isPresent()
         ? pipeline.consumeEvents(operation, handler, recordedByHandler)
         : pipeline.consumeCommands(operation, handler, recordedByHandler);
+  }
+
+  /**
+   * An rpc request to a handler that records its message: a second execution of the same message
+   * (a caller sending it again after a lost reply, a saga resuming its step) is refused by the
+   * record's primary key, effect included, and answered with the reply recorded the first time.
+   */
+  private <Q extends Message, R extends Message> Future<Buffer> runOnce(Operation<Q, R> operation,
+                                                                      OperationHandler<Q, R> handler,
+                                                                      Envelope request, OperationSettings settings) {
+    return runner.run(operation, handler, request, settings).map(reply -> Buffer.buffer(reply.toByteArray()))
+        .recover(failure -> failure instanceof DuplicateMessageException
+            ? recordedReply(operation, request.context())
+            : Future.failedFuture(failure));
+  }
+
+  private Future<Buffer> recordedReply(Operation<?, ?> operation, CallContext context) {
+    return processed.recorded(operation.name(), context.messageId()).compose(found -> {
+      Optional<Envelope> result = found.flatMap(ProcessedMessages.Seen.Done::result);
+      if (result.isEmpty()) {
+        return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, operation.name()
+            + ": handled before, and its reply is no longer kept; try again"));
+      }
+      LOGGER.debug("{} {} duplicate msg={} answered with its recorded reply", context.logTag(), operation,
+          context.messageId());
+      return result.get().isFailure() ? Future.failedFuture(result.get().failure())
+          : Future.succeededFuture(result.get().body());
+    });
+  }
+
+  /**
+   * Serves the request, and at the operation's injected {@code duplicateRate} serves it a second
+   * time once the first is answered, discarding that answer: a client that retries after losing the
+   * reply, with the same message id.
+   */
+  private Future<Buffer> maybeTwice(Operation<?, ?> operation, OperationSettings settings,
+                                    Function<Envelope, Future<Buffer>> serving, Envelope request) {
+    Future<Buffer> first = serving.apply(request);
+    if (faults.duplicate(operation.name())) {
+      metrics.recordInjectedDuplicate(operation.name(), settings.transport().spelling());
+      first.onComplete(answered -> serving.apply(request).onComplete(again -> LOGGER.debug(
+          "{} {} injected duplicate of msg={} {}", request.context().logTag(), operation,
+          request.context().messageId(), again.succeeded() ? "answered (discarded)" : "failed: "
+              + again.cause().getMessage())));
+    }
+    return first;
   }
 }

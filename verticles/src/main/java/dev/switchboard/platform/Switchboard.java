@@ -61,8 +61,8 @@ public final class Switchboard {
     this.results = new ResultRouter(vertx, config, transports, invoker);
     this.emitter = new Emitter(vertx, catalog, config, transports, invoker, outbox);
     HandlerRunner runner = new HandlerRunner(vertx, faults, metrics);
-    this.pipeline = new ConsumerPipeline(vertx, config, transports, processed, runner, metrics);
-    this.server = new OperationServer(config, transports, store, processed, runner, pipeline);
+    this.pipeline = new ConsumerPipeline(vertx, config, transports, processed, runner, faults, metrics);
+    this.server = new OperationServer(config, transports, store, processed, runner, pipeline, faults, metrics);
     long retentionMs = config.store().processedRetentionMs();
     this.purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, tick -> processed.purge(retentionMs).onSuccess(purged -> {
       if (purged > 0) {
@@ -114,7 +114,10 @@ public final class Switchboard {
     return metrics;
   }
 
-  /** The faults injected in front of handlers, changeable at run time. */
+  /**
+   * The faults injected into operations (latency, errors, outage, capacity, duplicate delivery,
+   * deduplication off), set from configuration and changeable at run time.
+   */
   public Faults faults() {
     return faults;
   }
@@ -184,8 +187,10 @@ public final class Switchboard {
 
   /**
    * Serves an operation whose effect is a change to the store: the handler runs in one transaction
-   * on the store's thread, and where messages are deduplicated (event mode; subscribers in either
-   * mode) the message is recorded as processed (with its result event) in the same transaction.
+   * on the store's thread, and the message is recorded as processed (with its result event) in the
+   * same transaction, in either mode: a message handled again (redelivered, re-sent by a resuming
+   * saga, retried by a client with the same id) changes nothing twice, and in rpc mode gets the
+   * reply recorded the first time.
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                TransactionalHandler<Q, R> handler) {

@@ -224,7 +224,8 @@ class ManagementEndpointsTest {
         assertThat(byName.get("orders.place").getLong("timeoutMs")).isEqualTo(20_000L);
         assertThat(byName.get("shipping.schedule").getJsonObject("faults").getDouble("errorRate")).isEqualTo(0.25);
         assertThat(byName.get("payment.charge").getJsonObject("faults"))
-            .isEqualTo(new JsonObject().put("latencyMs", 0L).put("errorRate", 0.0).put("down", false));
+            .isEqualTo(new JsonObject().put("latencyMs", 0L).put("errorRate", 0.0).put("down", false)
+                .put("capacityPerSecond", 0).put("duplicateRate", 0.0).put("dedup", true));
         testContext.completeNow();
       })));
     }

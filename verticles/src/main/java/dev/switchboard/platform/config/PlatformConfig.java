@@ -37,7 +37,8 @@ public record PlatformConfig(Mode defaultMode,
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
-      "faults.latencyMs", "faults.errorRate", "faults.down");
+      "faults.latencyMs", "faults.errorRate", "faults.down", "faults.capacityPerSecond", "faults.duplicateRate",
+      "faults.dedup");
 
   /**
    * @param settings        the flat configuration

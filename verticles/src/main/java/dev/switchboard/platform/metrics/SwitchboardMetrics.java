@@ -21,6 +21,7 @@ public final class SwitchboardMetrics {
   public static final String RETRIES = "switchboard.operation.retries";
   public static final String DEAD_LETTERS = "switchboard.operation.deadletters";
   public static final String INFRASTRUCTURE_RETRIES = "switchboard.operation.infrastructure.retries";
+  public static final String INJECTED_DUPLICATES = "switchboard.operation.duplicates.injected";
   public static final String SAGA_REDRIVES = "switchboard.saga.redrives";
   public static final String DELIVERY_DELAY = "switchboard.operation.delivery.delay";
   public static final String SAGAS_FINISHED = "switchboard.saga.finished";
@@ -86,6 +87,15 @@ public final class SwitchboardMetrics {
   public void recordSagaRedrive(String saga, String action) {
     Counter.builder(SAGA_REDRIVES).description("Stalled sagas driven again by the sweeper")
         .tags("saga", saga, "action", action).register(registry).increment();
+  }
+
+  /**
+   * A command, event or request delivered to an operation a second time by an injected fault
+   * ({@code faults.duplicateRate}), as an at-least-once transport or a retrying client would.
+   */
+  public void recordInjectedDuplicate(String operation, String transport) {
+    Counter.builder(INJECTED_DUPLICATES).description("Messages delivered a second time by an injected fault")
+        .tags("operation", operation, "transport", transport).register(registry).increment();
   }
 
   /** A message given up on (poison, or out of retries) and moved to the dead letters. */

@@ -95,6 +95,19 @@ public final class ProcessedMessages {
     }
   }
 
+  /**
+   * The record of the message, if it was processed: with the result event recorded for it, if any.
+   * (A handler whose transaction refused a second record answers with what the first one recorded.)
+   */
+  public Future<Optional<Seen.Done>> recorded(String consumer, String messageId) {
+    return database.transaction(connection -> find(connection, consumer, messageId));
+  }
+
+  /** Whether a message id fits the record's column: 1 to {@link #MAX_MESSAGE_ID} characters. */
+  public static boolean recordable(String messageId) {
+    return !messageId.isEmpty() && messageId.length() <= MAX_MESSAGE_ID;
+  }
+
   /** Records the message as processed in a transaction of its own, and ends its claim. */
   public Future<Void> complete(String consumer, String messageId, Envelope result) {
     return database.<Void>transaction(connection -> {
