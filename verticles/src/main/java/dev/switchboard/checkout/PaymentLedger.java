@@ -116,6 +116,21 @@ public final class PaymentLedger {
     });
   }
 
+  /** Cents still held per order (charged and not refunded), for the orders holding any. */
+  public Future<Map<String, Long>> heldCentsByOrder() {
+    return database.transaction(store -> {
+      Map<String, Long> held = new HashMap<>();
+      try (PreparedStatement select = store.prepareStatement(
+          "SELECT order_id, SUM(amount_cents) FROM payment_charge WHERE NOT refunded GROUP BY order_id");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          held.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+      return held;
+    });
+  }
+
   private static boolean refunded(Connection store, String orderId) throws SQLException {
     try (PreparedStatement select = store.prepareStatement("SELECT 1 FROM payment_refund WHERE order_id = ?")) {
       select.setString(1, orderId);

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The parsed command line: a subcommand, {@code --config}, repeated {@code --set}, and subcommand options. */
-record CommandLine(String command, String configFile, List<String> assignments, Map<String, String> options,
-                   boolean help) {
+record CommandLine(String command, List<String> arguments, String configFile, List<String> assignments,
+                   Map<String, String> options, java.util.Set<String> flags, boolean help) {
+
+  /** Options that take no value. */
+  static final java.util.Set<String> FLAGS = java.util.Set.of("quick", "list");
 
   static final String USAGE = """
       Usage: java -jar switchboard.jar <command> [options]
@@ -16,6 +19,10 @@ record CommandLine(String command, String configFile, List<String> assignments, 
         serve            run the platform (gRPC edge, services, management port) until stopped
         demo             run the checkout workload under all-rpc, all-event and hybrid modes and
                          print a side-by-side table
+        experiment NAME|FILE
+                         test one claim of the request-vs-event debate: the same workload under
+                         several variants with faults on a schedule; a verdict per hypothesis and
+                         a report with plots (experiment --list shows the shipped ones)
         bench-hop        what a cross-process rpc hop costs: payment.charge in process and in a
                          second JVM over gRPC, alternately; prints both latency distributions
 
@@ -34,6 +41,14 @@ record CommandLine(String command, String configFile, List<String> assignments, 
         --calls N        measured calls per path (default 10000)
         --warmup N       calls per path first, not measured (default 3000)
 
+      Experiment options:
+        --list           the shipped experiments and the claim each tests
+        --quick          scaled down to seconds, the claim still observable
+        --variants LIST  only these of the experiment's variants, comma-separated
+        --out DIR        where the report goes (default reports/<name>-<timestamp>/)
+        --set KEY=VALUE  laid over every variant's settings
+        Exit status: 0 every hypothesis held, 1 one did not, 2 the experiment file is wrong.
+
       Demo options:
         --orders N       orders per variant (default 300)
         --rate N         orders per second, open loop (default 150)
@@ -49,10 +64,13 @@ record CommandLine(String command, String configFile, List<String> assignments, 
       Examples:
         java -jar switchboard.jar serve --set operations.payment.charge.mode=event
         java -jar switchboard.jar demo --orders 500 --rate 200
+        java -jar switchboard.jar experiment load-leveling --quick
       """;
 
   static CommandLine parse(String[] args) {
     String command = null;
+    List<String> arguments = new ArrayList<>();
+    java.util.Set<String> flags = new java.util.LinkedHashSet<>();
     String configFile = null;
     List<String> assignments = new ArrayList<>();
     Map<String, String> options = new LinkedHashMap<>();
@@ -64,17 +82,22 @@ record CommandLine(String command, String configFile, List<String> assignments, 
         case "--config" -> configFile = value(args, ++i, arg);
         case "--set" -> assignments.add(value(args, ++i, arg));
         default -> {
-          if (arg.startsWith("--")) {
+          if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
+            flags.add(arg.substring(2));
+          } else if (arg.startsWith("--")) {
             options.put(arg.substring(2), value(args, ++i, arg));
           } else if (command == null) {
             command = arg;
+          } else if (command.equals("experiment") && arguments.isEmpty()) {
+            arguments.add(arg);
           } else {
             throw new IllegalArgumentException("unexpected argument '" + arg + "'");
           }
         }
       }
     }
-    return new CommandLine(command, configFile, assignments, options, help);
+    return new CommandLine(command, List.copyOf(arguments), configFile, assignments, options, java.util.Set.copyOf(flags),
+        help);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -6,6 +6,7 @@ import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.node.StartupFailure;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
+import dev.switchboard.experiment.Experiment;
 import dev.switchboard.experiment.HopBenchmark;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Settings;
@@ -18,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar switchboard.jar serve|demo [--config FILE] [--set KEY=VALUE]...} */
+/** {@code java -jar switchboard.jar serve|demo|experiment|bench-hop [--config FILE] [--set KEY=VALUE]...} */
 public final class Main {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Main.class);
@@ -57,11 +58,12 @@ public final class Main {
                 commandLine.intOption("rate", Demo.DEFAULT_RATE), commandLine.intOption("seed", Demo.DEFAULT_SEED),
                 commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS),
                 commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
+        case "experiment" -> experiment(commandLine);
         case "bench-hop" -> HopBenchmark.run(commandLine.intOption("calls", 10_000),
             commandLine.intOption("warmup", 3_000, 0));
         default -> {
           System.err.println("switchboard: unknown command '" + commandLine.command()
-              + "'; commands are serve, demo, bench-hop\n\n"
+              + "'; commands are serve, demo, experiment, bench-hop\n\n"
               + CommandLine.USAGE);
           yield 2;
         }
@@ -75,6 +77,23 @@ public final class Main {
       System.err.println("switchboard: " + e.getMessage());
       return 1;
     }
+  }
+
+  private static int experiment(CommandLine commandLine) {
+    Experiment experiment = new Experiment(System.out);
+    if (commandLine.flags().contains("list")) {
+      return experiment.list();
+    }
+    if (commandLine.arguments().isEmpty()) {
+      System.err.println("switchboard: experiment needs a name or a file (experiment --list shows the shipped ones)");
+      return Experiment.WRONG_FILE;
+    }
+    String variants = commandLine.options().getOrDefault("variants", "");
+    String out = commandLine.options().get("out");
+    return experiment.run(readFileSettings(commandLine), new Experiment.Options(commandLine.arguments().get(0),
+        out == null ? null : java.nio.file.Path.of(out), commandLine.flags().contains("quick"),
+        Arrays.stream(variants.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList(),
+        ConfigLoader.parseAssignments(assignments(commandLine))));
   }
 
   private static int serve(CommandLine commandLine) {

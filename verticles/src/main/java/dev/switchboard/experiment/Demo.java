@@ -40,7 +40,7 @@ public final class Demo {
   /** Runs the demo; returns 0 when every variant was consistent, 1 otherwise. */
   public static int run(Settings file, Map<String, String> overrides, Options options) {
     Vertx client = Vertx.vertx();
-    try (LazyBroker broker = new LazyBroker()) {
+    try (OnDemandBroker broker = new OnDemandBroker()) {
       return run(client, file, overrides, options, broker);
     } finally {
       client.close();
@@ -48,8 +48,8 @@ public final class Demo {
   }
 
   private static int run(Vertx client, Settings file, Map<String, String> overrides, Options options,
-                         LazyBroker broker) {
-    Settings demo = await(ConfigLoader.read(client, "config/demo.yaml"));
+                         OnDemandBroker broker) {
+    Settings base = VariantSettings.base(client, file);
     Workload workload = Workload.checkout(options.orders(), options.rate(), options.seed());
     List<String> variants = Arrays.stream(options.variants().split(",")).map(String::trim)
         .filter(name -> !name.isEmpty()).toList();
@@ -60,7 +60,8 @@ public final class Demo {
       Workload warmup = Workload.checkout(options.warmup(), options.rate() * 2, options.seed() + 1);
       for (String variant : variants) {
         SwitchboardNode node = SwitchboardNode.startAndAwait(
-            variantSettings(client, file, demo, variant, overrides, broker));
+            VariantSettings.of(base, Settings.empty(), VariantSettings.variantFile(client, variant), overrides, variant,
+                broker));
         try {
           await(ExperimentRunner.run(client, node, "warm-up " + variant, warmup, line -> { }));
         } finally {
@@ -71,8 +72,9 @@ public final class Demo {
     }
     List<VariantResult> results = new ArrayList<>();
     for (String variant : variants) {
-      Settings settings = variantSettings(client, file, demo, variant, overrides, broker);
-      System.out.printf("== %s: %s%n", variant, await(variantOverlay(client, variant)).asMap());
+      Settings settings = VariantSettings.of(base, Settings.empty(), VariantSettings.variantFile(client, variant), overrides, variant,
+                broker);
+      System.out.printf("== %s: %s%n", variant, VariantSettings.variantFile(client, variant).asMap());
       SwitchboardNode node = SwitchboardNode.startAndAwait(settings);
       try {
         VariantResult result = await(ExperimentRunner.run(client, node, variant, workload, System.out::println));
@@ -87,62 +89,4 @@ public final class Demo {
     return results.stream().allMatch(VariantResult::consistent) ? 0 : 1;
   }
 
-  private static Future<Settings> variantOverlay(Vertx vertx, String variant) {
-    return ConfigLoader.read(vertx, "config/variants/" + variant + ".yaml");
-  }
-
-  /**
-   * The file, the demo's overlay, the variant and the user's overrides. A variant on Kafka gets topics
-   * of its own run and, when no {@code kafka.bootstrap.servers} is given, a local broker started for
-   * the demo (once).
-   */
-  private static Settings variantSettings(Vertx vertx, Settings file, Settings demo, String variant,
-                                          Map<String, String> overrides, LazyBroker broker) {
-    Settings settings = file.with(demo).with(await(variantOverlay(vertx, variant))).with(overrides);
-    String storePath = settings.getString("store.path", "").trim();
-    if (!storePath.isEmpty()) {
-      // a durable store asked for: every run (warm-up included) gets a fresh one of its own under it
-      settings = settings.with("store.path",
-          java.nio.file.Path.of(storePath, variant + "-" + System.nanoTime()).toString());
-    }
-    boolean onKafka = settings.asMap().entrySet().stream().anyMatch(entry ->
-        (entry.getKey().equals("defaults.transport") || entry.getKey().endsWith(".transport"))
-            && entry.getValue().trim().equalsIgnoreCase("kafka"));
-    if (!onKafka) {
-      return settings;
-    }
-    if (!settings.has("topics.prefix")) {
-      settings = settings.with("topics.prefix", "demo-" + variant + "-" + System.nanoTime());
-    }
-    if (settings.getString("kafka.bootstrap.servers", "").isBlank()) {
-      settings = settings.with("kafka.bootstrap.servers", broker.bootstrapServers());
-    }
-    return settings;
-  }
-
-  /** A local broker (kafka-dev), started the first time a Kafka variant needs one. */
-  private static final class LazyBroker implements AutoCloseable {
-    private LocalKafkaProcess process;
-
-    String bootstrapServers() {
-      if (process == null) {
-        System.out.println("starting a local Kafka broker for the Kafka variants (kafka-dev)...");
-        try {
-          process = LocalKafkaProcess.start();
-        } catch (java.io.IOException e) {
-          throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        System.out.printf("local Kafka broker on %s, ready in %d ms%n", process.bootstrapServers(),
-            process.startMillis());
-      }
-      return process.bootstrapServers();
-    }
-
-    @Override
-    public void close() {
-      if (process != null) {
-        process.close();
-      }
-    }
-  }
 }

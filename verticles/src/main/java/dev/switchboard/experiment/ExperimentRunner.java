@@ -1,29 +1,80 @@
 package dev.switchboard.experiment;
 
+import dev.switchboard.checkout.v1.OrderEvent;
+import dev.switchboard.experiment.ExperimentSpec.FaultSpec;
 import dev.switchboard.node.SwitchboardNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs a workload against a running node through its gRPC edge and checks consistency afterwards.
- * The node can be configured any way (a variant); the runner only talks to it as a client would,
- * plus reading the services' state for the consistency check.
+ * Runs a workload against a running node through its gRPC edge, with a fault schedule on the
+ * workload's timeline, then audits what the services ended up with. The node can be configured any
+ * way (a variant); the runner talks to it as a client would, and reads the services' own state
+ * for the audit and the consistency samples.
  */
 public final class ExperimentRunner {
+
+  /** How long the audit waits for event-mode work to settle before it counts what is still missing. */
+  static final long SETTLE_MS = 15_000;
+
+  /** A run and its audit. */
+  record Measured(VariantRun run, EffectsAudit.Findings findings) {
+  }
 
   private ExperimentRunner() {
   }
 
+  /** The demo's run: no faults, a minute's grace, no client deadline. */
   public static Future<VariantResult> run(Vertx clientVertx, SwitchboardNode node, String variant, Workload workload,
                                           Consumer<String> progress) {
+    return measure(clientVertx, node, variant, workload, List.of(), 60_000, 0, progress)
+        .map(measured -> measured.run().result(measured.findings().violations()));
+  }
+
+  static Future<Measured> measure(Vertx clientVertx, SwitchboardNode node, String variant, Workload workload,
+                                  List<FaultSpec> faults, long graceMs, long clientTimeoutMs,
+                                  Consumer<String> progress) {
     CheckoutGrpcClient client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
-    VariantRun run = new VariantRun(clientVertx, client, variant, workload, progress);
-    return run.run()
-        .compose(done -> ConsistencyCheck.verify(clientVertx, client, node.checkout(),
-            node.config().checkout().initialStock(), run))
-        .map(run::result)
+    FaultSchedule schedule = new FaultSchedule(clientVertx, node, faults);
+    VariantRun run = new VariantRun(clientVertx, client, variant, workload, graceMs, clientTimeoutMs,
+        probe(node, schedule), progress);
+    Future<Void> done = run.run();
+    return done
+        .compose(over -> {
+          schedule.stop();
+          return EffectsAudit.settle(clientVertx, client, node.checkout(), node.config().checkout().initialStock(), run,
+              SETTLE_MS);
+        })
+        .map(findings -> new Measured(run, findings))
         .eventually(client::close);
+  }
+
+  private static VariantRun.Probe probe(SwitchboardNode node, FaultSchedule schedule) {
+    return new VariantRun.Probe() {
+      @Override
+      public void started(long startNanos) {
+        schedule.start(startNanos);
+      }
+
+      @Override
+      public long queueDepth() {
+        return node.switchboard().metrics().inFlight();
+      }
+
+      @Override
+      public List<String> activeFaults() {
+        return schedule.activeFaults();
+      }
+
+      @Override
+      public Future<Boolean> reflected(String orderId) {
+        Future<Boolean> sold = node.checkout().stock().sold(orderId);
+        Future<Integer> notified = node.checkout().notifications().count(orderId, OrderEvent.KindCase.CONFIRMED);
+        return Future.all(sold, notified).map(both -> sold.result() && notified.result() > 0);
+      }
+    };
   }
 }

@@ -88,14 +88,14 @@ final class ConsumerPipeline {
    */
   private Future<Void> maybeTwice(Operation<?, ?> operation, Envelope message, OperationSettings settings,
                                   AtomicBoolean stopped, Supplier<Future<Void>> delivery) {
-    Future<Void> first = delivery.get();
+    Future<Void> first = metrics.handling(operation.name(), delivery.get());
     if (faults.duplicate(operation.name())) {
       metrics.recordInjectedDuplicate(operation.name(), settings.transport().spelling());
       first.onComplete(delivered -> {
         if (closed || stopped.get()) {
           return;
         }
-        delivery.get().onComplete(again -> LOGGER.debug("{} {} injected duplicate of msg={} {}",
+        metrics.handling(operation.name(), delivery.get()).onComplete(again -> LOGGER.debug("{} {} injected duplicate of msg={} {}",
             message.context().logTag(), operation, message.context().messageId(),
             again.succeeded() ? "delivered" : "failed: " + again.cause().getMessage()));
       });

@@ -136,10 +136,10 @@ final class OperationServer {
    */
   private Future<Buffer> maybeTwice(Operation<?, ?> operation, OperationSettings settings,
                                     Function<Envelope, Future<Buffer>> serving, Envelope request) {
-    Future<Buffer> first = serving.apply(request);
+    Future<Buffer> first = metrics.handling(operation.name(), serving.apply(request));
     if (faults.duplicate(operation.name())) {
       metrics.recordInjectedDuplicate(operation.name(), settings.transport().spelling());
-      first.onComplete(answered -> serving.apply(request).onComplete(again -> LOGGER.debug(
+      first.onComplete(answered -> metrics.handling(operation.name(), serving.apply(request)).onComplete(again -> LOGGER.debug(
           "{} {} injected duplicate of msg={} {}", request.context().logTag(), operation,
           request.context().messageId(), again.succeeded() ? "answered (discarded)" : "failed: "
               + again.cause().getMessage())));

@@ -32,7 +32,8 @@ public record FaultSettings(long latencyMs, double errorRate, boolean down, int 
     this(latencyMs, errorRate, down, 0, 0.0, true);
   }
 
-  static FaultSettings read(Settings settings, String base) {
+  /** The fault knobs under {@code base} (e.g. {@code operations.payment.charge.faults.}); a bad value names its key. */
+  public static FaultSettings read(Settings settings, String base) {
     return new FaultSettings(
         settings.getLong(base + "latencyMs", 0, 0, 600_000),
         settings.getDouble(base + "errorRate", 0.0, 0.0, 1.0),

@@ -26,10 +26,13 @@ public final class SwitchboardMetrics {
   public static final String DELIVERY_DELAY = "switchboard.operation.delivery.delay";
   public static final String SAGAS_FINISHED = "switchboard.saga.finished";
   public static final String SAGAS_IN_FLIGHT = "switchboard.saga.inflight";
+  public static final String OPERATION_IN_FLIGHT = "switchboard.operation.inflight";
   public static final String SAGA_DURATION = "switchboard.saga.duration";
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> handling = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong handlingTotal = new java.util.concurrent.atomic.AtomicLong();
 
   public SwitchboardMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -131,5 +134,31 @@ public final class SwitchboardMetrics {
           .tag("saga", name).register(registry);
       return count;
     });
+  }
+
+  /**
+   * Counts {@code work} as in flight at the operation's consumer from now until it ends: a message
+   * or request handed in by its transport and not yet done (waiting its turn, being handled, retried).
+   */
+  public <T> io.vertx.core.Future<T> handling(String operation, io.vertx.core.Future<T> work) {
+    AtomicInteger count = handling.computeIfAbsent(operation, name -> {
+      AtomicInteger gauge = new AtomicInteger();
+      Gauge.builder(OPERATION_IN_FLIGHT, gauge, AtomicInteger::get)
+          .description("Messages and requests handed to an operation's consumer and not yet done")
+          .tag("operation", name).register(registry);
+      return gauge;
+    });
+    count.incrementAndGet();
+    handlingTotal.incrementAndGet();
+    work.onComplete(done -> {
+      count.decrementAndGet();
+      handlingTotal.decrementAndGet();
+    });
+    return work;
+  }
+
+  /** Messages and requests in flight at every operation's consumer: the queue depth an experiment plots. */
+  public long inFlight() {
+    return handlingTotal.get();
   }
 }

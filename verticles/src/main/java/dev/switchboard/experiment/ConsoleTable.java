@@ -1,0 +1,40 @@
+package dev.switchboard.experiment;
+
+import dev.switchboard.experiment.report.VariantResults;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** The measures of each variant side by side, for the console. */
+final class ConsoleTable {
+
+  private ConsoleTable() {
+  }
+
+  static void print(PrintStream out, List<VariantResults> variants, List<String> rows) {
+    int width = Math.max(12, variants.stream().mapToInt(variant -> variant.name().length()).max().orElse(0) + 2);
+    StringBuilder header = new StringBuilder(String.format("%-26s", "measure"));
+    variants.forEach(variant -> header.append(String.format("%" + width + "s", variant.name())));
+    out.println(header);
+    out.println("-".repeat(header.length()));
+    for (String row : rows) {
+      StringBuilder line = new StringBuilder(String.format("%-26s", row));
+      variants.forEach(variant -> line.append(String.format("%" + width + "s", format(variant.summary().get(row)))));
+      out.println(line);
+    }
+  }
+
+  static String format(Number value) {
+    if (value == null) {
+      return "-";
+    }
+    double number = value.doubleValue();
+    if (!Double.isFinite(number)) {
+      return "-";
+    }
+    if (value instanceof Integer || value instanceof Long || number == Math.rint(number) && Math.abs(number) >= 1000) {
+      return Long.toString(Math.round(number));
+    }
+    return String.format("%.1f", number);
+  }
+}
