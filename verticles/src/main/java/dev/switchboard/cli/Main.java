@@ -80,7 +80,8 @@ public final class Main {
   }
 
   private static int experiment(CommandLine commandLine) {
-    Experiment experiment = new Experiment(System.out);
+    quietPlatformLogs();
+    Experiment experiment = new Experiment(System.out, System.err);
     if (commandLine.flags().contains("list")) {
       return experiment.list();
     }
@@ -94,6 +95,17 @@ public final class Main {
         out == null ? null : java.nio.file.Path.of(out), commandLine.flags().contains("quick"),
         Arrays.stream(variants.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList(),
         ConfigLoader.parseAssignments(assignments(commandLine))));
+  }
+
+  /**
+   * An experiment's progress lines are what its user follows: the nodes it starts and stops log only
+   * warnings, unless SWITCHBOARD_LOG_LEVEL asks for more.
+   */
+  private static void quietPlatformLogs() {
+    if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null
+        && LoggerFactory.getLogger("dev.switchboard") instanceof ch.qos.logback.classic.Logger platform) {
+      platform.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   private static int serve(CommandLine commandLine) {

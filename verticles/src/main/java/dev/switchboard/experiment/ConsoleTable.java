@@ -35,6 +35,6 @@ final class ConsoleTable {
     if (value instanceof Integer || value instanceof Long || number == Math.rint(number) && Math.abs(number) >= 1000) {
       return Long.toString(Math.round(number));
     }
-    return String.format("%.1f", number);
+    return Math.abs(number) < 1 && number != 0 ? String.format("%.3f", number) : String.format("%.1f", number);
   }
 }

@@ -61,9 +61,12 @@ public final class Experiment {
   }
 
   private final PrintStream console;
+  private final PrintStream errors;
 
-  public Experiment(PrintStream console) {
+  /** Progress, tables and verdicts go to {@code console}; why an experiment cannot run goes to {@code errors}. */
+  public Experiment(PrintStream console, PrintStream errors) {
     this.console = console;
+    this.errors = errors;
   }
 
   /** Prints the shipped experiments, name and claim. */
@@ -89,14 +92,14 @@ public final class Experiment {
       }
       variants = select(spec, options.variants());
     } catch (ExperimentFileException e) {
-      System.err.println("switchboard: " + e.getMessage());
+      errors.println("switchboard: " + e.getMessage());
       return WRONG_FILE;
     }
     Vertx client = Vertx.vertx();
     try (OnDemandBroker broker = new OnDemandBroker()) {
       return run(client, file, spec, variants, options, broker);
     } catch (ExperimentFileException e) {
-      System.err.println("switchboard: " + e.getMessage());
+      errors.println("switchboard: " + e.getMessage());
       return WRONG_FILE;
     } catch (IOException e) {
       System.err.println("switchboard: the report could not be written: " + e.getMessage());
@@ -158,8 +161,10 @@ public final class Experiment {
     Map<String, Map<String, Number>> summaries = new LinkedHashMap<>();
     results.forEach(result -> summaries.put(result.name(), result.summary()));
     List<Verdict> verdicts = hypotheses.stream().map(hypothesis -> hypothesis.evaluate(summaries)).toList();
+    // a fault without an end lasts as long as the longest run
+    long runEndMs = 1000L * results.stream().mapToInt(result -> result.series().size()).max().orElse(0);
     List<FaultWindow> windows = spec.faults().stream().map(fault -> new FaultWindow(fault.atMs() / 1000.0,
-        (fault.untilMs() < 0 ? workload.lengthNanos() / 1_000_000 + workloadSpec.graceMs() : fault.untilMs()) / 1000.0,
+        (fault.untilMs() < 0 ? Math.max(runEndMs, fault.atMs()) : fault.untilMs()) / 1000.0,
         fault.target(), fault.describe())).toList();
     ExperimentResults experiment = new ExperimentResults(spec.name(), spec.claim(), startedAt, results, windows,
         verdicts);
