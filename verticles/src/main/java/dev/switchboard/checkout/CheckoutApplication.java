@@ -28,7 +28,7 @@ public final class CheckoutApplication {
 
   /** The services, in deployment order. */
   public static final List<String> SERVICES =
-      List.of("inventory", "payment", "shipping", "notifications", "analytics", "orders");
+      List.of("inventory", "payment", "shipping", "notifications", "analytics", "views", "orders");
 
   private final StockLedger stock;
   private final PaymentLedger payments;
@@ -36,6 +36,7 @@ public final class CheckoutApplication {
   private final OrderBook orders;
   private final OrderDesk desk;
   private final ShipmentBook shipments;
+  private final OrderViews views;
   /** The services by name, in deployment order: a factory each, so a service can be stopped and started again. */
   private final Map<String, Supplier<Deployable>> services = new LinkedHashMap<>();
   private final Map<String, String> deployments = new LinkedHashMap<>();
@@ -47,6 +48,7 @@ public final class CheckoutApplication {
     this.notifications = new NotificationLog(store);
     this.orders = new OrderBook(vertx, store);
     this.shipments = new ShipmentBook(store);
+    this.views = new OrderViews(store);
     OrderEvents events = new OrderEvents(switchboard);
     this.desk = new OrderDesk(switchboard, orders, events, stock);
     services.put("inventory", () -> new InventoryVerticle(switchboard, stock));
@@ -54,6 +56,7 @@ public final class CheckoutApplication {
     services.put("shipping", () -> new ShippingVerticle(switchboard, shipments));
     services.put("notifications", () -> new NotificationsVerticle(switchboard, notifications));
     services.put("analytics", () -> new AnalyticsVerticle(switchboard));
+    services.put("views", () -> new ViewsVerticle(switchboard, views, config.views()));
     // a new saga engine each time orders starts: its result listeners and sweeper live and end with the verticle
     services.put("orders", () -> new OrdersVerticle(switchboard, new SagaEngine(vertx, switchboard, sagaStore), orders,
         events, desk));
@@ -75,7 +78,7 @@ public final class CheckoutApplication {
       CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config, sagaStore);
       return Future.all(application.stock.createTables(config.initialStock()), application.payments.createTables(),
               application.notifications.createTables(), application.orders.createTables(),
-              application.shipments.createTables())
+              application.shipments.createTables(), application.views.createTables())
           .compose(created -> application.deployServices(vertx, only));
     });
   }
@@ -143,5 +146,9 @@ public final class CheckoutApplication {
 
   public ShipmentBook shipments() {
     return shipments;
+  }
+
+  public OrderViews views() {
+    return views;
   }
 }

@@ -12,12 +12,14 @@ import java.util.Set;
  *
  * @param initialStock   {@code inventory.stock.<sku>}: units available at start-up
  * @param maxChargeCents {@code payment.maxChargeCents}: charges above it are declined
+ * @param views          {@code views.count}: read models of the orders, each a subscriber of the order events
  */
-public record CheckoutConfig(Map<String, Long> initialStock, long maxChargeCents) {
+public record CheckoutConfig(Map<String, Long> initialStock, long maxChargeCents, int views) {
 
   public static final String STOCK_PREFIX = "inventory.stock";
   public static final String MAX_CHARGE = "payment.maxChargeCents";
-  public static final Set<String> KEYS = Set.of(MAX_CHARGE);
+  public static final String VIEWS = "views.count";
+  public static final Set<String> KEYS = Set.of(MAX_CHARGE, VIEWS);
   public static final Set<String> PREFIXES = Set.of(STOCK_PREFIX);
 
   public static CheckoutConfig from(Settings settings) {
@@ -30,6 +32,7 @@ public record CheckoutConfig(Map<String, Long> initialStock, long maxChargeCents
       }
       stock.put(sku, settings.getLong(key, 0, 0, Long.MAX_VALUE / 4));
     }
-    return new CheckoutConfig(Map.copyOf(stock), settings.getLong(MAX_CHARGE, 100_000, 0, Long.MAX_VALUE));
+    return new CheckoutConfig(Map.copyOf(stock), settings.getLong(MAX_CHARGE, 100_000, 0, Long.MAX_VALUE),
+        settings.getInt(VIEWS, 0, 0, CheckoutOperations.MAX_VIEWS));
   }
 }

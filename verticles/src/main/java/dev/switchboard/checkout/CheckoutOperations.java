@@ -51,6 +51,21 @@ public final class CheckoutOperations {
   public static final Operation<OrderEvent, EventAck> INVENTORY_ORDER_EVENTS =
       Operation.subscriber("inventory.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser());
 
+  /** At most this many read models ({@code views.count}). */
+  public static final int MAX_VIEWS = 32;
+
+  /**
+   * The subscribers of {@link #ORDER_EVENTS} that keep the read models, {@code views.orderEvents1} to
+   * {@code views.orderEvents<count>}: as many as configured.
+   */
+  public static List<Operation<OrderEvent, EventAck>> views(int count) {
+    List<Operation<OrderEvent, EventAck>> views = new java.util.ArrayList<>(count);
+    for (int i = 1; i <= count; i++) {
+      views.add(Operation.subscriber("views.orderEvents" + i, ORDER_EVENTS, OrderEvent.parser(), EventAck.parser()));
+    }
+    return List.copyOf(views);
+  }
+
   public static final List<Operation<?, ?>> ALL = List.of(
       ORDERS_PLACE, INVENTORY_RESERVE, INVENTORY_RELEASE, PAYMENT_CHARGE, PAYMENT_REFUND, SHIPPING_SCHEDULE,
       SHIPPING_CANCEL,

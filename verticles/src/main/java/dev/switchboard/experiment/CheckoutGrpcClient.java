@@ -35,10 +35,26 @@ public final class CheckoutGrpcClient {
   private static final String CORRELATION_ID = "x-correlation-id";
 
   private final GrpcClient client;
+  private final io.vertx.core.http.HttpClient http;
   private final SocketAddress server;
 
   public CheckoutGrpcClient(Vertx vertx, String host, int port) {
-    this.client = GrpcClient.client(vertx);
+    this(vertx, host, port, 1);
+  }
+
+  /**
+   * A client that opens up to {@code connections} HTTP/2 connections as calls need them: a server
+   * takes a bounded number of concurrent calls per connection (100 by default), so a load generator
+   * standing in for many clients needs several, or it would queue calls on its own side.
+   */
+  public CheckoutGrpcClient(Vertx vertx, String host, int port, int connections) {
+    io.vertx.core.http.HttpClient http = vertx.httpClientBuilder()
+        .with(new io.vertx.core.http.HttpClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false))
+        .with(new io.vertx.core.http.PoolOptions().setHttp2MaxSize(connections))
+        .build();
+    this.http = http;
+    this.client = GrpcClient.client(vertx, http);
     this.server = SocketAddress.inetSocketAddress(port, host);
   }
 
@@ -82,7 +98,7 @@ public final class CheckoutGrpcClient {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return client.close().eventually(http::close);
   }
 
   private <Q, R> Future<R> unary(ServiceMethod<R, Q> method, Q request, String correlationId, long deadlineMs) {

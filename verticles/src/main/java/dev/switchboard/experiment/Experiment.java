@@ -44,6 +44,13 @@ public final class Experiment {
   public static final int FAILED = 1;
   public static final int WRONG_FILE = 2;
 
+  /**
+   * Before the first variant in a JVM, this many orders go through an rpc and an event node: a cold
+   * JVM compiles for many seconds (both cores busy), which would slow whichever variant ran first.
+   */
+  static final int JVM_WARMUP_ORDERS = 3_000;
+  private static final java.util.concurrent.atomic.AtomicBoolean JVM_WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
   /** Settings a report does not show as a variant's difference: they differ on every run. */
   private static final List<String> RUN_KEYS = List.of("topics.prefix", "kafka.bootstrap.servers", "store.path");
 
@@ -135,6 +142,9 @@ public final class Experiment {
     console.printf("Switchboard experiment %s%s: %s%n", spec.name(), options.quick() ? " (quick)" : "", spec.claim());
     console.printf("%d orders over %.1f s through %s%s%n%n", workload.orders().size(), workload.lengthNanos() / 1e9,
         String.join(", ", names), spec.faults().isEmpty() ? "" : "; faults: " + describe(spec.faults()));
+    if (workloadSpec.warmupOrders() > 0 && JVM_WARM.compareAndSet(false, true)) {
+      warmUpJvm(client, base, options.overrides(), broker);
+    }
     List<VariantResults> results = new ArrayList<>();
     for (VariantSpec variant : variants) {
       Settings settings = VariantSettings.of(base, runLayer, layers.get(variant.name()), options.overrides(),
@@ -208,6 +218,23 @@ public final class Experiment {
       NodeConfig.from(checked);
     } catch (ConfigException e) {
       throw new ExperimentFileException(spec.name() + ": variant " + variant.name() + ": " + e.getMessage());
+    }
+  }
+
+  private void warmUpJvm(Vertx client, Settings base, Map<String, String> overrides, OnDemandBroker broker) {
+    console.printf("warming the JVM up: %d orders through all-rpc and all-event (not measured)...%n", JVM_WARMUP_ORDERS);
+    Settings plenty = Settings.of(Map.of("inventory.stock.SKU-APPLE", "1000000", "inventory.stock.SKU-BANANA", "1000000",
+        "inventory.stock.SKU-CHERRY", "1000000"));
+    for (String variant : List.of("all-rpc", "all-event")) {
+      Settings settings = VariantSettings.of(base, plenty, VariantSettings.variantFile(client, variant), overrides,
+          "jvm-warmup-" + variant, broker);
+      SwitchboardNode node = SwitchboardNode.startAndAwait(settings);
+      try {
+        await(ExperimentRunner.run(client, node, "warm-up " + variant,
+            Workload.checkout(JVM_WARMUP_ORDERS, 500, 7), line -> { }));
+      } finally {
+        await(node.close());
+      }
     }
   }
 

@@ -22,7 +22,7 @@ final class ExperimentCatalog {
 
   /** The experiments shipped in the jar, one claim each. */
   static final List<String> SHIPPED = List.of("chain-availability", "cascading-latency", "load-leveling",
-      "consumer-crash", "duplicate-delivery", "consistency-lag", "saga-compensation");
+      "consumer-crash", "duplicate-delivery", "consistency-lag", "fan-out", "saga-compensation");
   private static final String DIRECTORY = "config/experiments";
 
   /** An experiment file's name (for messages) and text. */
@@ -76,7 +76,8 @@ final class ExperimentCatalog {
 
   /**
    * The experiment in quick form: every duration and burst scaled by {@code quick.scale} (rates
-   * kept), the warm-up too; {@code quick.set} is laid over the settings when the run builds them.
+   * kept; the warm-up too short to scale); {@code quick.set} is laid over the settings when the run
+   * builds them.
    */
   static ExperimentSpec quick(ExperimentSpec spec) {
     double scale = spec.quick().scale();
@@ -86,7 +87,7 @@ final class ExperimentCatalog {
         fault.untilMs() < 0 ? -1 : Math.round(fault.untilMs() * scale), fault.target(), fault.service(), fault.set(),
         fault.stopped())).toList();
     WorkloadSpec quick = new WorkloadSpec(phases, workload.mix(), workload.stock(), workload.paymentLimitCents(),
-        workload.graceMs(), workload.clientTimeoutMs(), (int) Math.round(workload.warmupOrders() * scale));
+        workload.graceMs(), workload.clientTimeoutMs(), workload.warmupOrders());
     return new ExperimentSpec(spec.name(), spec.claim(), quick, spec.settings(), spec.variants(), faults,
         spec.hypotheses(), spec.quick());
   }

@@ -19,6 +19,8 @@ public final class ExperimentRunner {
 
   /** How long the audit waits for event-mode work to settle before it counts what is still missing. */
   static final long SETTLE_MS = 15_000;
+  /** The client's connections: up to 100 concurrent calls each, so that a burst reaches the server as a burst. */
+  static final int CLIENT_CONNECTIONS = 32;
 
   /** A run and its audit. */
   record Measured(VariantRun run, EffectsAudit.Findings findings) {
@@ -37,7 +39,7 @@ public final class ExperimentRunner {
   static Future<Measured> measure(Vertx clientVertx, SwitchboardNode node, String variant, Workload workload,
                                   List<FaultSpec> faults, long graceMs, long clientTimeoutMs,
                                   Consumer<String> progress) {
-    CheckoutGrpcClient client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort());
+    CheckoutGrpcClient client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort(), CLIENT_CONNECTIONS);
     FaultSchedule schedule = new FaultSchedule(clientVertx, node, faults);
     VariantRun run = new VariantRun(clientVertx, client, variant, workload, graceMs, clientTimeoutMs,
         probe(node, schedule), progress);

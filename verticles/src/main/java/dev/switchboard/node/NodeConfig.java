@@ -50,13 +50,15 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     prefixes.addAll(CheckoutConfig.PREFIXES);
     settings.requireKnownKeys(keys, prefixes);
     BridgeConfig bridge = BridgeConfig.from(settings);
+    CheckoutConfig checkout = CheckoutConfig.from(settings);
     List<Operation<?, ?>> operations = new ArrayList<>(CheckoutOperations.ALL);
+    operations.addAll(CheckoutOperations.views(checkout.views()));
     if (bridge.enabled()) {
       operations.add(KafkaBridgeVerticle.BRIDGE_ORDER_EVENTS);
     }
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
     return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
-        CheckoutConfig.from(settings), EdgeConfig.from(settings), bridge, services(settings),
+        checkout, EdgeConfig.from(settings), bridge, services(settings),
         ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000));
   }
 
