@@ -244,6 +244,12 @@ public final class OrderBook {
         + "' ORDER BY accepted_at_ms");
   }
 
+  /** Orders accepted and not yet terminal: the checkout's backlog. */
+  public Future<Long> pendingCount() {
+    return database.queryLong("SELECT COUNT(*) FROM orders_order WHERE status = '"
+        + OrderStatus.ORDER_STATUS_PENDING.name() + "'");
+  }
+
   public static boolean isTerminal(Order order) {
     return order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED
         || order.getStatus() == OrderStatus.ORDER_STATUS_REJECTED;

@@ -102,33 +102,13 @@ public final class PaymentLedger {
    * How many charges each order got (refunded ones included), for the orders charged at all: more
    * than one is a double charge.
    */
-  public Future<Map<String, Integer>> chargesByOrder() {
-    return database.transaction(store -> {
-      Map<String, Integer> counts = new HashMap<>();
-      try (PreparedStatement select = store.prepareStatement(
-          "SELECT order_id, COUNT(*) FROM payment_charge GROUP BY order_id");
-           ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          counts.put(rows.getString(1), rows.getInt(2));
-        }
-      }
-      return counts;
-    });
+  public Future<Map<String, Long>> chargesByOrder() {
+    return database.queryTotals("SELECT order_id, COUNT(*) FROM payment_charge GROUP BY order_id");
   }
 
   /** Cents still held per order (charged and not refunded), for the orders holding any. */
   public Future<Map<String, Long>> heldCentsByOrder() {
-    return database.transaction(store -> {
-      Map<String, Long> held = new HashMap<>();
-      try (PreparedStatement select = store.prepareStatement(
-          "SELECT order_id, SUM(amount_cents) FROM payment_charge WHERE NOT refunded GROUP BY order_id");
-           ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          held.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-      return held;
-    });
+    return database.queryTotals("SELECT order_id, SUM(amount_cents) FROM payment_charge WHERE NOT refunded GROUP BY order_id");
   }
 
   private static boolean refunded(Connection store, String orderId) throws SQLException {

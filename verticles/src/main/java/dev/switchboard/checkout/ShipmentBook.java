@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -76,18 +77,8 @@ public final class ShipmentBook {
    * The table is keyed by order, so this is at most 1 per order: a schedule handled twice returns
    * the shipment it made the first time.
    */
-  public Future<java.util.Map<String, Integer>> shipmentsByOrder() {
-    return database.transaction(store -> {
-      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-      try (PreparedStatement select = store.prepareStatement(
-          "SELECT order_id, COUNT(*) FROM shipping_shipment WHERE shipment_id IS NOT NULL GROUP BY order_id");
-           ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          counts.put(rows.getString(1), rows.getInt(2));
-        }
-      }
-      return counts;
-    });
+  public Future<Map<String, Long>> shipmentsByOrder() {
+    return database.queryTotals("SELECT order_id, COUNT(*) FROM shipping_shipment WHERE shipment_id IS NOT NULL GROUP BY order_id");
   }
 
     /** Shipments scheduled and not cancelled. */

@@ -162,18 +162,8 @@ public final class StockLedger {
    * sale or a release too. The table is keyed by order and SKU, so an order reserved twice shows
    * no extra row: the count is the number of distinct SKUs reserved.
    */
-  public Future<Map<String, Integer>> reservationsByOrder() {
-    return database.transaction(store -> {
-      Map<String, Integer> counts = new java.util.HashMap<>();
-      try (PreparedStatement select = store.prepareStatement(
-          "SELECT order_id, COUNT(*) FROM inventory_reservation GROUP BY order_id");
-           ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          counts.put(rows.getString(1), rows.getInt(2));
-        }
-      }
-      return counts;
-    });
+  public Future<Map<String, Long>> reservationsByOrder() {
+    return database.queryTotals("SELECT order_id, COUNT(*) FROM inventory_reservation GROUP BY order_id");
   }
 
   private static long available(Connection store, String sku) throws SQLException {

@@ -6,6 +6,7 @@ import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.OrderStatus;
+import dev.switchboard.checkout.v1.StockLevel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  * were told — and counts what went wrong, polling with a deadline while event-mode work settles
  * (eventual consistency): orders accepted and never terminal (lost), effects beyond one per order
  * that should have them (charges, notifications, shipments, reservations), and the stock and money
- * arithmetic against the orders clients saw confirmed.
+ * arithmetic against the orders the order book holds as confirmed.
  */
 final class EffectsAudit {
 
@@ -35,9 +36,9 @@ final class EffectsAudit {
   }
 
   static Future<Findings> settle(Vertx vertx, CheckoutGrpcClient client, CheckoutApplication checkout,
-                                 Map<String, Long> initialStock, VariantRun run, long settleMs) {
+                                 Map<String, Long> initialStock, long settleMs) {
     long deadline = System.currentTimeMillis() + settleMs;
-    return poll(vertx, deadline, () -> audit(client, checkout, initialStock, run));
+    return poll(vertx, deadline, () -> audit(client, checkout, initialStock));
   }
 
   private static Future<Findings> poll(Vertx vertx, long deadline, Supplier<Future<Findings>> audit) {
@@ -50,25 +51,17 @@ final class EffectsAudit {
   }
 
   private static Future<Findings> audit(CheckoutGrpcClient client, CheckoutApplication checkout,
-                                        Map<String, Long> initialStock, VariantRun run) {
-    Map<String, Long> stockError = new LinkedHashMap<>();
+                                        Map<String, Long> initialStock) {
+    Map<String, StockLevel> levels = new LinkedHashMap<>();
     List<String> violations = new ArrayList<>();
     List<Future<?>> reads = new ArrayList<>();
-    initialStock.forEach((sku, initial) -> reads.add(client.getStock(sku).onSuccess(level -> {
-      long expected = initial - run.confirmedUnits.getOrDefault(sku, 0L);
-      long off = Math.abs(level.getAvailable() - expected) + level.getReserved();
-      stockError.put(sku, off);
-      if (off != 0) {
-        violations.add(sku + ": available " + level.getAvailable() + " reserved " + level.getReserved()
-            + ", expected available " + expected + " (initial " + initial + " - confirmed) and none reserved");
-      }
-    })));
+    initialStock.forEach((sku, initial) -> reads.add(client.getStock(sku).onSuccess(level -> levels.put(sku, level))));
     Future<Long> captured = checkout.payments().capturedCents();
-    Future<Map<String, Integer>> charges = checkout.payments().chargesByOrder();
+    Future<Map<String, Long>> charges = checkout.payments().chargesByOrder();
     Future<Map<String, Long>> held = checkout.payments().heldCentsByOrder();
     Future<List<Order>> orders = checkout.orders().all();
-    Future<Map<String, Integer>> shipments = checkout.shipments().shipmentsByOrder();
-    Future<Map<String, Integer>> reservations = checkout.stock().reservationsByOrder();
+    Future<Map<String, Long>> shipments = checkout.shipments().shipmentsByOrder();
+    Future<Map<String, Long>> reservations = checkout.stock().reservationsByOrder();
     List<Future<Map<String, Integer>>> notices = new ArrayList<>();
     for (OrderEvent.KindCase kind : List.of(OrderEvent.KindCase.PLACED, OrderEvent.KindCase.CONFIRMED,
         OrderEvent.KindCase.REJECTED)) {
@@ -95,7 +88,7 @@ final class EffectsAudit {
       long duplicateReservations = 0;
       for (Order order : known) {
         long skus = order.getItemsList().stream().map(LineItem::getSku).distinct().count();
-        duplicateReservations += Math.max(0, reservations.result().getOrDefault(order.getOrderId(), 0) - skus);
+        duplicateReservations += Math.max(0, reservations.result().getOrDefault(order.getOrderId(), 0L) - skus);
       }
       long duplicated = duplicateCharges + duplicateNotifications + duplicateShipments + duplicateReservations;
       measures.put("duplicated_effects", duplicated);
@@ -107,12 +100,36 @@ final class EffectsAudit {
         violations.add(duplicated + " duplicated effects (" + duplicateCharges + " charges, " + duplicateNotifications
             + " notifications, " + duplicateShipments + " shipments, " + duplicateReservations + " reservations)");
       }
-      long stockUnits = stockError.values().stream().mapToLong(Long::longValue).sum();
-      measures.put("stock_error_units", stockUnits);
-      long moneyError = Math.abs(captured.result() - run.confirmedCents);
+      // what the services hold against what the order book says was confirmed (not what clients happened to see)
+      List<Order> confirmedOrders = known.stream()
+          .filter(order -> order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED).toList();
+      Map<String, Long> sold = new LinkedHashMap<>();
+      long confirmedCents = 0;
+      for (Order order : confirmedOrders) {
+        confirmedCents += order.getTotalCents();
+        order.getItemsList().forEach(item -> sold.merge(item.getSku(), (long) item.getQuantity(), Long::sum));
+      }
+      double stockUnits = 0;
+      for (Map.Entry<String, Long> initial : initialStock.entrySet()) {
+        StockLevel level = levels.get(initial.getKey());
+        if (level == null) {
+          stockUnits = Double.NaN; // not read: unknown, never "no error"
+          continue;
+        }
+        long expected = initial.getValue() - sold.getOrDefault(initial.getKey(), 0L);
+        long off = Math.abs(level.getAvailable() - expected) + level.getReserved();
+        stockUnits += off;
+        if (off != 0) {
+          violations.add(initial.getKey() + ": available " + level.getAvailable() + " reserved " + level.getReserved()
+              + ", expected available " + expected + " (initial " + initial.getValue()
+              + " - confirmed) and none reserved");
+        }
+      }
+      measures.put("stock_error_units", Double.isNaN(stockUnits) ? stockUnits : (Number) (long) stockUnits);
+      long moneyError = Math.abs(captured.result() - confirmedCents);
       measures.put("money_error_cents", moneyError);
       if (moneyError != 0) {
-        violations.add("payments captured " + captured.result() + " cents, confirmed orders total " + run.confirmedCents);
+        violations.add("payments captured " + captured.result() + " cents, confirmed orders total " + confirmedCents);
       }
       long keptForRejected = known.stream().filter(order -> order.getStatus() == OrderStatus.ORDER_STATUS_REJECTED)
           .filter(order -> held.result().getOrDefault(order.getOrderId(), 0L) > 0).count();
@@ -120,8 +137,8 @@ final class EffectsAudit {
       if (keptForRejected > 0) {
         violations.add(keptForRejected + " rejected orders still hold a charge");
       }
-      long confirmed = known.stream().filter(o -> o.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED).count();
-      long shipped = shipments.result().values().stream().mapToLong(Integer::longValue).sum();
+      long confirmed = confirmedOrders.size();
+      long shipped = shipments.result().values().stream().mapToLong(Long::longValue).sum();
       if (shipped < confirmed) {
         violations.add(shipped + " shipments for " + confirmed + " confirmed orders");
       }
@@ -135,7 +152,7 @@ final class EffectsAudit {
     });
   }
 
-  private static long beyondOne(Map<String, Integer> counts) {
-    return counts.values().stream().mapToLong(count -> Math.max(0, count - 1)).sum();
+  private static long beyondOne(Map<String, ? extends Number> counts) {
+    return counts.values().stream().mapToLong(count -> Math.max(0, count.longValue() - 1)).sum();
   }
 }

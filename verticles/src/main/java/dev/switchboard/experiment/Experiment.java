@@ -97,7 +97,7 @@ public final class Experiment {
       if (options.quick()) {
         spec = ExperimentCatalog.quick(spec);
       }
-      variants = select(spec, options.variants());
+      variants = select(spec, options.variants(), options.quick());
     } catch (ExperimentFileException e) {
       errors.println("switchboard: " + e.getMessage());
       return WRONG_FILE;
@@ -122,7 +122,13 @@ public final class Experiment {
     Settings runLayer = runLayer(spec);
     Map<String, Settings> layers = new LinkedHashMap<>();
     for (VariantSpec variant : variants) {
-      Settings layer = VariantSettings.variantFile(client, variant.from()).with(variant.set());
+      Settings variantFile;
+      try {
+        variantFile = VariantSettings.variantFile(client, variant.from());
+      } catch (ConfigException e) {
+        throw new ExperimentFileException(spec.name() + ": variant " + variant.name() + ": " + e.getMessage());
+      }
+      Settings layer = variantFile.with(variant.set());
       check(spec, variant, base.with(runLayer).with(layer).with(options.overrides()));
       layers.put(variant.name(), layer);
     }
@@ -186,11 +192,14 @@ public final class Experiment {
     for (String text : skipped) {
       console.printf("SKIP  %s%n      (names a variant that did not run)%n", text);
     }
+    if (verdicts.isEmpty()) {
+      console.println("no hypothesis could be decided with the variants that ran");
+    }
     Path out = options.out() != null ? options.out() : Path.of("reports", spec.name() + "-"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.systemDefault()).format(startedAt));
     Path report = ReportWriter.write(experiment, out);
     console.printf("%nreport: %s%n", report.toAbsolutePath());
-    return experiment.allHeld() ? HELD : FAILED;
+    return experiment.allHeld() && !verdicts.isEmpty() ? HELD : FAILED;
   }
 
   /** What the experiment sets for every variant: the workload's stock and payment limit, its settings, quick's. */
@@ -214,10 +223,22 @@ public final class Experiment {
     if (VariantSettings.onKafka(settings) && settings.getString("kafka.bootstrap.servers", "").isBlank()) {
       checked = settings.with("kafka.bootstrap.servers", "127.0.0.1:9092"); // the broker starts later, if the rest is right
     }
+    NodeConfig config;
     try {
-      NodeConfig.from(checked);
+      config = NodeConfig.from(checked);
     } catch (ConfigException e) {
       throw new ExperimentFileException(spec.name() + ": variant " + variant.name() + ": " + e.getMessage());
+    }
+    List<String> operations = config.operations().stream().map(Operation::name).toList();
+    for (int i = 0; i < spec.faults().size(); i++) {
+      FaultSpec fault = spec.faults().get(i);
+      boolean hits = fault.stopped() || (fault.service()
+          ? operations.stream().anyMatch(name -> name.startsWith(fault.target() + "."))
+          : operations.contains(fault.target()));
+      if (!hits) {
+        throw new ExperimentFileException(spec.name(), "faults[" + i + "]", fault.target(), "variant " + variant.name()
+            + " has no such operation" + (fault.service() ? " in that service" : "") + "; its operations are " + operations);
+      }
     }
   }
 
@@ -253,8 +274,8 @@ public final class Experiment {
     }
   }
 
-  private static List<VariantSpec> select(ExperimentSpec spec, List<String> only) {
-    List<String> wanted = !only.isEmpty() ? only : spec.quick() != null ? spec.quick().variants() : List.of();
+  private static List<VariantSpec> select(ExperimentSpec spec, List<String> only, boolean quick) {
+    List<String> wanted = !only.isEmpty() ? only : quick ? spec.quick().variants() : List.of();
     if (wanted.isEmpty()) {
       return spec.variants();
     }
@@ -272,7 +293,8 @@ public final class Experiment {
   /** Reads a shipped experiment by name, or a file. */
   static ExperimentSpec read(String nameOrFile) {
     ExperimentCatalog.Source source = ExperimentCatalog.find(nameOrFile);
-    List<String> operations = CheckoutOperations.ALL.stream().map(Operation::name).toList();
+    List<String> operations = new ArrayList<>(CheckoutOperations.ALL.stream().map(Operation::name).toList());
+    CheckoutOperations.views(CheckoutOperations.MAX_VIEWS).forEach(view -> operations.add(view.name()));
     return new ExperimentFile(source.name(), operations, CheckoutApplication.SERVICES, VariantSettings::variantExists)
         .parse(source.text());
   }

@@ -83,11 +83,14 @@ final class ExperimentCatalog {
     double scale = spec.quick().scale();
     WorkloadSpec workload = spec.workload();
     List<Workload.Phase> phases = workload.phases().stream().map(phase -> scaled(phase, scale)).toList();
-    List<FaultSpec> faults = spec.faults().stream().map(fault -> new FaultSpec(Math.round(fault.atMs() * scale),
-        fault.untilMs() < 0 ? -1 : Math.round(fault.untilMs() * scale), fault.target(), fault.service(), fault.set(),
-        fault.stopped())).toList();
+    List<FaultSpec> faults = spec.faults().stream().map(fault -> {
+      long at = Math.round(fault.atMs() * scale);
+      long until = fault.untilMs() < 0 ? -1 : Math.max(at + 1, Math.round(fault.untilMs() * scale));
+      return new FaultSpec(at, until, fault.target(), fault.service(), fault.set(), fault.stopped());
+    }).toList();
     WorkloadSpec quick = new WorkloadSpec(phases, workload.mix(), workload.stock(), workload.paymentLimitCents(),
         workload.graceMs(), workload.clientTimeoutMs(), workload.warmupOrders());
+    ExperimentFile.checkOrders(spec.name() + " (quick)", quick, "quick.scale");
     return new ExperimentSpec(spec.name(), spec.claim(), quick, spec.settings(), spec.variants(), faults,
         spec.hypotheses(), spec.quick());
   }

@@ -41,6 +41,7 @@ final class ExperimentFile {
   static final Set<String> QUICK_KEYS = ordered("scale", "set", "variants");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final long MAX_DURATION_MS = 24L * 60 * 60 * 1000;
 
   private final String source;
   private final Collection<String> operations;
@@ -82,6 +83,9 @@ final class ExperimentFile {
     List<FaultSpec> faults = root.containsKey("faults") ? faults(list("faults", root.get("faults"))) : List.of();
     List<String> hypotheses = new ArrayList<>();
     List<Object> written = list("hypotheses", require("hypotheses", root));
+    if (written.isEmpty()) {
+      throw new ExperimentFileException(source, "hypotheses", "[]", "at least one hypothesis: an experiment decides something");
+    }
     for (int i = 0; i < written.size(); i++) {
       hypotheses.add(string("hypotheses[" + i + "]", written.get(i)));
     }
@@ -120,10 +124,28 @@ final class ExperimentFile {
     Long limit = workload.containsKey("paymentLimitCents")
         ? (long) number("workload.paymentLimitCents", workload.get("paymentLimitCents"), 1, Long.MAX_VALUE) : null;
     long grace = duration("workload.grace", workload.getOrDefault("grace", "60s"));
+    if (grace < 1_000) {
+      throw new ExperimentFileException(source, "workload.grace", workload.get("grace"),
+          "at least 1s: the run waits that long after the last order for the ones still going");
+    }
     long clientTimeout = duration("workload.clientTimeout", workload.getOrDefault("clientTimeout", "0s"));
     int warmup = (int) number("workload.warmup", workload.getOrDefault("warmup", 200), 0, 1_000_000);
-    return new WorkloadSpec(List.copyOf(phases), new Workload.Mix(luxury, seed), stock, limit, grace, clientTimeout,
-        warmup);
+    WorkloadSpec spec = new WorkloadSpec(List.copyOf(phases), new Workload.Mix(luxury, seed), stock, limit, grace,
+        clientTimeout, warmup);
+    checkOrders(source, spec, "workload.phases");
+    return spec;
+  }
+
+  /** At most this many orders in a run (they are generated up front). */
+  static final long MAX_ORDERS = 1_000_000;
+
+  /** Refuses a workload that places no order, or more than {@link #MAX_ORDERS}. */
+  static void checkOrders(String source, WorkloadSpec spec, String key) {
+    long orders = spec.phases().stream().mapToLong(phase -> phase.arrivals().length).sum();
+    if (orders == 0 || orders > MAX_ORDERS) {
+      throw new ExperimentFileException(source, key, orders + " orders", "a workload places 1 to " + MAX_ORDERS
+          + " orders (rate × duration of its phases, and its bursts)");
+    }
   }
 
   private Workload.Phase phase(String key, Object written) {
@@ -154,7 +176,7 @@ final class ExperimentFile {
       case "burst" -> {
         Map<String, Object> burst = map(at, body);
         known(at + ".", burst, ordered("orders", "within"));
-        return new Workload.Burst((int) number(at + ".orders", require(at + ".orders", burst), 1, 10_000_000),
+        return new Workload.Burst((int) number(at + ".orders", require(at + ".orders", burst), 1, MAX_ORDERS),
             duration(at + ".within", burst.getOrDefault("within", "0s")));
       }
       default -> throw new ExperimentFileException(source, key, kind, "phases are " + PHASES);
@@ -240,9 +262,22 @@ final class ExperimentFile {
         throw new ExperimentFileException(source, key, fault.keySet(), stopped
             ? "a stopped service takes no other fault" : "say what happens: stopped: true, or one or more of " + FAULT_KNOBS);
       }
-      faults.add(new FaultSpec(at, until, target, onService, Map.copyOf(knobs), stopped));
+      FaultSpec spec = new FaultSpec(at, until, target, onService, Map.copyOf(knobs), stopped);
+      for (FaultSpec earlier : faults) {
+        if (stopped && earlier.stopped() && earlier.target().equals(target) && overlap(earlier, spec)) {
+          throw new ExperimentFileException(source, key, target + " stopped from " + fault.getOrDefault("at", "0s"),
+              "a service is stopped in one window at a time: this one overlaps an earlier stop of " + target);
+        }
+      }
+      faults.add(spec);
     }
     return List.copyOf(faults);
+  }
+
+  private static boolean overlap(FaultSpec first, FaultSpec second) {
+    long firstEnd = first.untilMs() < 0 ? Long.MAX_VALUE : first.untilMs();
+    long secondEnd = second.untilMs() < 0 ? Long.MAX_VALUE : second.untilMs();
+    return first.atMs() < secondEnd && second.atMs() < firstEnd;
   }
 
   private String knob(String key, String knob, Object value) {
@@ -346,11 +381,15 @@ final class ExperimentFile {
       throw new ExperimentFileException(source, key, value, "expected a duration such as 500ms, 15s or 2m");
     }
     double amount = Double.parseDouble(matcher.group(1));
-    return Math.round(amount * switch (matcher.group(2)) {
+    long millis = Math.round(amount * switch (matcher.group(2)) {
       case "ms" -> 1;
       case "s" -> 1_000;
       default -> 60_000;
     });
+    if (millis > MAX_DURATION_MS) {
+      throw new ExperimentFileException(source, key, value, "at most 24 hours (1440m)");
+    }
+    return millis;
   }
 
   private long positive(String key, long millis) {

@@ -40,18 +40,19 @@ public final class ExperimentRunner {
                                   List<FaultSpec> faults, long graceMs, long clientTimeoutMs,
                                   Consumer<String> progress) {
     CheckoutGrpcClient client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort(), CLIENT_CONNECTIONS);
+    CheckoutGrpcClient watcher = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort(), CLIENT_CONNECTIONS);
     FaultSchedule schedule = new FaultSchedule(clientVertx, node, faults);
-    VariantRun run = new VariantRun(clientVertx, client, variant, workload, graceMs, clientTimeoutMs,
+    VariantRun run = new VariantRun(clientVertx, client, watcher, variant, workload, graceMs, clientTimeoutMs,
         probe(node, schedule), progress);
-    Future<Void> done = run.run();
-    return done
-        .compose(over -> {
+    return run.run()
+        .eventually(() -> {
           schedule.stop();
-          return EffectsAudit.settle(clientVertx, client, node.checkout(), node.config().checkout().initialStock(), run,
-              SETTLE_MS);
+          return Future.succeededFuture();
         })
+        .compose(over -> EffectsAudit.settle(clientVertx, client, node.checkout(),
+            node.config().checkout().initialStock(), SETTLE_MS))
         .map(findings -> new Measured(run, findings))
-        .eventually(client::close);
+        .eventually(() -> Future.join(client.close(), watcher.close()));
   }
 
   private static VariantRun.Probe probe(SwitchboardNode node, FaultSchedule schedule) {
@@ -64,6 +65,11 @@ public final class ExperimentRunner {
       @Override
       public long queueDepth() {
         return node.switchboard().metrics().inFlight();
+      }
+
+      @Override
+      public Future<Long> backlog() {
+        return node.checkout().orders().pendingCount();
       }
 
       @Override

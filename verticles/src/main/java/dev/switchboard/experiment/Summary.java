@@ -64,7 +64,8 @@ final class Summary {
     summary.put("consistency_lag_p99_ms", VariantRun.millis(lag, 99));
     summary.put("consistency_lag_max_ms", lag.getTotalCount() == 0 ? Double.NaN : lag.getMaxValue() / 1000.0);
     summary.put("consistency_stale_share", run.samples() == 0 ? Double.NaN
-        : round((double) run.staleSamples() / run.samples(), 4));
+        : round((double) (run.staleSamples() + run.unresolvedSamples()) / run.samples(), 4));
+    summary.put("consistency_unresolved", run.unresolvedSamples());
     summary.put("retries", counted(registry, SwitchboardMetrics.RETRIES));
     summary.put("dead_letters", counted(registry, SwitchboardMetrics.DEAD_LETTERS));
     summary.put("cpu_avg_pct", run.cpuAveragePercent());

@@ -34,6 +34,9 @@ final class VariantRun {
     /** Messages waiting or in flight at the services' consumers. */
     long queueDepth();
 
+    /** Orders the system accepted and has not brought to a terminal state (its own records), or null when unknown. */
+    Future<Long> backlog();
+
     /** The faults active right now, described; empty when none. */
     List<String> activeFaults();
 
@@ -44,6 +47,11 @@ final class VariantRun {
       @Override
       public long queueDepth() {
         return 0;
+      }
+
+      @Override
+      public Future<Long> backlog() {
+        return Future.succeededFuture(null);
       }
 
       @Override
@@ -59,12 +67,16 @@ final class VariantRun {
   }
 
   private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
-  /** At most this many consistency samples are followed at once, so that sampling does not load the store. */
-  private static final int MAX_SAMPLES_IN_FLIGHT = 16;
-  private static final long SAMPLE_POLL_MS = 2;
+  /** One confirmed order in this many is followed for its consistency lag. */
+  static final int SAMPLE_EVERY = 4;
+  private static final long SAMPLE_FIRST_POLL_MS = 1;
+  private static final long SAMPLE_MAX_POLL_MS = 50;
+  /** How often an order whose watch broke is read again. */
+  private static final long ORDER_POLL_MS = 200;
 
   private final Vertx vertx;
   private final CheckoutGrpcClient client;
+  private final CheckoutGrpcClient watcher;
   private final String variant;
   private final Workload workload;
   private final long graceMs;
@@ -72,6 +84,7 @@ final class VariantRun {
   private final Probe probe;
   private final Consumer<String> progress;
   private final Promise<Void> finished = Promise.promise();
+  private final Promise<Void> recorded = Promise.promise();
   private final ProcessSampler process = new ProcessSampler();
 
   private final Histogram placeLatency = histogram();
@@ -98,15 +111,23 @@ final class VariantRun {
   private int seconds;
   private long maxBacklog;
   private long maxQueueDepth;
-  private int samplesInFlight;
   private int samples;
   private int staleSamples;
+  private int unresolvedSamples;
+  private final java.util.BitSet settled = new java.util.BitSet();
   private final int[] previous = new int[5];
+  /** The per-second entries are completed in order, each once the system's backlog has been read. */
+  private Future<Void> seriesWritten = Future.succeededFuture();
 
-  VariantRun(Vertx vertx, CheckoutGrpcClient client, String variant, Workload workload, long graceMs,
-             long clientTimeoutMs, Probe probe, Consumer<String> progress) {
+  /**
+   * @param client  places the orders
+   * @param watcher follows them (connections of its own)
+   */
+  VariantRun(Vertx vertx, CheckoutGrpcClient client, CheckoutGrpcClient watcher, String variant, Workload workload,
+             long graceMs, long clientTimeoutMs, Probe probe, Consumer<String> progress) {
     this.vertx = vertx;
     this.client = client;
+    this.watcher = watcher;
     this.variant = variant;
     this.workload = workload;
     this.graceMs = graceMs;
@@ -115,7 +136,10 @@ final class VariantRun {
     this.progress = progress;
   }
 
-  /** Completes when every order is terminal or failed, or when the grace period after the last one ends. */
+  /**
+   * Completes when every order is terminal or failed, or when the grace period after the last one
+   * ends, and the last second is recorded.
+   */
   Future<Void> run() {
     vertx.runOnContext(start -> {
       startNanos = System.nanoTime();
@@ -123,7 +147,8 @@ final class VariantRun {
       probe.started(startNanos);
       long sender = vertx.setPeriodic(1, tick -> sendDue());
       long reporter = vertx.setPeriodic(1_000, tick -> second());
-      long deadline = vertx.setTimer(workload.lengthNanos() / 1_000_000 + graceMs, expired -> finished.tryComplete());
+      long deadline = vertx.setTimer(Math.max(1, workload.lengthNanos() / 1_000_000 + graceMs),
+          expired -> finished.tryComplete());
       if (workload.orders().isEmpty()) {
         finished.tryComplete();
       }
@@ -132,9 +157,10 @@ final class VariantRun {
         vertx.cancelTimer(reporter);
         vertx.cancelTimer(deadline);
         second();
+        seriesWritten.onComplete(recorded);
       });
     });
-    return finished.future();
+    return recorded.future();
   }
 
   private void sendDue() {
@@ -149,7 +175,7 @@ final class VariantRun {
     long intended = startNanos + workload.dueNanos(index);
     client.placeOrder(request, "xp-" + variant + "-" + index, clientTimeoutMs).onComplete(answer -> {
       if (answer.failed()) {
-        error(answer.cause());
+        error(index, answer.cause());
         return;
       }
       accepted++;
@@ -158,29 +184,54 @@ final class VariantRun {
       secondPlace.recordValue(latency);
       var response = answer.result();
       if (response.getStatus() == OrderStatus.ORDER_STATUS_PENDING) {
-        client.watchOrder(response.getOrderId(), update -> {
-          if (isTerminal(update.getStatus())) {
-            terminal(request, update, intended);
-          }
-        }).onFailure(this::error);
+        watch(index, request, response.getOrderId(), intended);
       } else {
-        terminal(request, Order.newBuilder().setOrderId(response.getOrderId()).setStatus(response.getStatus())
+        terminal(index, request, Order.newBuilder().setOrderId(response.getOrderId()).setStatus(response.getStatus())
             .setReason(response.getReason()).addAllItems(request.getItemsList()).build(), intended);
       }
     });
   }
 
-  private void error(Throwable failure) {
+  /**
+   * Follows a PENDING order to its terminal state with WatchOrder (on connections of its own, so that
+   * thousands of open watches do not hold PlaceOrder calls back); if the stream breaks first, with
+   * GetOrder: the order goes on whatever happened to the stream.
+   */
+  private void watch(int index, PlaceOrderRequest request, String orderId, long intended) {
+    watcher.watchOrder(orderId, update -> {
+      if (isTerminal(update.getStatus())) {
+        terminal(index, request, update, intended);
+      }
+    }).onFailure(broken -> poll(index, request, orderId, intended));
+  }
+
+  private void poll(int index, PlaceOrderRequest request, String orderId, long intended) {
+    if (settled.get(index) || finished.future().isComplete()) {
+      return;
+    }
+    watcher.getOrder(orderId).onComplete(read -> {
+      if (read.succeeded() && isTerminal(read.result().getStatus())) {
+        terminal(index, request, read.result(), intended);
+      } else {
+        vertx.setTimer(ORDER_POLL_MS, again -> poll(index, request, orderId, intended));
+      }
+    });
+  }
+
+  private void error(int index, Throwable failure) {
+    if (!settle(index)) {
+      return;
+    }
     errors++;
     String status = failure instanceof GrpcCallException call ? call.status().name() : GrpcStatus.UNKNOWN.name();
     errorsByStatus.merge(status, 1, Integer::sum);
-    settle();
   }
 
-  private void terminal(PlaceOrderRequest request, Order order, long intended) {
-    if (terminalOrders.putIfAbsent(order.getOrderId(), order) != null) {
+  private void terminal(int index, PlaceOrderRequest request, Order order, long intended) {
+    if (!settle(index)) {
       return;
     }
+    terminalOrders.put(order.getOrderId(), order);
     long latency = micros(intended);
     terminalLatency.recordValue(latency);
     secondTerminal.recordValue(latency);
@@ -191,7 +242,9 @@ final class VariantRun {
         confirmedUnits.merge(item.getSku(), (long) item.getQuantity(), Long::sum);
         confirmedCents += item.getQuantity() * item.getUnitPriceCents();
       }
-      sample(order.getOrderId());
+      if (confirmed % SAMPLE_EVERY == 0) {
+        sample(order.getOrderId());
+      }
     } else if (order.getReason().contains("stock")) {
       rejectedStock++;
     } else if (order.getReason().contains("declined")) {
@@ -199,77 +252,69 @@ final class VariantRun {
     } else {
       rejectedOther++;
     }
-    settle();
   }
 
   /**
-   * Consistency lag: from the moment the client sees the order confirmed until the services' own
-   * state reflects it, polled; a sample is taken whenever fewer than the maximum are being followed.
+   * Consistency lag, for every {@value #SAMPLE_EVERY}th confirmed order: from the moment the client
+   * sees it confirmed until the services' own state reflects it, polled with backoff. A sample still
+   * unresolved when the run ends is counted as such, not given a made-up lag.
    */
   private void sample(String orderId) {
-    if (samplesInFlight >= MAX_SAMPLES_IN_FLIGHT) {
-      return;
-    }
-    samplesInFlight++;
     samples++;
-    long seen = System.nanoTime();
-    follow(orderId, seen, true);
+    follow(orderId, System.nanoTime(), SAMPLE_FIRST_POLL_MS, true);
   }
 
-  private void follow(String orderId, long seen, boolean first) {
+  private void follow(String orderId, long seen, long nextPollMs, boolean first) {
     probe.reflected(orderId).onComplete(reflected -> {
       if (reflected.succeeded() && reflected.result()) {
-        samplesInFlight--;
-        long lag = Math.max(1, (System.nanoTime() - seen) / 1_000);
-        if (first) {
-          lag = 1;
-        } else {
+        // reflected at the first look: already consistent when the client saw it (the look's own time is not lag)
+        long lag = first ? 1 : Math.min(HIGHEST_MICROS, Math.max(1, (System.nanoTime() - seen) / 1_000));
+        if (!first) {
           staleSamples++;
         }
-        consistencyLag.recordValue(Math.min(lag, HIGHEST_MICROS));
-        secondLag.recordValue(Math.min(lag, HIGHEST_MICROS));
-      } else if (System.nanoTime() - seen > TimeUnit.MILLISECONDS.toNanos(graceMs) || finished.future().isComplete()) {
-        samplesInFlight--;
-        staleSamples++;
-        consistencyLag.recordValue(Math.min(micros(seen), HIGHEST_MICROS));
+        consistencyLag.recordValue(lag);
+        secondLag.recordValue(lag);
+      } else if (recorded.future().isComplete()) {
+        unresolvedSamples++;
       } else {
-        vertx.setTimer(SAMPLE_POLL_MS, again -> follow(orderId, seen, false));
+        vertx.setTimer(nextPollMs, again -> follow(orderId, seen, Math.min(SAMPLE_MAX_POLL_MS, nextPollMs * 2), false));
       }
     });
   }
 
-  private void settle() {
+  /** Marks the order as settled (terminal, or failed at PlaceOrder); false when it already was. */
+  private boolean settle(int index) {
+    if (settled.get(index) || finished.future().isComplete()) {
+      return false;
+    }
+    settled.set(index);
     done++;
     if (done == workload.orders().size()) {
       finished.tryComplete();
     }
+    return true;
   }
 
   /** Closes the current second: one entry of the series, and one progress line. */
   private void second() {
     long elapsed = System.nanoTime() - startNanos;
     int second = seconds + 1;
-    if (elapsed < TimeUnit.SECONDS.toNanos(second) - TimeUnit.MILLISECONDS.toNanos(500) && !series.isEmpty()
-        && finished.future().isComplete()) {
-      return; // the final call landed right after a tick: nothing new to report
-    }
     seconds = second;
     int terminal = terminalOrders.size();
-    long backlog = accepted - terminal;
     long queueDepth = probe.queueDepth();
     List<String> faults = probe.activeFaults();
-    maxBacklog = Math.max(maxBacklog, backlog);
     maxQueueDepth = Math.max(maxQueueDepth, queueDepth);
     ProcessSampler.Sample use = process.sample();
     Map<String, Number> entry = new LinkedHashMap<>();
     entry.put("t_s", second);
-    entry.put("offered", workload.dueBy(TimeUnit.SECONDS.toNanos(second)) - workload.dueBy(TimeUnit.SECONDS.toNanos(second - 1)));
+    entry.put("offered", workload.dueBy(TimeUnit.SECONDS.toNanos(second) - 1)
+        - workload.dueBy(TimeUnit.SECONDS.toNanos(second - 1) - 1));
     entry.put("sent", sent - previous[0]);
     entry.put("answered", accepted - previous[1]);
     entry.put("errors", errors - previous[2]);
     entry.put("terminal", terminal - previous[3]);
     entry.put("confirmed", confirmed - previous[4]);
-    entry.put("backlog", backlog);
+    entry.put("backlog", 0);
     entry.put("queue_depth", queueDepth);
     entry.put("place_p50_ms", millis(secondPlace, 50));
     entry.put("place_p99_ms", millis(secondPlace, 99));
@@ -279,7 +324,6 @@ final class VariantRun {
     entry.put("cpu_pct", use.cpuPercent());
     entry.put("heap_mb", use.heapMb());
     entry.put("active_faults", faults.size());
-    series.add(entry);
     previous[0] = sent;
     previous[1] = accepted;
     previous[2] = errors;
@@ -288,9 +332,20 @@ final class VariantRun {
     secondPlace.reset();
     secondTerminal.reset();
     secondLag.reset();
-    progress.accept(String.format("[%s] %3ds offered %d, answered %d, terminal %d, errors %d, backlog %d, queue %d%s",
-        variant, second, workload.dueBy(elapsed), accepted, terminal, errors, backlog, queueDepth,
-        faults.isEmpty() ? "" : ", faults: " + String.join("; ", faults)));
+    int offered = workload.dueBy(elapsed);
+    // what the client knows (sent, neither answered with a terminal state nor failed) until the system's own count arrives
+    long seenByClient = sent - terminal - errors;
+    Future<Long> backlog = probe.backlog().timeout(1, TimeUnit.SECONDS).otherwise((Long) null);
+    seriesWritten = seriesWritten.compose(previousSecond -> backlog.map(counted -> {
+      long orders = counted != null ? counted : seenByClient;
+      entry.put("backlog", orders);
+      maxBacklog = Math.max(maxBacklog, orders);
+      series.add(entry);
+      progress.accept(String.format("[%s] %3ds offered %d, answered %d, terminal %d, errors %d, backlog %d, queue %d%s",
+          variant, second, offered, accepted, terminal, errors, orders, queueDepth,
+          faults.isEmpty() ? "" : ", faults: " + String.join("; ", faults)));
+      return null;
+    }));
   }
 
   static double millis(Histogram histogram, double percentile) {
@@ -355,6 +410,10 @@ final class VariantRun {
 
   int staleSamples() {
     return staleSamples;
+  }
+
+  int unresolvedSamples() {
+    return unresolvedSamples;
   }
 
   Histogram placeLatency() {

@@ -97,16 +97,16 @@ class DuplicateDeliveryTest {
           () -> duplicatesRecognised(operation) == (long) injected(operation));
     }
     var checkout = node.checkout();
-    assertThat(Blocking.await(checkout.payments().chargesByOrder())).containsOnlyKeys(orders).containsValues(1)
-        .doesNotContainValue(2);
+    assertThat(Blocking.await(checkout.payments().chargesByOrder())).containsOnlyKeys(orders).containsValues(1L)
+        .doesNotContainValue(2L);
     assertThat(Blocking.await(checkout.payments().chargeCount())).isEqualTo(5);
     assertThat(Blocking.await(checkout.payments().capturedCents())).isEqualTo(500);
     assertThat(Blocking.await(checkout.notifications().countsByOrder(OrderEvent.KindCase.CONFIRMED)))
         .containsOnlyKeys(orders).doesNotContainValue(2);
     assertThat(Blocking.await(checkout.shipments().shipmentsByOrder())).containsOnlyKeys(orders)
-        .doesNotContainValue(2);
+        .doesNotContainValue(2L);
     assertThat(Blocking.await(checkout.stock().reservationsByOrder())).containsOnlyKeys(orders)
-        .doesNotContainValue(2);
+        .doesNotContainValue(2L);
     for (String order : orders) {
       assertThat(Blocking.await(checkout.stock().sold(order))).as("sold: " + order).isTrue();
     }
@@ -125,7 +125,7 @@ class DuplicateDeliveryTest {
     // a duplicate comes after its first delivery ended
     Eventually.holds("every duplicate charged", SETTLE,
         () -> Blocking.await(node.checkout().payments().chargeCount()) == 20 + duplicates);
-    Map<String, Integer> charges = Blocking.await(node.checkout().payments().chargesByOrder());
+    Map<String, Long> charges = Blocking.await(node.checkout().payments().chargesByOrder());
     assertThat(charges).containsOnlyKeys(orders);
     assertThat(charges.values()).allMatch(count -> count == 1 || count == 2);
     assertThat(charges.values().stream().filter(count -> count == 2).count()).as("orders charged twice")

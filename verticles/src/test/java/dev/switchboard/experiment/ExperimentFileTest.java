@@ -96,6 +96,10 @@ class ExperimentFileTest {
       "rate out of range     | 'rate: 10' | 'rate: -5'                                         | workload.phases[0].steady.rate = '-5': expected a number from",
       "unknown phase         | '- pause: 1s' | '- wait: 1s'                                   | workload.phases[3] = 'wait': phases are [steady, ramp, burst, pause]",
       "quick variant         | 'variants: [all-rpc]' | 'variants: [all-kafka]'                | quick.variants[0] = 'all-kafka': variants are [all-rpc, slow-event]",
+      "no grace              | 'luxuryShare: 0' | 'grace: 0s'                                | workload.grace = '0s': at least 1s",
+      "too long              | 'for: 2s' | 'for: 2000m'                                        | workload.phases[0].steady.for = '2000m': at most 24 hours",
+      "overlapping stops     | '{at: 1s, until: 2s, operation: payment.charge, latencyMs: 200}' | '{at: 1s, until: 2s, service: payment, stopped: true}' | faults[1] = 'payment stopped from 1500ms': a service is stopped in one window at a time",
+
   })
   void aWrongFileIsRefusedNamingTheKeyTheValueAndWhatIsAllowed(String what, String good, String bad, String message) {
     String text = GOOD.replace(good, bad);
@@ -103,6 +107,25 @@ class ExperimentFileTest {
 
     assertThatThrownBy(() -> file.parse(text)).isInstanceOf(ExperimentFileException.class)
         .hasMessageStartingWith("tiny.yaml").hasMessageContaining(message);
+  }
+
+  @Test
+  void aRunThatWouldDecideNothingOrPlaceNothingIsRefused() {
+    String noHypotheses = GOOD.substring(0, GOOD.indexOf("hypotheses:")) + "hypotheses: []\n";
+    assertThatThrownBy(() -> file.parse(noHypotheses))
+        .hasMessage("tiny.yaml: hypotheses = '[]': at least one hypothesis: an experiment decides something");
+
+    String noOrders = """
+        name: tiny
+        claim: a claim
+        workload:
+          phases:
+            - steady: {rate: 0.1, for: 2s}
+        variants: [all-rpc]
+        hypotheses: ["all-rpc: lost == 0"]
+        """;
+    assertThatThrownBy(() -> file.parse(noOrders))
+        .hasMessageContaining("workload.phases = '0 orders': a workload places 1 to 1000000 orders");
   }
 
   @Test

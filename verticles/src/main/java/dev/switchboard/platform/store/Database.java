@@ -139,6 +139,22 @@ public final class Database {
     });
   }
 
+  /**
+   * A total per key, from a query answering {@code key, number} rows, such as
+   * {@code SELECT order_id, COUNT(*) … GROUP BY order_id}.
+   */
+  public Future<java.util.Map<String, Long>> queryTotals(String sql) {
+    return transaction(connection -> {
+      java.util.Map<String, Long> totals = new java.util.HashMap<>();
+      try (Statement statement = connection.createStatement(); java.sql.ResultSet rows = statement.executeQuery(sql)) {
+        while (rows.next()) {
+          totals.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+      return totals;
+    });
+  }
+
   /** Runs DDL statements in one transaction (CREATE TABLE IF NOT EXISTS …). */
   public Future<Void> createTables(String... statements) {
     return transaction(connection -> {
