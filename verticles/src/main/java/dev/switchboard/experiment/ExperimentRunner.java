@@ -63,8 +63,8 @@ public final class ExperimentRunner {
       }
 
       @Override
-      public long queueDepth() {
-        return node.switchboard().metrics().inFlight();
+      public java.util.Map<String, Integer> queueDepths() {
+        return node.switchboard().metrics().inFlightByOperation();
       }
 
       @Override

@@ -31,8 +31,8 @@ final class VariantRun {
     default void started(long startNanos) {
     }
 
-    /** Messages waiting or in flight at the services' consumers. */
-    long queueDepth();
+    /** Messages waiting or in flight at each operation's consumer. */
+    Map<String, Integer> queueDepths();
 
     /** Orders the system accepted and has not brought to a terminal state (its own records), or null when unknown. */
     Future<Long> backlog();
@@ -45,8 +45,8 @@ final class VariantRun {
 
     Probe NONE = new Probe() {
       @Override
-      public long queueDepth() {
-        return 0;
+      public Map<String, Integer> queueDepths() {
+        return Map.of();
       }
 
       @Override
@@ -301,7 +301,8 @@ final class VariantRun {
     int second = seconds + 1;
     seconds = second;
     int terminal = terminalOrders.size();
-    long queueDepth = probe.queueDepth();
+    Map<String, Integer> depths = probe.queueDepths();
+    long queueDepth = depths.values().stream().mapToLong(Integer::longValue).sum();
     List<String> faults = probe.activeFaults();
     maxQueueDepth = Math.max(maxQueueDepth, queueDepth);
     ProcessSampler.Sample use = process.sample();
@@ -316,6 +317,7 @@ final class VariantRun {
     entry.put("confirmed", confirmed - previous[4]);
     entry.put("backlog", 0);
     entry.put("queue_depth", queueDepth);
+    depths.forEach((operation, depth) -> entry.put("queue_depth." + operation, depth));
     entry.put("place_p50_ms", millis(secondPlace, 50));
     entry.put("place_p99_ms", millis(secondPlace, 99));
     entry.put("terminal_p50_ms", millis(secondTerminal, 50));
@@ -341,11 +343,18 @@ final class VariantRun {
       entry.put("backlog", orders);
       maxBacklog = Math.max(maxBacklog, orders);
       series.add(entry);
-      progress.accept(String.format("[%s] %3ds offered %d, answered %d, terminal %d, errors %d, backlog %d, queue %d%s",
-          variant, second, offered, accepted, terminal, errors, orders, queueDepth,
+      progress.accept(String.format("[%s] %3ds offered %d, answered %d, terminal %d, errors %d, backlog %d, queue %d%s%s",
+          variant, second, offered, accepted, terminal, errors, orders, queueDepth, deepest(depths),
           faults.isEmpty() ? "" : ", faults: " + String.join("; ", faults)));
       return null;
     }));
+  }
+
+  /** The operation with the most waiting, when it holds most of the queue: where the backlog sits. */
+  private static String deepest(Map<String, Integer> depths) {
+    return depths.entrySet().stream().max(Map.Entry.comparingByValue())
+        .filter(entry -> entry.getValue() >= 10)
+        .map(entry -> " (" + entry.getKey() + " " + entry.getValue() + ")").orElse("");
   }
 
   static double millis(Histogram histogram, double percentile) {

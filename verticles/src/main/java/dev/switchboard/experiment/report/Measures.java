@@ -76,7 +76,8 @@ public final class Measures {
       "terminal", "orders that reached a terminal state in this second",
       "confirmed", "orders confirmed in this second",
       "backlog", "orders accepted and not yet terminal (the order book's PENDING orders), at the end of the second",
-      "queue_depth", "messages waiting or in flight at the services' consumers, at the end of the second",
+      "queue_depth", "messages waiting or in flight at the services' consumers, at the end of the second "
+          + "(and queue_depth.<operation> for each operation's consumer)",
       "place_p50_ms", "PlaceOrder latency of the answers in this second, median",
       "place_p99_ms", "... 99th percentile",
       "terminal_p50_ms", "time to terminal of the orders that ended in this second, median",

@@ -32,7 +32,6 @@ public final class SwitchboardMetrics {
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> handling = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong handlingTotal = new java.util.concurrent.atomic.AtomicLong();
 
   public SwitchboardMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -149,16 +148,14 @@ public final class SwitchboardMetrics {
       return gauge;
     });
     count.incrementAndGet();
-    handlingTotal.incrementAndGet();
-    work.onComplete(done -> {
-      count.decrementAndGet();
-      handlingTotal.decrementAndGet();
-    });
+    work.onComplete(done -> count.decrementAndGet());
     return work;
   }
 
-  /** Messages and requests in flight at every operation's consumer: the queue depth an experiment plots. */
-  public long inFlight() {
-    return handlingTotal.get();
+  /** Messages and requests in flight at each operation's consumer (those that have had any). */
+  public Map<String, Integer> inFlightByOperation() {
+    Map<String, Integer> depths = new java.util.TreeMap<>();
+    handling.forEach((operation, count) -> depths.put(operation, count.get()));
+    return depths;
   }
 }
