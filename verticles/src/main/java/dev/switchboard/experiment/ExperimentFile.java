@@ -41,6 +41,7 @@ final class ExperimentFile {
   static final Set<String> QUICK_KEYS = ordered("scale", "set", "variants");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Pattern TRAILING_NUMBER = Pattern.compile("(.*?[^0-9])([0-9]+)");
   private static final long MAX_DURATION_MS = 24L * 60 * 60 * 1000;
 
   private final String source;
@@ -245,7 +246,7 @@ final class ExperimentFile {
       Collection<String> allowed = onService ? services : operations;
       if (!allowed.contains(target)) {
         throw new ExperimentFileException(source, key + (onService ? ".service" : ".operation"), target,
-            (onService ? "services are " : "operations are ") + allowed);
+            (onService ? "services are " : "operations are ") + briefly(allowed));
       }
       boolean stopped = fault.containsKey("stopped") && bool(key + ".stopped", fault.get("stopped"));
       if (fault.containsKey("stopped") && !onService) {
@@ -432,7 +433,30 @@ final class ExperimentFile {
     return java.util.Collections.unmodifiableSet(both);
   }
 
-  static Set<String> sorted(Collection<String> names) {
-    return new TreeSet<>(names);
+  /** Names with a numbered run shortened: {@code views.orderEvents1, …, views.orderEvents32} → {@code views.orderEvents1..32}. */
+  static String briefly(Collection<String> names) {
+    Map<String, List<Integer>> numbered = new LinkedHashMap<>();
+    List<String> listed = new ArrayList<>();
+    for (String name : names) {
+      Matcher number = TRAILING_NUMBER.matcher(name);
+      if (number.matches()) {
+        if (!numbered.containsKey(number.group(1))) {
+          listed.add(number.group(1) + "#");
+        }
+        numbered.computeIfAbsent(number.group(1), prefix -> new ArrayList<>()).add(Integer.parseInt(number.group(2)));
+      } else {
+        listed.add(name);
+      }
+    }
+    return listed.stream().map(name -> {
+      if (!name.endsWith("#")) {
+        return name;
+      }
+      String prefix = name.substring(0, name.length() - 1);
+      List<Integer> numbers = numbered.get(prefix);
+      return numbers.size() == 1 ? prefix + numbers.get(0)
+          : prefix + numbers.stream().min(Integer::compare).orElseThrow() + ".."
+          + numbers.stream().max(Integer::compare).orElseThrow();
+    }).toList().toString();
   }
 }
