@@ -5,6 +5,7 @@ import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.experiment.ExperimentSpec.FaultSpec;
 import dev.switchboard.experiment.ExperimentSpec.VariantSpec;
 import dev.switchboard.experiment.ExperimentSpec.WorkloadSpec;
+import dev.switchboard.experiment.hypothesis.Hypothesis;
 import dev.switchboard.experiment.report.ExperimentResults;
 import dev.switchboard.experiment.report.FaultWindow;
 import dev.switchboard.experiment.report.Measures;

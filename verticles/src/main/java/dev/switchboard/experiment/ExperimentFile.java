@@ -4,6 +4,7 @@ import dev.switchboard.experiment.ExperimentSpec.FaultSpec;
 import dev.switchboard.experiment.ExperimentSpec.Quick;
 import dev.switchboard.experiment.ExperimentSpec.VariantSpec;
 import dev.switchboard.experiment.ExperimentSpec.WorkloadSpec;
+import dev.switchboard.experiment.hypothesis.Hypothesis;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

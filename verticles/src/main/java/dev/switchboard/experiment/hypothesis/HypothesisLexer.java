@@ -1,4 +1,4 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
 import java.util.ArrayList;
 import java.util.List;

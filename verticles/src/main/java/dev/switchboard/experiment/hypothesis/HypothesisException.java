@@ -1,4 +1,4 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
 /**
  * A hypothesis that cannot be read: the message names the offending token, its position (characters

@@ -1,4 +1,4 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
 /**
  * A parsed hypothesis: values (numbers, measures and arithmetic on them) and conditions (comparisons

@@ -1,4 +1,4 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
 import dev.switchboard.experiment.report.Measures;
 import dev.switchboard.experiment.report.Verdict;

@@ -1,16 +1,16 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
-import dev.switchboard.experiment.HypothesisLexer.Kind;
-import dev.switchboard.experiment.HypothesisLexer.Token;
-import dev.switchboard.experiment.HypothesisNode.Arithmetic;
-import dev.switchboard.experiment.HypothesisNode.Comparison;
-import dev.switchboard.experiment.HypothesisNode.Condition;
-import dev.switchboard.experiment.HypothesisNode.Constant;
-import dev.switchboard.experiment.HypothesisNode.Junction;
-import dev.switchboard.experiment.HypothesisNode.Measure;
-import dev.switchboard.experiment.HypothesisNode.Negated;
-import dev.switchboard.experiment.HypothesisNode.Negation;
-import dev.switchboard.experiment.HypothesisNode.Value;
+import dev.switchboard.experiment.hypothesis.HypothesisLexer.Kind;
+import dev.switchboard.experiment.hypothesis.HypothesisLexer.Token;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Arithmetic;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Comparison;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Condition;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Constant;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Junction;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Measure;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Negated;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Negation;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Value;
 
 import java.util.List;
 

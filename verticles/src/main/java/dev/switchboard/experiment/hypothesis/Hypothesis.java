@@ -1,6 +1,6 @@
-package dev.switchboard.experiment;
+package dev.switchboard.experiment.hypothesis;
 
-import dev.switchboard.experiment.HypothesisNode.Condition;
+import dev.switchboard.experiment.hypothesis.HypothesisNode.Condition;
 import dev.switchboard.experiment.report.Verdict;
 
 import java.math.BigDecimal;
