@@ -303,5 +303,32 @@ class RpcPoliciesTest {
       assertThat(events.indexOf("run call-2")).isGreaterThan(firstDone);
       assertThat(counted(switchboard, SwitchboardMetrics.CALL_REJECTIONS, "reason", "limit_reached")).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("a queued call whose deadline comes before a free slot is refused with RESOURCE_EXHAUSTED, never sent")
+    void queuedPastDeadline(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, OP + "maxConcurrent", "1", OP + "maxQueued", "1",
+          OP + "timeoutMs", "20000", OP + "faults.latencyMs", "3000");
+      List<String> events = new CopyOnWriteArrayList<>();
+      Blocking.await(switchboard.serve(ECHO, (request, context) -> {
+        events.add("run " + request.getValue());
+        return Future.succeededFuture(request);
+      }));
+
+      Future<Invocation<StringValue>> first = call(switchboard, "first")
+          .onComplete(done -> events.add("done first"));
+      Future<Invocation<StringValue>> queued = switchboard.invoke(ECHO, text("queued"),
+              CallContext.begin("c-queued").withDeadline(System.currentTimeMillis() + 300))
+          .onComplete(done -> events.add("refused queued"));
+
+      assertThat(codeOf(queued)).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+      assertThat(queued.cause()).hasMessageContaining("no call slot freed within");
+      assertThat(Blocking.await(first).reply()).contains(text("first"));
+      Eventually.holds("both outcomes recorded", SETTLE, () -> events.contains("done first")
+          && events.contains("refused queued"));
+      assertThat(events).as("the queued call never ran, and was refused before the first was answered")
+          .containsSubsequence("refused queued", "done first").doesNotContain("run queued");
+      assertThat(counted(switchboard, SwitchboardMetrics.CALL_REJECTIONS, "reason", "queue_timeout")).isEqualTo(1);
+    }
   }
 }
