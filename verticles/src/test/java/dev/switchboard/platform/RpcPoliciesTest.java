@@ -265,6 +265,28 @@ class RpcPoliciesTest {
       assertThat(((OperationException) refused).refused()).isTrue();
       assertThat(breakerState(switchboard, target)).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("over grpc a target whose breaker is open is skipped: the calls go to the target that serves")
+    void openTargetSkipped(Vertx vertx) {
+      String token = "rpc-policies-test-token-0123456789";
+      Switchboard callee = switchboard(vertx, "internal.token", token, "internal.port", "0");
+      AtomicInteger runs = serveCounting(callee, run -> null);
+      int port = Blocking.await(callee.internalServer().listen(() -> true));
+      String dead = "127.0.0.1:1";
+      Switchboard caller = switchboard(vertx, OP + "transport", "grpc", OP + "target", dead + ",127.0.0.1:" + port,
+          "internal.token", token, OP + "breaker.failures", "1", OP + "breaker.resetMs", "60000");
+
+      for (int i = 0; i < 4; i++) {
+        assertThat(Blocking.await(call(caller, "x" + i)).reply()).contains(text("x" + i));
+      }
+
+      assertThat(runs).as("calls served").hasValue(4);
+      assertThat(breakerState(caller, dead)).as("the dead target's breaker").isEqualTo(2);
+      assertThat(breakerState(caller, "127.0.0.1:" + port)).as("the serving target's breaker").isZero();
+      assertThat(counted(caller, SwitchboardMetrics.CALL_REJECTIONS, "reason", "breaker_open")).isGreaterThanOrEqualTo(1);
+      Blocking.await(callee.internalServer().close());
+    }
   }
 
   @Nested
