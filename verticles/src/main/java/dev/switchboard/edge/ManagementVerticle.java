@@ -60,7 +60,14 @@ public final class ManagementVerticle extends VerticleBase {
             .put("faults", new JsonObject().put("latencyMs", faults.latencyMs())
                 .put("errorRate", faults.errorRate()).put("down", faults.down())
                 .put("capacityPerSecond", faults.capacityPerSecond()).put("duplicateRate", faults.duplicateRate())
-                .put("dedup", faults.dedup())));
+                .put("dedup", faults.dedup()))
+            .put("policy", new JsonObject().put("idempotent", settings.policy().idempotent())
+                .put("retries", settings.retries()).put("retryBackoffMs", settings.retryBackoffMs())
+                .put("breaker", new JsonObject().put("failures", settings.policy().breakerFailures())
+                    .put("windowMs", settings.policy().breakerWindowMs())
+                    .put("resetMs", settings.policy().breakerResetMs()))
+                .put("maxConcurrent", settings.policy().maxConcurrent())
+                .put("maxQueued", settings.policy().maxQueued())));
       }
       ctx.json(operations);
     });

@@ -13,4 +13,13 @@ public final class Backoff {
   public static long delayMs(long baseMs, int doublings, long maxMs) {
     return Math.min(maxMs, baseMs << Math.min(Math.max(doublings, 0), 10));
   }
+
+  /**
+   * {@code delayMs} with "equal jitter": half of it, plus a random share of the other half, so that
+   * callers that failed together do not all come back at the same moment.
+   */
+  public static long equalJitter(long delayMs) {
+    long half = Math.max(delayMs, 0) / 2;
+    return half + java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(delayMs, 0) - half + 1);
+  }
 }

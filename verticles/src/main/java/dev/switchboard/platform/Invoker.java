@@ -4,9 +4,13 @@ import com.google.protobuf.Message;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.policy.CircuitBreakers;
+import dev.switchboard.platform.policy.ConcurrencyLimits;
 import dev.switchboard.platform.transport.Envelope;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -17,19 +21,30 @@ import org.slf4j.LoggerFactory;
  * Invokes an operation the way its configuration says: in rpc mode a request whose reply completes
  * the invocation, within the operation's deadline or what is left of the caller's; in event mode a
  * command, accepted once its transport has it. Every invocation is measured as its caller saw it.
+ * <p>
+ * An rpc call goes through the operation's policy: its concurrency limit (the call, retries
+ * included, holds a slot), then, for an idempotent operation, attempts again after an uncertain
+ * failure (its {@code retries}, exponential backoff with jitter, never past the caller's deadline),
+ * each attempt through the operation's circuit breaker (over grpc, the breaker of the target tried).
  */
 final class Invoker {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Invoker.class);
 
+  private final Vertx vertx;
   private final PlatformConfig config;
   private final Transports transports;
   private final SwitchboardMetrics metrics;
+  private final CircuitBreakers breakers;
+  private final ConcurrencyLimits limits;
 
-  Invoker(PlatformConfig config, Transports transports, SwitchboardMetrics metrics) {
+  Invoker(Vertx vertx, PlatformConfig config, Transports transports, SwitchboardMetrics metrics) {
+    this.vertx = vertx;
     this.config = config;
     this.transports = transports;
     this.metrics = metrics;
+    this.breakers = transports.breakers();
+    this.limits = new ConcurrencyLimits(vertx, metrics);
   }
 
   <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
@@ -57,17 +72,55 @@ final class Invoker {
   private <Q extends Message, R extends Message> Future<Invocation<R>> request(Operation<Q, R> operation, Q request,
                                                                            CallContext outbound,
                                                                            OperationSettings settings) {
-    // the call gets its own deadline, or what is left of the chain's, whichever comes first
-    long timeoutMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
     LOGGER.debug("{} {} -> rpc/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(),
         outbound.messageId());
+    Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
+    // a call waits for a slot no longer than it would wait for its reply
+    long waitLimitMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
+    return limits.run(operation.name(), settings.policy(), waitLimitMs,
+            () -> attempt(operation, envelope, outbound, settings, 1))
+        .map(reply -> new Invocation.Completed<>(outbound.messageId(), operation.parseReply(reply.getBytes())));
+  }
+
+  /**
+   * One attempt of an rpc call; for an idempotent operation, after an uncertain failure, another one
+   * with the same message id (the callee deduplicates by it), up to the operation's {@code retries},
+   * while the backoff ends before the caller's deadline. A call the caller's own policy refused (an
+   * open breaker) is not attempted again.
+   */
+  private Future<Buffer> attempt(Operation<?, ?> operation, Envelope envelope, CallContext outbound,
+                                 OperationSettings settings, int attempt) {
+    // the call gets its own deadline, or what is left of the chain's, whichever comes first
+    long timeoutMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
     if (timeoutMs <= 0) {
       return Future.failedFuture(OperationException.undelivered(ErrorCode.DEADLINE_EXCEEDED,
           operation.name() + ": not called, the deadline of the request had passed"));
     }
-    Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
-    return transports.rpc(settings.transport()).request(operation.name(), envelope, timeoutMs).map(reply ->
-        new Invocation.Completed<>(outbound.messageId(), operation.parseReply(reply.getBytes())));
+    Future<Buffer> call = settings.transport() == Transport.GRPC
+        // over grpc each target has its own breaker, applied by the transport as it picks the target
+        ? transports.rpc(Transport.GRPC).request(operation.name(), envelope, timeoutMs)
+        : breakers.call(operation.name(), CircuitBreakers.LOCAL,
+            () -> transports.rpc(settings.transport()).request(operation.name(), envelope, timeoutMs));
+    if (!settings.policy().idempotent() || attempt > settings.retries()) {
+      return call;
+    }
+    return call.recover(failure -> {
+      OperationException reason = callFailure(operation, settings, failure);
+      if (reason.refused() || !reason.code().outcomeUncertain()) {
+        return Future.failedFuture(failure);
+      }
+      long backoff = Backoff.equalJitter(Backoff.delayMs(settings.retryBackoffMs(), attempt - 1, Long.MAX_VALUE));
+      if (backoff >= outbound.remainingMs()) {
+        LOGGER.debug("{} {} attempt {} failed ({}); no retry, the caller's deadline comes first", outbound.logTag(),
+            operation, attempt, reason.getMessage());
+        return Future.failedFuture(failure);
+      }
+      metrics.recordCallRetry(operation.name(), settings.transport().spelling());
+      LOGGER.debug("{} {} attempt {} failed ({}), retry in {} ms", outbound.logTag(), operation, attempt,
+          reason.getMessage(), backoff);
+      return vertx.timer(Math.max(backoff, 1))
+          .compose(waited -> attempt(operation, envelope, outbound, settings, attempt + 1));
+    });
   }
 
   private <Q extends Message, R extends Message> Future<Invocation<R>> command(Operation<Q, R> operation, Q request,

@@ -10,24 +10,39 @@ public final class OperationException extends RuntimeException {
 
   private final ErrorCode code;
   private final boolean delivered;
+  private final boolean refused;
 
   public OperationException(ErrorCode code, String message) {
-    this(code, message, true);
+    this(code, message, true, false);
   }
 
-  private OperationException(ErrorCode code, String message, boolean delivered) {
+  private OperationException(ErrorCode code, String message, boolean delivered, boolean refused) {
     super(message, null, false, false);
     this.code = code;
     this.delivered = delivered;
+    this.refused = refused;
   }
 
   /** A failure to deliver the request at all (no connection, no handler): the callee certainly did nothing. */
   public static OperationException undelivered(ErrorCode code, String message) {
-    return new OperationException(code, message, false);
+    return new OperationException(code, message, false, false);
+  }
+
+  /**
+   * A call the caller's own policy refused to make (an open circuit breaker, a concurrency limit
+   * reached): never sent, so the callee did nothing, and calling again at once cannot help.
+   */
+  public static OperationException refused(ErrorCode code, String message) {
+    return new OperationException(code, message, false, true);
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  /** Whether the caller's own policy refused to make the call ({@link #refused}). */
+  public boolean refused() {
+    return refused;
   }
 
   /**

@@ -56,8 +56,8 @@ public final class Switchboard {
     this.store = store;
     this.faults = new Faults(vertx);
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
-    this.transports = new Transports(vertx, config, metrics.registry());
-    this.invoker = new Invoker(config, transports, metrics);
+    this.transports = new Transports(vertx, config, metrics);
+    this.invoker = new Invoker(vertx, config, transports, metrics);
     this.results = new ResultRouter(vertx, config, transports, invoker);
     this.emitter = new Emitter(vertx, catalog, config, transports, invoker, outbox);
     HandlerRunner runner = new HandlerRunner(vertx, faults, metrics);

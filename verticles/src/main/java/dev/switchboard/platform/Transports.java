@@ -2,6 +2,8 @@ package dev.switchboard.platform;
 
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.policy.CircuitBreakers;
 import dev.switchboard.platform.transport.EventTransport;
 import dev.switchboard.platform.transport.GrpcTransport;
 import dev.switchboard.platform.transport.KafkaEventTransport;
@@ -22,16 +24,19 @@ final class Transports {
 
   private static final long LOCAL_COMMAND_ACK_TIMEOUT_MS = 10_000;
 
+  private final CircuitBreakers breakers;
   private final GrpcTransport grpc;
   private final KafkaEventTransport kafka;
   private final Map<Transport, RpcTransport> rpc = new EnumMap<>(Transport.class);
   private final Map<Transport, EventTransport> events = new EnumMap<>(Transport.class);
 
-  Transports(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
+  Transports(Vertx vertx, PlatformConfig config, SwitchboardMetrics metrics) {
+    MeterRegistry registry = metrics.registry();
     LocalTransport local = new LocalTransport(vertx.eventBus(), LOCAL_COMMAND_ACK_TIMEOUT_MS);
     rpc.put(Transport.LOCAL, local);
     events.put(Transport.LOCAL, local);
-    this.grpc = new GrpcTransport(vertx, config);
+    this.breakers = new CircuitBreakers(vertx, config, metrics);
+    this.grpc = new GrpcTransport(vertx, config, breakers);
     rpc.put(Transport.GRPC, grpc);
     this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, registry) : null;
     if (kafka != null) {
@@ -55,6 +60,11 @@ final class Transports {
     return found;
   }
 
+  /** The circuit breakers of rpc calls: per operation on the event bus, per operation and target over grpc. */
+  CircuitBreakers breakers() {
+    return breakers;
+  }
+
   GrpcTransport grpc() {
     return grpc;
   }
@@ -66,6 +76,7 @@ final class Transports {
 
   /** Closes the rpc clients: last, so that work finishing during shutdown can still call out. */
   Future<Void> closeClients() {
+    breakers.close();
     return grpc.close();
   }
 }

@@ -205,7 +205,9 @@ class ManagementEndpointsTest {
     void operations(VertxTestContext testContext) {
       start(Map.of(
           "operations.payment.charge.mode", "event",
-          "operations.shipping.schedule.faults.errorRate", "0.25"));
+          "operations.shipping.schedule.faults.errorRate", "0.25",
+          "operations.inventory.reserve.idempotent", "true",
+          "operations.inventory.reserve.breaker.failures", "5"));
       Set<String> declared = CheckoutOperations.ALL.stream().map(Operation::name).collect(Collectors.toSet());
 
       get("/operations").onComplete(testContext.succeeding(response -> testContext.verify(() -> {
@@ -223,6 +225,10 @@ class ManagementEndpointsTest {
         });
         assertThat(byName.get("orders.place").getLong("timeoutMs")).isEqualTo(20_000L);
         assertThat(byName.get("shipping.schedule").getJsonObject("faults").getDouble("errorRate")).isEqualTo(0.25);
+        JsonObject policy = byName.get("inventory.reserve").getJsonObject("policy");
+        assertThat(policy.getBoolean("idempotent")).isTrue();
+        assertThat(policy.getJsonObject("breaker").getInteger("failures")).isEqualTo(5);
+        assertThat(byName.get("payment.charge").getJsonObject("policy").getBoolean("idempotent")).isFalse();
         assertThat(byName.get("payment.charge").getJsonObject("faults"))
             .isEqualTo(new JsonObject().put("latencyMs", 0L).put("errorRate", 0.0).put("down", false)
                 .put("capacityPerSecond", 0).put("duplicateRate", 0.0).put("dedup", true));

@@ -7,11 +7,12 @@ import java.util.regex.Pattern;
 /**
  * The configuration of one operation: its mode, its transport, the deadline of an rpc call, where
  * it is served when the transport is grpc ({@code targets}, {@code host:port} each, used in turn),
- * and the faults injected into its handler at start-up.
+ * the faults injected into its handler at start-up, and how its rpc calls are protected
+ * ({@code policy}: idempotent or not, circuit breaker, concurrency limit).
  */
 public record OperationSettings(String operation, Mode mode, Transport transport, long timeoutMs, int retries,
                                 long retryBackoffMs, String topic, String resultTopic, List<String> targets,
-                                FaultSettings faults) {
+                                FaultSettings faults, RpcPolicy policy) {
 
   public static final String PREFIX = "operations";
   public static final long DEFAULT_TIMEOUT_MS = 5_000;
@@ -54,7 +55,8 @@ public record OperationSettings(String operation, Mode mode, Transport transport
         settings.getString(base + "topic", topicPrefix + "." + operation + ".v1"),
         settings.getString(base + "resultTopic", topicPrefix + "." + operation + ".result.v1"),
         targets,
-        FaultSettings.read(settings, base + "faults."));
+        FaultSettings.read(settings, base + "faults."),
+        RpcPolicy.read(settings, base));
   }
 
   private static List<String> targets(Settings settings, String key) {
@@ -79,6 +81,7 @@ public record OperationSettings(String operation, Mode mode, Transport transport
         + (mode == Mode.RPC ? " timeout=" + timeoutMs + "ms" : " retries=" + retries)
         + (transport == Transport.KAFKA ? " topic=" + topic : "")
         + (transport == Transport.GRPC ? " target=" + String.join(",", targets) : "")
+        + (mode == Mode.RPC ? policy.describe() : "")
         + (faults.isNone() ? "" : " faults=" + faults);
   }
 }

@@ -38,7 +38,8 @@ public record PlatformConfig(Mode defaultMode,
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
       "faults.latencyMs", "faults.errorRate", "faults.down", "faults.capacityPerSecond", "faults.duplicateRate",
-      "faults.dedup");
+      "faults.dedup", "idempotent", "breaker.failures", "breaker.windowMs", "breaker.resetMs", "maxConcurrent",
+      "maxQueued");
 
   /**
    * @param settings        the flat configuration

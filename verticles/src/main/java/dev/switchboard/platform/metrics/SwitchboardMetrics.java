@@ -28,6 +28,9 @@ public final class SwitchboardMetrics {
   public static final String SAGAS_IN_FLIGHT = "switchboard.saga.inflight";
   public static final String OPERATION_IN_FLIGHT = "switchboard.operation.inflight";
   public static final String SAGA_DURATION = "switchboard.saga.duration";
+  public static final String CALL_RETRIES = "switchboard.operation.call.retries";
+  public static final String CALL_REJECTIONS = "switchboard.operation.call.rejections";
+  public static final String BREAKER_STATE = "switchboard.operation.breaker.state";
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -59,6 +62,32 @@ public final class SwitchboardMetrics {
         .tags("operation", operation, "mode", mode, "transport", transport, "outcome", outcome)
         .publishPercentileHistogram(false)
         .register(registry);
+  }
+
+  /** An rpc call of an idempotent operation made again after an uncertain failure. */
+  public void recordCallRetry(String operation, String transport) {
+    Counter.builder(CALL_RETRIES).description("rpc calls of idempotent operations made again after an uncertain failure")
+        .tags("operation", operation, "transport", transport).register(registry).increment();
+  }
+
+  /**
+   * An rpc call the caller's policy refused to make: {@code reason} is {@code breaker_open},
+   * {@code limit_reached} (every slot taken and the queue full) or {@code queue_timeout} (no slot
+   * freed in time).
+   */
+  public void recordRejection(String operation, String reason) {
+    Counter.builder(CALL_REJECTIONS).description("rpc calls refused by the caller's policy, by reason")
+        .tags("operation", operation, "reason", reason).register(registry).increment();
+  }
+
+  /**
+   * The state of an rpc circuit breaker, read when scraped: 0 closed, 1 half-open, 2 open. {@code target}
+   * is {@code local} for the event bus, the callee's {@code host:port} for grpc. {@code state} is held
+   * weakly: whoever owns the breaker keeps it.
+   */
+  public <T> void breakerState(String operation, String target, T breaker, java.util.function.ToDoubleFunction<T> state) {
+    Gauge.builder(BREAKER_STATE, breaker, state).description("Circuit breaker state: 0 closed, 1 half-open, 2 open")
+        .tags("operation", operation, "target", target).register(registry);
   }
 
   /** Shows the saga's in-flight gauge (at 0) before its first instance starts. */

@@ -5,6 +5,7 @@ import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.InternalSettings;
 import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.policy.CircuitBreakers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,19 +42,23 @@ import java.util.function.Function;
  * failures come back as gRPC statuses: UNAVAILABLE when the callee cannot be reached or goes away,
  * DEADLINE_EXCEEDED when no reply came in time, the handler's own code otherwise. Connections are
  * made again on the next call, so a callee that restarts is found again without restarting the caller.
+ * Each target has its own circuit breaker when the operation has one ({@code breaker.failures}): a
+ * target whose breaker is open is skipped like one that cannot be reached.
  */
 public final class GrpcTransport implements RpcTransport {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(GrpcTransport.class);
 
   private final PlatformConfig config;
+  private final CircuitBreakers breakers;
   private final GrpcClient client;
   private final InternalGrpcServer server;
   private final String authorization;
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
 
-  public GrpcTransport(Vertx vertx, PlatformConfig config) {
+  public GrpcTransport(Vertx vertx, PlatformConfig config, CircuitBreakers breakers) {
     this.config = config;
+    this.breakers = breakers;
     InternalSettings internal = config.internal();
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true),
         clientOptions(internal));
@@ -103,7 +108,7 @@ public final class GrpcTransport implements RpcTransport {
     int colon = target.lastIndexOf(':');
     SocketAddress address = SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
         target.substring(0, colon));
-    Future<Buffer> call = client.request(address)
+    Future<Buffer> call = breakers.call(operation, target, () -> client.request(address)
         .recover(unreachable -> Future.failedFuture(OperationException.undelivered(ErrorCode.UNAVAILABLE,
             operation + ": " + target + " unavailable (" + unreachable.getMessage() + ")")))
         .compose(grpc -> {
@@ -114,7 +119,7 @@ public final class GrpcTransport implements RpcTransport {
           return grpc.send(request.body()).compose(response -> reply(operation, target, response));
         })
         .recover(failure -> Future.failedFuture(failure instanceof OperationException known ? known
-            : transportFailure(operation, target, failure, timeoutMs, System.nanoTime() - started)));
+            : transportFailure(operation, target, failure, timeoutMs, System.nanoTime() - started))));
     return call.recover(failure -> {
       boolean undelivered = failure instanceof OperationException known && !known.outcomeUncertain()
           && known.code() == ErrorCode.UNAVAILABLE;
