@@ -114,6 +114,11 @@ public final class Switchboard {
     return metrics;
   }
 
+  /** The circuit breakers of rpc calls, to read their state and to force them open or closed for drills. */
+  public dev.switchboard.platform.policy.CircuitBreakers breakers() {
+    return transports.breakers();
+  }
+
   /**
    * The faults injected into operations (latency, errors, outage, capacity, duplicate delivery,
    * deduplication off), set from configuration and changeable at run time.

@@ -67,6 +67,10 @@ public final class CircuitBreakers {
       return call.get();
     }
     Breaker breaker = breaker(operation, target, policy);
+    if (breaker.forcedOpen) {
+      metrics.recordRejection(operation, "breaker_open");
+      return Future.failedFuture(OperationException.refused(ErrorCode.UNAVAILABLE, breaker.openMessage()));
+    }
     return breaker.circuit.execute(call).recover(failure -> {
       if (failure instanceof OpenCircuitException) {
         metrics.recordRejection(operation, "breaker_open");
@@ -79,7 +83,41 @@ public final class CircuitBreakers {
   /** The state of the breaker of the operation and target ({@code CLOSED} where there is none yet). */
   public CircuitBreakerState state(String operation, String target) {
     Breaker breaker = breakers.get(key(operation, target));
-    return breaker == null ? CircuitBreakerState.CLOSED : breaker.circuit.state();
+    return breaker == null ? CircuitBreakerState.CLOSED : breaker.state();
+  }
+
+  /**
+   * The targets of the operation's breakers: {@code local} on the event bus, each {@code host:port}
+   * over grpc; none when the operation has no breaker configured.
+   */
+  public static List<String> targets(OperationSettings settings) {
+    if (!settings.policy().breaker()) {
+      return List.of();
+    }
+    return settings.transport() == Transport.GRPC ? settings.targets() : List.of(LOCAL);
+  }
+
+  /**
+   * Forces every breaker of the operation open or closed, for drills. Forced open, a breaker fails
+   * every call fast (UNAVAILABLE naming it) and stays open, with no half-open trial, until it is forced
+   * closed; forced closed, it forgets its failures and lets calls through at once, and trips again
+   * as configured. The operation must have a breaker ({@code breaker.failures}).
+   *
+   * @return the state of each target's breaker before the change
+   */
+  public Map<String, CircuitBreakerState> force(String operation, boolean open) {
+    OperationSettings settings = config.operation(operation);
+    Map<String, CircuitBreakerState> before = new java.util.LinkedHashMap<>();
+    for (String target : targets(settings)) {
+      Breaker breaker = breaker(operation, target, settings.policy());
+      before.put(target, breaker.state());
+      if (open) {
+        breaker.forceOpen();
+      } else {
+        breaker.forceClosed();
+      }
+    }
+    return before;
   }
 
   /** Whether {@code failure} counts against a breaker: an uncertain failure, not a refusal of the caller's own. */
@@ -105,13 +143,19 @@ public final class CircuitBreakers {
     private final String operation;
     private final String target;
     private final RpcPolicy policy;
-    private final CircuitBreaker circuit;
+    private volatile CircuitBreaker circuit;
     private volatile long openedAtMs;
+    private volatile boolean forcedOpen;
 
     Breaker(String operation, String target, RpcPolicy policy) {
       this.operation = operation;
       this.target = target;
       this.policy = policy;
+      this.circuit = newCircuit();
+      metrics.breakerState(operation, target, this, Breaker::stateValue);
+    }
+
+    private CircuitBreaker newCircuit() {
       CircuitBreakerOptions options = new CircuitBreakerOptions()
           .setMaxFailures(policy.breakerFailures())
           .setFailuresRollingWindow(policy.breakerWindowMs())
@@ -119,7 +163,7 @@ public final class CircuitBreakers {
           .setTimeout(-1) // the call's own deadline bounds it
           .setMaxRetries(0) // retries are the invoker's, for idempotent operations only
           .setNotificationAddress(null); // state goes to the metrics, not onto the event bus
-      this.circuit = CircuitBreaker.create("switchboard." + key(operation, target), vertx, options)
+      return CircuitBreaker.create("switchboard." + key(operation, target), vertx, options)
           .failurePolicy(outcome -> outcome.failed() && countsAgainst(operation, outcome.cause()))
           .openHandler(opened -> {
             openedAtMs = System.currentTimeMillis();
@@ -129,7 +173,36 @@ public final class CircuitBreakers {
           .halfOpenHandler(halfOpen -> LOGGER.info("{}: circuit breaker{} half-open, letting one trial call through",
               operation, forTarget()))
           .closeHandler(closed -> LOGGER.info("{}: circuit breaker{} closed", operation, forTarget()));
-      metrics.breakerState(operation, target, this, Breaker::stateValue);
+    }
+
+    /** Open until forced closed: {@link #call} refuses before the circuit, which neither counts nor half-opens. */
+    void forceOpen() {
+      forcedOpen = true;
+      LOGGER.warn("{}: circuit breaker{} forced open (management API); calls fail fast until it is forced closed",
+          operation, forTarget());
+    }
+
+    /**
+     * Closed at once with no failures counted. A tripped circuit refuses a plain reset while open, so
+     * it is replaced by a fresh one (the gauge reads this breaker, not the circuit).
+     */
+    void forceClosed() {
+      boolean wasForced = forcedOpen;
+      forcedOpen = false;
+      CircuitBreaker old = circuit;
+      if (old.state() == CircuitBreakerState.CLOSED) {
+        old.reset();
+      } else {
+        circuit = newCircuit();
+        old.close();
+      }
+      if (wasForced || old.state() != CircuitBreakerState.CLOSED) {
+        LOGGER.info("{}: circuit breaker{} forced closed (management API)", operation, forTarget());
+      }
+    }
+
+    CircuitBreakerState state() {
+      return forcedOpen ? CircuitBreakerState.OPEN : circuit.state();
     }
 
     private String forTarget() {
@@ -137,7 +210,7 @@ public final class CircuitBreakers {
     }
 
     double stateValue() {
-      return switch (circuit.state()) {
+      return switch (state()) {
         case CLOSED -> 0;
         case HALF_OPEN -> 1;
         case OPEN -> 2;
@@ -145,6 +218,10 @@ public final class CircuitBreakers {
     }
 
     String openMessage() {
+      if (forcedOpen) {
+        return operation + ": circuit breaker" + forTarget() + " forced open (management API: PUT /operations/"
+            + operation + "/breaker {\"state\":\"closed\"} closes it)";
+      }
       if (circuit.state() == CircuitBreakerState.HALF_OPEN) {
         return operation + ": circuit breaker" + forTarget() + " half-open, a trial call is in flight; retry after it";
       }
