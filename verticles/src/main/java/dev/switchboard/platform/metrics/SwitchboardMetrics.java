@@ -31,6 +31,7 @@ public final class SwitchboardMetrics {
   public static final String CALL_RETRIES = "switchboard.operation.call.retries";
   public static final String CALL_REJECTIONS = "switchboard.operation.call.rejections";
   public static final String BREAKER_STATE = "switchboard.operation.breaker.state";
+  public static final String MANAGEMENT_CHANGES = "switchboard.management.changes";
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -88,6 +89,12 @@ public final class SwitchboardMetrics {
   public <T> void breakerState(String operation, String target, T breaker, java.util.function.ToDoubleFunction<T> state) {
     Gauge.builder(BREAKER_STATE, breaker, state).description("Circuit breaker state: 0 closed, 1 half-open, 2 open")
         .tags("operation", operation, "target", target).register(registry);
+  }
+
+  /** A change made through the management port: {@code action} is {@code faults} or {@code breaker}. */
+  public void recordManagementChange(String action) {
+    Counter.builder(MANAGEMENT_CHANGES).description("State changes made through the management port, by action")
+        .tag("action", action).register(registry).increment();
   }
 
   /** Shows the saga's in-flight gauge (at 0) before its first instance starts. */
