@@ -1,9 +1,5 @@
 package dev.switchboard.edge;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.checkout.CheckoutOperations;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.PaymentReceipt;
@@ -15,6 +11,7 @@ import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.TestNodes;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -384,14 +380,7 @@ class ManagementControlTest {
     @Test
     @DisplayName("every change is one audit line and a count by action; the token appears in no log line or response")
     void auditedAndNeverPrinted() {
-      Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      Logger platform = (Logger) LoggerFactory.getLogger("dev.switchboard");
-      Level before = platform.getLevel();
-      ListAppender<ILoggingEvent> captured = new ListAppender<>();
-      captured.start();
-      root.addAppender(captured);
-      platform.setLevel(Level.DEBUG);
-      try {
+      try (CapturedLogs captured = new CapturedLogs()) {
         startWithToken("operations.payment.charge.breaker.failures", "5");
         assertThat(put("/operations/payment.charge/faults", TOKEN, "{\"latencyMs\":7}").status()).isEqualTo(200);
         assertThat(put("/operations/payment.charge/breaker", TOKEN, "{\"state\":\"open\"}").status()).isEqualTo(200);
@@ -408,16 +397,13 @@ class ManagementControlTest {
         running.close();
         running = null;
 
-        List<String> lines = List.copyOf(captured.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = captured.lines();
         List<String> audit = lines.stream().filter(line -> line.startsWith("management change by token from")).toList();
         assertThat(audit).hasSize(3);
         assertThat(audit.get(0)).contains("faults of payment.charge", "latencyMs=0", "->", "latencyMs=7");
         assertThat(audit.get(1)).contains("breaker of payment.charge", "{local=closed} -> {local=open}");
         assertThat(audit.get(2)).contains("breaker of payment.charge", "{local=open} -> {local=closed}");
         assertThat(lines).noneMatch(line -> line.contains(TOKEN));
-      } finally {
-        root.detachAppender(captured);
-        platform.setLevel(before);
       }
     }
 

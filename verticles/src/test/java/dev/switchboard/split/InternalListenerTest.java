@@ -1,9 +1,5 @@
 package dev.switchboard.split;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PaymentReceipt;
@@ -16,6 +12,7 @@ import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.InternalSettings;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.transport.InternalGrpcServer;
+import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.GrpcProbe;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -240,14 +236,7 @@ class InternalListenerTest {
     @Test
     @DisplayName("the token appears in no log line while a node starts, serves an internal call and stops")
     void maskedInLog() {
-      Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      Logger platform = (Logger) LoggerFactory.getLogger("dev.switchboard");
-      Level before = platform.getLevel();
-      ListAppender<ILoggingEvent> captured = new ListAppender<>();
-      captured.start();
-      root.addAppender(captured);
-      platform.setLevel(Level.DEBUG);
-      try {
+      try (CapturedLogs captured = new CapturedLogs()) {
         RunningNode payment = payment(TOKEN);
         try (GrpcProbe internal = new GrpcProbe(vertx, payment.node().internalPort())) {
           internal.call(CHARGE, charge("logged"), Map.of(InternalGrpcServer.AUTHORIZATION,
@@ -258,12 +247,9 @@ class InternalListenerTest {
         nodes.remove(payment);
         payment.close();
 
-        List<String> lines = List.copyOf(captured.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = captured.lines();
         assertThat(lines).anyMatch(line -> line.contains("internal gRPC listening") && line.contains("token required"));
         assertThat(lines).noneMatch(line -> line.contains(TOKEN));
-      } finally {
-        root.detachAppender(captured);
-        platform.setLevel(before);
       }
     }
   }
