@@ -1,5 +1,6 @@
 package dev.switchboard.experiment;
 
+import dev.switchboard.experiment.report.MeasureFormat;
 import dev.switchboard.experiment.report.VariantResults;
 
 import java.io.PrintStream;
@@ -19,22 +20,9 @@ final class ConsoleTable {
     out.println("-".repeat(header.length()));
     for (String row : rows) {
       StringBuilder line = new StringBuilder(String.format("%-26s", row));
-      variants.forEach(variant -> line.append(String.format("%" + width + "s", format(variant.summary().get(row)))));
+      variants.forEach(variant -> line.append(String.format("%" + width + "s",
+          MeasureFormat.format(row, variant.summary().get(row)))));
       out.println(line);
     }
-  }
-
-  static String format(Number value) {
-    if (value == null) {
-      return "-";
-    }
-    double number = value.doubleValue();
-    if (!Double.isFinite(number)) {
-      return "-";
-    }
-    if (value instanceof Integer || value instanceof Long || number == Math.rint(number) && Math.abs(number) >= 1000) {
-      return Long.toString(Math.round(number));
-    }
-    return Math.abs(number) < 1 && number != 0 ? String.format("%.3f", number) : String.format("%.1f", number);
   }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.experiment;
 
-import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
@@ -93,11 +92,9 @@ final class VariantRun {
   private final Histogram secondPlace = histogram();
   private final Histogram secondTerminal = histogram();
   private final Histogram secondLag = histogram();
-  final Map<String, Long> confirmedUnits = new HashMap<>();
   final Map<String, Order> terminalOrders = new HashMap<>();
   final Map<String, Integer> errorsByStatus = new LinkedHashMap<>();
   final List<Map<String, Number>> series = new ArrayList<>();
-  long confirmedCents;
   private int sent;
   private int accepted;
   private int confirmed;
@@ -238,10 +235,6 @@ final class VariantRun {
     lastTerminalNanos = System.nanoTime();
     if (order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED) {
       confirmed++;
-      for (LineItem item : request.getItemsList()) {
-        confirmedUnits.merge(item.getSku(), (long) item.getQuantity(), Long::sum);
-        confirmedCents += item.getQuantity() * item.getUnitPriceCents();
-      }
       if (confirmed % SAMPLE_EVERY == 0) {
         sample(order.getOrderId());
       }

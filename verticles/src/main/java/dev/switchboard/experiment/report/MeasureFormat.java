@@ -3,18 +3,18 @@ package dev.switchboard.experiment.report;
 import java.util.Locale;
 
 /**
- * How the reports' tables show a measure: counts without decimals, milliseconds with one, shares and
+ * How tables (the reports', the console's) show a measure: counts without decimals, milliseconds with one, shares and
  * rates between 0 and 1 with three, other quantities (seconds, per second, percent, MB) with one.
  */
-final class MeasureFormat {
+public final class MeasureFormat {
 
   /** What a table shows where a variant has no value for a measure, or it was not measured. */
-  static final String NONE = "–";
+  public static final String NONE = "–";
 
   private MeasureFormat() {
   }
 
-  static String format(String measure, Number value) {
+  public static String format(String measure, Number value) {
     if (value == null) {
       return NONE;
     }

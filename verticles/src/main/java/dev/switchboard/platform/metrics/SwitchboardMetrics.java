@@ -67,8 +67,8 @@ public final class SwitchboardMetrics {
 
   /** An rpc call of an idempotent operation made again after an uncertain failure. */
   public void recordCallRetry(String operation, String transport) {
-    Counter.builder(CALL_RETRIES).description("rpc calls of idempotent operations made again after an uncertain failure")
-        .tags("operation", operation, "transport", transport).register(registry).increment();
+    increment(CALL_RETRIES, "rpc calls of idempotent operations made again after an uncertain failure",
+        "operation", operation, "transport", transport);
   }
 
   /**
@@ -77,8 +77,8 @@ public final class SwitchboardMetrics {
    * freed in time).
    */
   public void recordRejection(String operation, String reason) {
-    Counter.builder(CALL_REJECTIONS).description("rpc calls refused by the caller's policy, by reason")
-        .tags("operation", operation, "reason", reason).register(registry).increment();
+    increment(CALL_REJECTIONS, "rpc calls refused by the caller's policy, by reason",
+        "operation", operation, "reason", reason);
   }
 
   /**
@@ -93,8 +93,7 @@ public final class SwitchboardMetrics {
 
   /** A change made through the management port: {@code action} is {@code faults} or {@code breaker}. */
   public void recordManagementChange(String action) {
-    Counter.builder(MANAGEMENT_CHANGES).description("State changes made through the management port, by action")
-        .tag("action", action).register(registry).increment();
+    increment(MANAGEMENT_CHANGES, "State changes made through the management port, by action", "action", action);
   }
 
   /** Shows the saga's in-flight gauge (at 0) before its first instance starts. */
@@ -104,8 +103,8 @@ public final class SwitchboardMetrics {
 
   /** An event-mode handler attempt that failed with an uncertain outcome and will be tried again. */
   public void recordRetry(String operation, String transport) {
-    Counter.builder(RETRIES).description("Handler attempts retried after an uncertain failure")
-        .tags("operation", operation, "transport", transport).register(registry).increment();
+    increment(RETRIES, "Handler attempts retried after an uncertain failure",
+        "operation", operation, "transport", transport);
   }
 
   /**
@@ -113,8 +112,8 @@ public final class SwitchboardMetrics {
    * record, the transport a result) and will be processed again.
    */
   public void recordInfrastructureRetry(String operation, String transport) {
-    Counter.builder(INFRASTRUCTURE_RETRIES).description("Messages processed again after an infrastructure failure")
-        .tags("operation", operation, "transport", transport).register(registry).increment();
+    increment(INFRASTRUCTURE_RETRIES, "Messages processed again after an infrastructure failure",
+        "operation", operation, "transport", transport);
   }
 
   /**
@@ -123,8 +122,7 @@ public final class SwitchboardMetrics {
    * uncertain failure) or {@code end_hook} (its end hook run again).
    */
   public void recordSagaRedrive(String saga, String action) {
-    Counter.builder(SAGA_REDRIVES).description("Stalled sagas driven again by the sweeper")
-        .tags("saga", saga, "action", action).register(registry).increment();
+    increment(SAGA_REDRIVES, "Stalled sagas driven again by the sweeper", "saga", saga, "action", action);
   }
 
   /**
@@ -132,14 +130,13 @@ public final class SwitchboardMetrics {
    * ({@code faults.duplicateRate}), as an at-least-once transport or a retrying client would.
    */
   public void recordInjectedDuplicate(String operation, String transport) {
-    Counter.builder(INJECTED_DUPLICATES).description("Messages delivered a second time by an injected fault")
-        .tags("operation", operation, "transport", transport).register(registry).increment();
+    increment(INJECTED_DUPLICATES, "Messages delivered a second time by an injected fault",
+        "operation", operation, "transport", transport);
   }
 
   /** A message given up on (poison, or out of retries) and moved to the dead letters. */
   public void recordDeadLetter(String operation, String transport) {
-    Counter.builder(DEAD_LETTERS).description("Messages moved to the dead letters")
-        .tags("operation", operation, "transport", transport).register(registry).increment();
+    increment(DEAD_LETTERS, "Messages moved to the dead letters", "operation", operation, "transport", transport);
   }
 
   /** From a command or event being published to its consumer taking it. */
@@ -156,8 +153,7 @@ public final class SwitchboardMetrics {
   /** A saga reached a terminal state: outcome {@code completed}, {@code compensated} or {@code failed}. */
   public void sagaFinished(String saga, String outcome, long millis) {
     inFlight(saga).decrementAndGet();
-    Counter.builder(SAGAS_FINISHED).description("Sagas that reached a terminal state")
-        .tags("saga", saga, "outcome", outcome).register(registry).increment();
+    increment(SAGAS_FINISHED, "Sagas that reached a terminal state", "saga", saga, "outcome", outcome);
     Timer.builder(SAGA_DURATION).description("Time from a saga's start to its terminal state")
         .tags("saga", saga, "outcome", outcome).register(registry).record(millis, TimeUnit.MILLISECONDS);
   }
@@ -193,5 +189,9 @@ public final class SwitchboardMetrics {
     Map<String, Integer> depths = new java.util.TreeMap<>();
     handling.forEach((operation, count) -> depths.put(operation, count.get()));
     return depths;
+  }
+
+  private void increment(String name, String description, String... tags) {
+    Counter.builder(name).description(description).tags(tags).register(registry).increment();
   }
 }
