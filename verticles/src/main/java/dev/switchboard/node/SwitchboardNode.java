@@ -2,7 +2,7 @@ package dev.switchboard.node;
 
 import dev.switchboard.edge.KafkaBridgeVerticle;
 
-import dev.switchboard.edge.ManagementVerticle;
+import dev.switchboard.edge.management.ManagementVerticle;
 
 import dev.switchboard.edge.GrpcEdgeVerticle;
 

@@ -1,0 +1,44 @@
+package dev.switchboard.edge.management;
+
+import dev.switchboard.platform.LogSafe;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one shape of every error the management port answers: {@code {"error": "..."}}, and for a bad
+ * request body also {@code field}, {@code value} and {@code allowed}.
+ */
+final class ApiError {
+
+  private ApiError() {
+  }
+
+  static void answer(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status);
+    ctx.json(new JsonObject().put("error", message));
+  }
+
+  /** A bad request body: names the field, the value given and what is allowed; answered 400. */
+  static final class BadRequest extends RuntimeException {
+    private final String field;
+    private final transient Object value;
+    private final String allowed;
+
+    BadRequest(String field, Object value, String allowed) {
+      super(field + ": " + shown(value) + " is not allowed; allowed: " + allowed, null, false, false);
+      this.field = field;
+      this.value = value;
+      this.allowed = allowed;
+    }
+
+    private static String shown(Object value) {
+      return value instanceof String text ? LogSafe.quote(text) : String.valueOf(value);
+    }
+
+    void answer(RoutingContext ctx) {
+      ctx.response().setStatusCode(400);
+      ctx.json(new JsonObject().put("error", getMessage()).put("field", field).put("value", value)
+          .put("allowed", allowed));
+    }
+  }
+}

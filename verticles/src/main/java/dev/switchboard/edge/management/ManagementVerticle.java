@@ -1,0 +1,79 @@
+package dev.switchboard.edge.management;
+
+import dev.switchboard.edge.EdgeConfig;
+import dev.switchboard.platform.Switchboard;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The management port. Open to read: {@code GET /metrics} (Prometheus), {@code GET /health} (the
+ * process is up), {@code GET /ready} (every service and edge is deployed and taking work),
+ * {@code GET /operations} (each operation's effective mode, transport, deadline, policies and faults,
+ * its breakers' states, its in-flight count and its call and handler counts and latencies). Changing
+ * state ({@code PUT}, {@code POST}) takes the bearer token {@code management.token}
+ * ({@link ManagementAuth}): {@code PUT /operations/{name}/faults} sets the operation's fault knobs,
+ * {@code PUT /operations/{name}/breaker} forces its breakers open or closed. Errors have one shape
+ * ({@link ApiError}).
+ */
+public final class ManagementVerticle extends VerticleBase {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ManagementVerticle.class);
+  private static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private final EdgeConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Switchboard switchboard;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public ManagementVerticle(EdgeConfig config, PrometheusMeterRegistry registry, Switchboard switchboard,
+                            BooleanSupplier ready) {
+    this.config = config;
+    this.registry = registry;
+    this.switchboard = switchboard;
+    this.ready = ready;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      ctx.response().setStatusCode(isReady ? 200 : 503);
+      ctx.json(new JsonObject().put("status", isReady ? "READY" : "NOT_READY"));
+    });
+    ManagementAuth auth = new ManagementAuth(config, switchboard.metrics());
+    for (HttpMethod changing : new HttpMethod[] {HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE}) {
+      router.route().method(changing).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      router.route().method(changing).handler(auth);
+    }
+    new OperationsApi(switchboard, auth).mount(router);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(config.httpPort(), config.httpHost()).onSuccess(listening ->
+        LOGGER.info("management listening on http://{}:{} (/metrics /health /ready /operations; changes {})",
+            config.httpHost(), listening.actualPort(),
+            config.managementEnabled() ? "with the management token" : "disabled: management.token not set"));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

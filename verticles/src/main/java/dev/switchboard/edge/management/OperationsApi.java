@@ -1,0 +1,167 @@
+package dev.switchboard.edge.management;
+
+import dev.switchboard.edge.management.ApiError.BadRequest;
+import dev.switchboard.platform.LogSafe;
+import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.config.FaultSettings;
+import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.policy.CircuitBreakers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code /operations}: reading every operation's settings, state and measures, and changing an
+ * operation at run time (its faults, its breakers).
+ */
+final class OperationsApi {
+
+  private final Switchboard switchboard;
+  private final ManagementAuth auth;
+
+  OperationsApi(Switchboard switchboard, ManagementAuth auth) {
+    this.switchboard = switchboard;
+    this.auth = auth;
+  }
+
+  /** Mounts the reading route; the changing routes go behind the body handler and the token check. */
+  void mount(Router router) {
+    router.get("/operations").handler(this::operations);
+    router.put("/operations/:name/faults").handler(this::putFaults);
+    router.put("/operations/:name/breaker").handler(this::putBreaker);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private void operations(RoutingContext ctx) {
+    Map<String, Integer> inFlight = switchboard.metrics().inFlightByOperation();
+    MeterRegistry meters = switchboard.metrics().registry();
+    JsonArray operations = new JsonArray();
+    for (OperationSettings settings : switchboard.config().operations().values()) {
+      String name = settings.operation();
+      operations.add(new JsonObject()
+          .put("operation", name)
+          .put("mode", settings.mode().spelling())
+          .put("transport", settings.transport().spelling())
+          .put("timeoutMs", settings.timeoutMs())
+          .put("faults", FaultsBody.json(switchboard.faults().get(name)))
+          .put("policy", new JsonObject().put("idempotent", settings.policy().idempotent())
+              .put("retries", settings.retries()).put("retryBackoffMs", settings.retryBackoffMs())
+              .put("breaker", new JsonObject().put("failures", settings.policy().breakerFailures())
+                  .put("windowMs", settings.policy().breakerWindowMs())
+                  .put("resetMs", settings.policy().breakerResetMs()))
+              .put("maxConcurrent", settings.policy().maxConcurrent())
+              .put("maxQueued", settings.policy().maxQueued()))
+          .put("breakers", breakers(name, settings))
+          .put("inFlight", inFlight.getOrDefault(name, 0))
+          .put("calls", timers(meters, SwitchboardMetrics.CALLS, name))
+          .put("handled", timers(meters, SwitchboardMetrics.HANDLED, name)));
+    }
+    ctx.json(operations);
+  }
+
+  /** The state of each of the operation's breakers by target ({@code closed}, {@code half_open}, {@code open}). */
+  private JsonObject breakers(String operation, OperationSettings settings) {
+    JsonObject states = new JsonObject();
+    for (String target : CircuitBreakers.targets(settings)) {
+      states.put(target, spelling(switchboard.breakers().state(operation, target)));
+    }
+    return states;
+  }
+
+  private static String spelling(CircuitBreakerState state) {
+    return state.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The operation's timers of {@code name} summed over mode, transport and outcome: the count and
+   * mean since start, the registry's recent maximum (a decaying window), and the count by outcome.
+   */
+  private static JsonObject timers(MeterRegistry meters, String name, String operation) {
+    long count = 0;
+    double totalMs = 0;
+    double maxMs = 0;
+    Map<String, Long> outcomes = new TreeMap<>();
+    for (Timer timer : meters.find(name).tag("operation", operation).timers()) {
+      long timerCount = timer.count();
+      count += timerCount;
+      totalMs += timer.totalTime(TimeUnit.MILLISECONDS);
+      maxMs = Math.max(maxMs, timer.max(TimeUnit.MILLISECONDS));
+      outcomes.merge(String.valueOf(timer.getId().getTag("outcome")), timerCount, Long::sum);
+    }
+    JsonObject byOutcome = new JsonObject();
+    outcomes.forEach(byOutcome::put);
+    return new JsonObject().put("count", count).put("meanMs", count == 0 ? 0.0 : totalMs / count)
+        .put("maxMs", maxMs).put("outcomes", byOutcome);
+  }
+
+  // ---------------------------------------------------------------- changing
+
+  private void putFaults(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!known(ctx, name)) {
+      return;
+    }
+    FaultSettings after;
+    try {
+      after = FaultsBody.parse(ctx.body().buffer());
+    } catch (BadRequest bad) {
+      bad.answer(ctx);
+      return;
+    }
+    FaultSettings before = switchboard.faults().get(name);
+    switchboard.faults().set(name, after);
+    auth.audit(ctx, "faults", name, before, after);
+    ctx.json(new JsonObject().put("operation", name).put("faults", FaultsBody.json(switchboard.faults().get(name))));
+  }
+
+  private void putBreaker(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!known(ctx, name)) {
+      return;
+    }
+    boolean open;
+    try {
+      JsonObject body = JsonBody.object(ctx.body().buffer(), "{\"state\": \"open\" or \"closed\"}");
+      JsonBody.onlyFields(body, Set.of("state"));
+      open = JsonBody.choice("state", body.getValue("state"), Set.of("open", "closed")).equals("open");
+    } catch (BadRequest bad) {
+      bad.answer(ctx);
+      return;
+    }
+    OperationSettings settings = switchboard.config().operation(name);
+    if (!settings.policy().breaker()) {
+      ApiError.answer(ctx, 409, name + " has no circuit breaker: set operations." + name
+          + ".breaker.failures to give it one");
+      return;
+    }
+    Map<String, CircuitBreakerState> before = switchboard.breakers().force(name, open);
+    JsonObject after = breakers(name, settings);
+    Map<String, String> beforeShown = new LinkedHashMap<>();
+    before.forEach((target, state) -> beforeShown.put(target, spelling(state)));
+    auth.audit(ctx, "breaker", name, beforeShown, after.getMap());
+    ctx.json(new JsonObject().put("operation", name).put("breakers", after));
+  }
+
+  private boolean known(RoutingContext ctx, String name) {
+    if (switchboard.config().operations().containsKey(name)) {
+      return true;
+    }
+    ApiError.answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are "
+        + new TreeSet<>(switchboard.config().operations().keySet()));
+    return false;
+  }
+}
