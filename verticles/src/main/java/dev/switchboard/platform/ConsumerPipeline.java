@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * What happens to a message a consumer takes: claim its id (a message handled before changes
  * nothing and gets its recorded result again) → run the handler, retrying an uncertain failure →
  * record the message as processed with its result → publish the result → dead-letter what was
- * poison or outlived its retries. Injected faults may hand a message in twice ({@code duplicateRate})
+ * poison or outlived its retries (kept in the store by {@link DeadLetters} when the transport keeps
+ * none). Injected faults may hand a message in twice ({@code duplicateRate})
  * or switch the claim and the record off ({@code dedup}). A failure of the pipeline itself (the store refusing a claim or a
  * record, a result the transport does not take) is not the message's fault: it is tried again with
  * backoff, never dead-lettered.
@@ -39,10 +40,11 @@ final class ConsumerPipeline {
   private final HandlerRunner runner;
   private final Faults faults;
   private final SwitchboardMetrics metrics;
+  private final DeadLetters deadLetters;
   private volatile boolean closed;
 
   ConsumerPipeline(Vertx vertx, PlatformConfig config, Transports transports, ProcessedMessages processed,
-                   HandlerRunner runner, Faults faults, SwitchboardMetrics metrics) {
+                   HandlerRunner runner, Faults faults, SwitchboardMetrics metrics, DeadLetters deadLetters) {
     this.vertx = vertx;
     this.config = config;
     this.transports = transports;
@@ -50,6 +52,7 @@ final class ConsumerPipeline {
     this.runner = runner;
     this.faults = faults;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
   }
 
   /** Stops trying again: what is still pending fails, and its transport delivers it again to the next run. */
@@ -63,9 +66,10 @@ final class ConsumerPipeline {
                                                                       boolean recordedByHandler) {
     OperationSettings settings = config.operation(operation.name());
     AtomicBoolean stopped = stopWithServingVerticle(operation);
-    return transports.events(settings.transport()).consumeCommands(operation.name(), command ->
+    EventTransport transport = transports.events(settings.transport());
+    return transport.consumeCommands(operation.name(), command -> keptIfDead(transport, operation, command,
         maybeTwice(operation, command, settings, stopped, () -> deliver(operation, command, settings, stopped,
-            () -> handle(operation, handler, command, settings, recordedByHandler, true), 1)));
+            () -> handle(operation, handler, command, settings, recordedByHandler, true), 1))));
   }
 
   /** Consumes a stream's events for one subscriber operation: no result event, dead letters as for commands. */
@@ -74,9 +78,25 @@ final class ConsumerPipeline {
                                                                     boolean recordedByHandler) {
     OperationSettings settings = config.operation(subscriber.name());
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
-    return transports.events(settings.transport()).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(),
-        event -> maybeTwice(subscriber, event, settings, stopped, () -> deliver(subscriber, event, settings, stopped,
-            () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1)));
+    EventTransport transport = transports.events(settings.transport());
+    return transport.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(),
+        event -> keptIfDead(transport, subscriber, event, maybeTwice(subscriber, event, settings, stopped,
+            () -> deliver(subscriber, event, settings, stopped,
+                () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1))));
+  }
+
+  /**
+   * What the transport is told of a delivery; a dead letter is first kept in the store when the
+   * transport keeps none itself (the event bus), so that it can be listed and replayed.
+   */
+  private Future<Void> keptIfDead(EventTransport transport, Operation<?, ?> operation, Envelope message,
+                                  Future<Void> delivery) {
+    if (transport.keepsDeadLetters()) {
+      return delivery;
+    }
+    return delivery.recover(failure -> failure instanceof DeadLetterException dead
+        ? deadLetters.keep(operation, message, dead).transform(kept -> Future.failedFuture(failure))
+        : Future.failedFuture(failure));
   }
 
   /**
