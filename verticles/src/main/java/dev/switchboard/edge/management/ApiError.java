@@ -18,6 +18,18 @@ final class ApiError {
     ctx.json(new JsonObject().put("error", message));
   }
 
+  /**
+   * Answers 404 naming the operation and the known ones, unless {@code name} is one of them; tells
+   * whether it is.
+   */
+  static boolean knownOperation(RoutingContext ctx, java.util.Set<String> operations, String name) {
+    if (operations.contains(name)) {
+      return true;
+    }
+    answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are " + new java.util.TreeSet<>(operations));
+    return false;
+  }
+
   /** A bad request body: names the field, the value given and what is allowed; answered 400. */
   static final class BadRequest extends RuntimeException {
     private final String field;

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -157,11 +156,6 @@ final class OperationsApi {
   }
 
   private boolean known(RoutingContext ctx, String name) {
-    if (switchboard.config().operations().containsKey(name)) {
-      return true;
-    }
-    ApiError.answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are "
-        + new TreeSet<>(switchboard.config().operations().keySet()));
-    return false;
+    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), name);
   }
 }
