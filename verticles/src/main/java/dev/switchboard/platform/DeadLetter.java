@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param stream       the stream of an event, null for a command
  * @param original     where the message was on Kafka, null for the event bus
- * @param json         the message's body as JSON (or base64 with the decode error)
+ * @param json         the message's body as JSON (or base64 with the decode error); null until listed
  * @param replayedAtMs when it was last replayed, 0 if never
  */
 public record DeadLetter(String id, String operation, String transport, String stream, String reasonCode,
@@ -33,6 +33,11 @@ public record DeadLetter(String id, String operation, String transport, String s
 
   public String correlationId() {
     return message.context().correlationId();
+  }
+
+  DeadLetter withJson(JsonObject decoded) {
+    return new DeadLetter(id, operation, transport, stream, reasonCode, reasonMessage, attempts, deadAtMs, original,
+        message, decoded, replays, replayedAtMs);
   }
 
   DeadLetter withReplays(int count, long lastAtMs) {

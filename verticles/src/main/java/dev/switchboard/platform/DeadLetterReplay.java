@@ -97,7 +97,8 @@ public final class DeadLetterReplay {
       all.forEach(letter -> latest.put(letter.messageId(), letter));
       Future<Integer> chain = Future.succeededFuture(0);
       for (List<DeadLetter> letters : byMessage.values()) {
-        chain = chain.compose(replayed -> sendAgain(operation, settings, letters, latest.get(letters.get(0).messageId()))
+        DeadLetter latestOfMessage = latest.get(letters.get(0).messageId());
+        chain = chain.compose(replayed -> sendAgain(operation, settings, letters, latestOfMessage)
             .map(sent -> replayed + letters.size())
             .recover(failure -> {
               String why = OperationException.from(operation.name(), failure).getMessage();

@@ -5,6 +5,7 @@ import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.store.DeadLetterStore;
+import dev.switchboard.platform.store.ProcessedMessages;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.KafkaDeadLetterReader;
 import dev.switchboard.platform.transport.KafkaDeadLetterReader.DeadRecord;
@@ -44,6 +45,7 @@ public final class DeadLetters {
       KafkaDeadLetters.ORIGINAL_TOPIC, KafkaDeadLetters.ORIGINAL_PARTITION, KafkaDeadLetters.ORIGINAL_OFFSET,
       KafkaDeadLetters.ATTEMPTS, KafkaDeadLetters.DEAD_LETTERED_BY);
 
+  private final Vertx vertx;
   private final OperationCatalog catalog;
   private final PlatformConfig config;
   private final DeadLetterStore store;
@@ -51,7 +53,8 @@ public final class DeadLetters {
   private final DeadLetterReplay replay;
 
   DeadLetters(Vertx vertx, OperationCatalog catalog, PlatformConfig config, Transports transports,
-              DeadLetterStore store, dev.switchboard.platform.store.ProcessedMessages processed) {
+              DeadLetterStore store, ProcessedMessages processed) {
+    this.vertx = vertx;
     this.catalog = catalog;
     this.config = config;
     this.store = store;
@@ -71,15 +74,20 @@ public final class DeadLetters {
   }
 
   /**
-   * The newest dead letters first, at most {@code limit}: of one operation, or (empty) of all. Fails
-   * with NOT_FOUND for an operation the application does not declare, UNAVAILABLE when a {@code .dlq}
-   * topic cannot be read in time.
+   * The newest dead letters first, at most {@code limit}, each with its message as JSON: of one
+   * operation, or (empty) of all. Fails with NOT_FOUND for an operation the application does not
+   * declare, UNAVAILABLE when a {@code .dlq} topic cannot be read in time.
    */
   public Future<List<DeadLetter>> list(Optional<String> operation, int limit) {
     if (operation.isPresent() && catalog.find(operation.get()).isEmpty()) {
       return Future.failedFuture(new OperationException(ErrorCode.NOT_FOUND, "no operation " + operation.get()));
     }
-    return gather(operation, limit);
+    // decoding up to a thousand messages is work for a worker, not for the event loop
+    return gather(operation, limit).compose(letters -> vertx.executeBlocking(() -> letters.stream()
+        .map(letter -> letter.withJson(catalog.find(letter.operation())
+            .map(declared -> MessageJson.of(declared, letter.message().body().getBytes()))
+            .orElseGet(() -> new JsonObject().put("error", "no operation " + letter.operation() + " to decode it"))))
+        .toList(), false));
   }
 
   /**
@@ -111,26 +119,31 @@ public final class DeadLetters {
     Map<String, List<Operation<?, ?>>> topics = dlqTopics(operation);
     Future<List<DeadRecord>> onKafka = kafka == null || topics.isEmpty() ? Future.succeededFuture(List.of())
         : kafka.read(topics.keySet(), limit);
-    return Future.all(local, onKafka).compose(read -> {
-      List<DeadLetter> found = new ArrayList<>();
-      local.result().forEach(kept -> found.add(fromStore(kept)));
-      for (DeadRecord record : onKafka.result()) {
-        for (Operation<?, ?> candidate : topics.get(record.topic())) {
-          String by = record.headers().get(KafkaDeadLetters.DEAD_LETTERED_BY);
-          // a stream's .dlq holds the dead letters of every subscriber: each sees its own
-          if (candidate.stream().isEmpty() ? by == null || by.equals(candidate.name()) : candidate.name().equals(by)) {
-            found.add(fromKafka(candidate, record));
-          }
+    return Future.all(local, onKafka)
+        .compose(read -> vertx.executeBlocking(() -> newest(local.result(), onKafka.result(), topics, limit), false))
+        .compose(newest -> store.replays(newest.stream().map(DeadLetter::id).toList()).map(replays -> newest.stream()
+            .map(letter -> {
+              DeadLetterStore.Replay replay = replays.get(letter.id());
+              return replay == null ? letter : letter.withReplays(replay.count(), replay.lastAtMs());
+            }).toList()));
+  }
+
+  /** The dead letters read from both places as one list, newest first, at most {@code limit}. */
+  private static List<DeadLetter> newest(List<DeadLetterStore.Kept> local, List<DeadRecord> onKafka,
+                                         Map<String, List<Operation<?, ?>>> topics, int limit) {
+    List<DeadLetter> found = new ArrayList<>();
+    local.forEach(kept -> found.add(fromStore(kept)));
+    for (DeadRecord record : onKafka) {
+      for (Operation<?, ?> candidate : topics.get(record.topic())) {
+        String by = record.headers().get(KafkaDeadLetters.DEAD_LETTERED_BY);
+        // a stream's .dlq holds the dead letters of every subscriber: each sees its own
+        if (candidate.stream().isEmpty() ? by == null || by.equals(candidate.name()) : candidate.name().equals(by)) {
+          found.add(fromKafka(candidate, record));
         }
       }
-      found.sort(NEWEST_FIRST);
-      List<DeadLetter> newest = found.subList(0, Math.min(limit, found.size()));
-      return store.replays(newest.stream().map(DeadLetter::id).toList()).map(replays -> newest.stream()
-          .map(letter -> {
-            DeadLetterStore.Replay replay = replays.get(letter.id());
-            return replay == null ? letter : letter.withReplays(replay.count(), replay.lastAtMs());
-          }).toList());
-    });
+    }
+    found.sort(NEWEST_FIRST);
+    return List.copyOf(found.subList(0, Math.min(limit, found.size())));
   }
 
   /** The {@code .dlq} topics of the operations (one, or all) that Kafka carries, and whose dead letters each holds. */
@@ -148,12 +161,9 @@ public final class DeadLetters {
     return topics;
   }
 
-  private DeadLetter fromStore(DeadLetterStore.Kept kept) {
-    JsonObject json = catalog.find(kept.operation()).map(declared -> MessageJson.of(declared,
-            kept.message().body().getBytes()))
-        .orElseGet(() -> new JsonObject().put("error", "no operation " + kept.operation() + " to decode it"));
+  private static DeadLetter fromStore(DeadLetterStore.Kept kept) {
     return new DeadLetter("local:" + kept.id(), kept.operation(), Transport.LOCAL.spelling(), kept.stream(),
-        kept.reasonCode(), kept.reasonMessage(), kept.attempts(), kept.deadAtMs(), null, kept.message(), json, 0, 0);
+        kept.reasonCode(), kept.reasonMessage(), kept.attempts(), kept.deadAtMs(), null, kept.message(), null, 0, 0);
   }
 
   private static DeadLetter fromKafka(Operation<?, ?> operation, DeadRecord record) {
@@ -176,7 +186,7 @@ public final class DeadLetters {
         operation.name(), Transport.KAFKA.spelling(), operation.stream().orElse(null),
         headers.getOrDefault(Envelope.ERROR_CODE, ErrorCode.INTERNAL.name()),
         headers.getOrDefault(Envelope.ERROR_MESSAGE, ""), (int) number(headers.get(KafkaDeadLetters.ATTEMPTS), 1),
-        record.timestampMs(), original, message, MessageJson.of(operation, record.body()), 0, 0);
+        record.timestampMs(), original, message, null, 0, 0);
   }
 
   private static long number(String text, long otherwise) {

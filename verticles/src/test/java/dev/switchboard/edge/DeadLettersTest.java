@@ -194,70 +194,76 @@ class DeadLettersTest {
     }
   }
 
-  @ParameterizedTest(name = "on {0}")
-  @ValueSource(strings = {"local", "kafka"})
-  @DisplayName("a stream's events a subscriber gave up on are listed as its own and replayed to it: "
-      + "each notification sent once")
-  void streamEventsReplayedToTheirSubscriber(String transport) {
-    start(transport, NOTIFICATIONS);
+  @Nested
+  @DisplayName("events and poison")
+  class EventsAndPoison {
 
-    Orders.Placed placed = Orders.placeAndFollow(running.newClient(), Orders.order(APPLE, 1, 500));
-    String orderId = placed.answer().getOrderId();
-    assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"local", "kafka"})
+    @DisplayName("a stream's events a subscriber gave up on are listed as its own and replayed to it: "
+        + "each notification sent once")
+    void streamEventsReplayedToTheirSubscriber(String transport) {
+      start(transport, NOTIFICATIONS);
 
-    Eventually.asserts(SETTLE, () -> assertThat(kindsDeadLettered(orderId)).contains("placed", "confirmed"));
-    JsonArray letters = list("?operation=" + NOTIFICATIONS).json().getJsonArray("deadLetters");
-    for (Object entry : letters) {
-      JsonObject letter = (JsonObject) entry;
-      assertThat(letter.getString("kind")).isEqualTo("event");
-      assertThat(letter.getString("stream")).isEqualTo(CheckoutOperations.ORDER_EVENTS);
-      assertThat(letter.getString("operation")).isEqualTo(NOTIFICATIONS);
-    }
-    assertThat(list("?operation=analytics.orderEvents").json().getInteger("count")).isZero();
-    assertThat(notifications(orderId, OrderEvent.KindCase.CONFIRMED)).isZero();
+      Orders.Placed placed = Orders.placeAndFollow(running.newClient(), Orders.order(APPLE, 1, 500));
+      String orderId = placed.answer().getOrderId();
+      assertThat(placed.terminal().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CONFIRMED);
 
-    send(HttpMethod.PUT, "/operations/" + NOTIFICATIONS + "/faults", TOKEN, "{}");
-    Response replayed = replay(NOTIFICATIONS, null);
+      Eventually.asserts(SETTLE, () -> assertThat(kindsDeadLettered(orderId)).contains("placed", "confirmed"));
+      JsonArray letters = list("?operation=" + NOTIFICATIONS).json().getJsonArray("deadLetters");
+      for (Object entry : letters) {
+        JsonObject letter = (JsonObject) entry;
+        assertThat(letter.getString("kind")).isEqualTo("event");
+        assertThat(letter.getString("stream")).isEqualTo(CheckoutOperations.ORDER_EVENTS);
+        assertThat(letter.getString("operation")).isEqualTo(NOTIFICATIONS);
+      }
+      assertThat(list("?operation=analytics.orderEvents").json().getInteger("count")).isZero();
+      assertThat(notifications(orderId, OrderEvent.KindCase.CONFIRMED)).isZero();
 
-    assertThat(replayed.json().getInteger("replayed")).isEqualTo(letters.size());
-    Eventually.asserts(SETTLE, () -> {
-      assertThat(notifications(orderId, OrderEvent.KindCase.PLACED)).isEqualTo(1);
+      send(HttpMethod.PUT, "/operations/" + NOTIFICATIONS + "/faults", TOKEN, "{}");
+      Response replayed = replay(NOTIFICATIONS, null);
+
+      assertThat(replayed.json().getInteger("replayed")).isEqualTo(letters.size());
+      Eventually.asserts(SETTLE, () -> {
+        assertThat(notifications(orderId, OrderEvent.KindCase.PLACED)).isEqualTo(1);
+        assertThat(notifications(orderId, OrderEvent.KindCase.CONFIRMED)).isEqualTo(1);
+      });
+      String confirmedId = letters.stream().map(JsonObject.class::cast)
+          .filter(letter -> letter.getJsonObject("message").containsKey("confirmed")).findFirst().orElseThrow()
+          .getString("id");
+      long duplicatesBefore = handled(NOTIFICATIONS, "duplicate");
+      assertThat(replay(NOTIFICATIONS, confirmedId).json().getInteger("replayed")).isEqualTo(1);
+      Eventually.asserts(SETTLE, () -> assertThat(handled(NOTIFICATIONS, "duplicate")).isGreaterThan(duplicatesBefore));
       assertThat(notifications(orderId, OrderEvent.KindCase.CONFIRMED)).isEqualTo(1);
-    });
-    String confirmedId = letters.stream().map(JsonObject.class::cast)
-        .filter(letter -> letter.getJsonObject("message").containsKey("confirmed")).findFirst().orElseThrow()
-        .getString("id");
-    long duplicatesBefore = handled(NOTIFICATIONS, "duplicate");
-    assertThat(replay(NOTIFICATIONS, confirmedId).json().getInteger("replayed")).isEqualTo(1);
-    Eventually.asserts(SETTLE, () -> assertThat(handled(NOTIFICATIONS, "duplicate")).isGreaterThan(duplicatesBefore));
-    assertThat(notifications(orderId, OrderEvent.KindCase.CONFIRMED)).isEqualTo(1);
-  }
-
-  @ParameterizedTest(name = "on {0}")
-  @ValueSource(strings = {"local", "kafka"})
-  @DisplayName("a poison command (undecodable body) is listed with its bytes as base64 and the decode error")
-  void poisonListedWithDecodeError(String transport) throws Exception {
-    start(transport, CHARGE, "operations." + CHARGE + ".faults.down", "false");
-    String messageId = "poison-" + UUID.randomUUID();
-    Envelope poison = Envelope.of(Buffer.buffer(UNDECODABLE), CallContext.begin("poison-corr").withMessageId(messageId));
-    if (transport.equals("kafka")) {
-      produce(running.node().switchboard().config().operation(CHARGE).topic(), poison);
-    } else {
-      Blocking.await(running.node().vertx().eventBus().request(LocalTransport.commandAddress(CHARGE), poison.body(),
-          new DeliveryOptions().setHeaders(poison.headers())));
     }
 
-    JsonObject letter = onlyDeadLetter(CHARGE);
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"local", "kafka"})
+    @DisplayName("a poison command (undecodable body) is listed with its bytes as base64 and the decode error")
+    void poisonListedWithDecodeError(String transport) throws Exception {
+      start(transport, CHARGE, "operations." + CHARGE + ".faults.down", "false");
+      String messageId = "poison-" + UUID.randomUUID();
+      Envelope poison = Envelope.of(Buffer.buffer(UNDECODABLE),
+          CallContext.begin("poison-corr").withMessageId(messageId));
+      if (transport.equals("kafka")) {
+        produce(running.node().switchboard().config().operation(CHARGE).topic(), poison);
+      } else {
+        Blocking.await(running.node().vertx().eventBus().request(LocalTransport.commandAddress(CHARGE), poison.body(),
+            new DeliveryOptions().setHeaders(poison.headers())));
+      }
 
-    assertThat(letter.getString("messageId")).isEqualTo(messageId);
-    assertThat(letter.getString("correlationId")).isEqualTo("poison-corr");
-    assertThat(letter.getJsonObject("reason").getString("code")).isEqualTo("INVALID_ARGUMENT");
-    assertThat(letter.getInteger("attempts")).isEqualTo(1);
-    JsonObject message = letter.getJsonObject("message");
-    assertThat(message.getString("base64")).isEqualTo(Base64.getEncoder().encodeToString(UNDECODABLE));
-    assertThat(message.getString("error")).contains("undecodable request");
-    assertThat(list("").json().getJsonArray("deadLetters").stream().map(JsonObject.class::cast)
-        .map(entry -> entry.getString("id"))).contains(letter.getString("id"));
+      JsonObject letter = onlyDeadLetter(CHARGE);
+
+      assertThat(letter.getString("messageId")).isEqualTo(messageId);
+      assertThat(letter.getString("correlationId")).isEqualTo("poison-corr");
+      assertThat(letter.getJsonObject("reason").getString("code")).isEqualTo("INVALID_ARGUMENT");
+      assertThat(letter.getInteger("attempts")).isEqualTo(1);
+      JsonObject message = letter.getJsonObject("message");
+      assertThat(message.getString("base64")).isEqualTo(Base64.getEncoder().encodeToString(UNDECODABLE));
+      assertThat(message.getString("error")).contains("undecodable request");
+      assertThat(list("").json().getJsonArray("deadLetters").stream().map(JsonObject.class::cast)
+          .map(entry -> entry.getString("id"))).contains(letter.getString("id"));
+    }
   }
 
   @Nested

@@ -4,6 +4,9 @@ import dev.switchboard.platform.LogSafe;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * The one shape of every error the management port answers: {@code {"error": "..."}}, and for a bad
  * request body also {@code field}, {@code value} and {@code allowed}.
@@ -22,11 +25,11 @@ final class ApiError {
    * Answers 404 naming the operation and the known ones, unless {@code name} is one of them; tells
    * whether it is.
    */
-  static boolean knownOperation(RoutingContext ctx, java.util.Set<String> operations, String name) {
+  static boolean knownOperation(RoutingContext ctx, Set<String> operations, String name) {
     if (operations.contains(name)) {
       return true;
     }
-    answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are " + new java.util.TreeSet<>(operations));
+    answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are " + new TreeSet<>(operations));
     return false;
   }
 
