@@ -32,7 +32,8 @@ import java.util.Optional;
  *       nothing; a replay that failed again is a new dead letter, which may be replayed in turn;</li>
  *   <li>dead letters of the same message replayed together are sent once.</li>
  * </ul>
- * Each replay is counted in the store ({@code replays}, {@code replayedAtMs}).
+ * Each replay is counted in the store ({@code replays}, {@code replayedAtMs}). Replays of one process
+ * run one at a time.
  */
 public final class DeadLetterReplay {
 
@@ -50,6 +51,8 @@ public final class DeadLetterReplay {
   private final Transports transports;
   private final DeadLetterStore store;
   private final ProcessedMessages processed;
+  /** The replay running now: replays of this process run one after the other, never interleaved. */
+  private Future<?> running = Future.succeededFuture();
 
   DeadLetterReplay(DeadLetters deadLetters, PlatformConfig config, Transports transports, DeadLetterStore store,
                    ProcessedMessages processed) {
@@ -65,7 +68,14 @@ public final class DeadLetterReplay {
    * or every one not replayed yet. Fails with FAILED_PRECONDITION while the operation is in rpc mode:
    * nothing consumes its messages as events then.
    */
-  Future<Report> replay(Operation<?, ?> operation, Optional<List<String>> ids) {
+  synchronized Future<Report> replay(Operation<?, ?> operation, Optional<List<String>> ids) {
+    // two replays of the same dead letter at once would both see it not replayed yet
+    Future<Report> next = running.transform(previous -> replayNow(operation, ids));
+    running = next;
+    return next;
+  }
+
+  private Future<Report> replayNow(Operation<?, ?> operation, Optional<List<String>> ids) {
     OperationSettings settings = config.operation(operation.name());
     if (settings.mode() != Mode.EVENT) {
       return Future.failedFuture(new OperationException(ErrorCode.FAILED_PRECONDITION, operation.name()
@@ -115,8 +125,11 @@ public final class DeadLetterReplay {
                                  DeadLetter latest) {
     Envelope message = letters.get(0).message();
     String messageId = message.context().messageId();
-    // the record is the failure that dead-lettered the message unless a replay came after that dead letter
-    Future<Boolean> forgotten = latest.replays() == 0 ? processed.forget(operation.name(), messageId)
+    // the record is the failure that dead-lettered the message unless a replay came after that dead letter;
+    // a recorded success is never forgotten, whatever the dead letters say
+    Future<Boolean> forgotten = latest.replays() == 0 ? processed.recorded(operation.name(), messageId)
+        .compose(found -> found.flatMap(ProcessedMessages.Seen.Done::result).filter(result -> !result.isFailure())
+            .isPresent() ? Future.succeededFuture(false) : processed.forget(operation.name(), messageId))
         : Future.succeededFuture(false);
     EventTransport events = transports.events(settings.transport());
     return forgotten

@@ -163,6 +163,38 @@ class DeadLettersTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"local", "kafka"})
+    @DisplayName("replayed before the fault is fixed, it fails again as a new dead letter; replaying what was not "
+        + "replayed yet, once fixed, charges it once")
+    void replayedAgainAfterFailingAgain(String transport) {
+      start(transport, CHARGE);
+      String orderId = "dead-twice-" + UUID.randomUUID();
+      Blocking.await(running.node().switchboard().invoke(CheckoutOperations.PAYMENT_CHARGE, ChargeRequest.newBuilder()
+          .setOrderId(orderId).setCustomerId("c-7").setAmountCents(99).build(), CallContext.begin("twice")));
+      JsonObject first = onlyDeadLetter(CHARGE);
+
+      assertThat(replay(CHARGE, first.getString("id")).json().getInteger("replayed")).isEqualTo(1);
+
+      Eventually.asserts(SETTLE, () -> assertThat(list("?operation=" + CHARGE).json().getInteger("count"))
+          .isEqualTo(2));
+      JsonArray both = list("?operation=" + CHARGE).json().getJsonArray("deadLetters");
+      JsonObject second = both.getJsonObject(0);
+      assertThat(second.getString("id")).isNotEqualTo(first.getString("id"));
+      assertThat(second.getString("messageId")).isEqualTo(first.getString("messageId"));
+      assertThat(second.getInteger("replays")).isZero();
+      assertThat(both.getJsonObject(1).getInteger("replays")).isEqualTo(1);
+      assertThat(charges(orderId)).isZero();
+
+      running.node().switchboard().faults().set(CHARGE, dev.switchboard.platform.config.FaultSettings.NONE);
+      Response replayed = replay(CHARGE, null);
+
+      assertThat(replayed.json().getInteger("replayed")).as("only the dead letter not replayed yet").isEqualTo(1);
+      Eventually.asserts(SETTLE, () -> assertThat(charges(orderId)).isEqualTo(1));
+      assertThat(list("?operation=" + CHARGE).json().getJsonArray("deadLetters").stream().map(JsonObject.class::cast)
+          .map(letter -> letter.getInteger("replays"))).containsExactly(1, 1);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"local", "kafka"})
     @DisplayName("of an order: the order is rejected and compensated as before; the replay runs the charge once, "
         + "and the compensation refuses it, so no money is taken")
     void orderStaysCompensated(String transport) {
