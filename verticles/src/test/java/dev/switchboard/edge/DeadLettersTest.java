@@ -7,12 +7,15 @@ import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.LocalTransport;
+import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.SharedKafka;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -314,6 +317,28 @@ class DeadLettersTest {
       assertThat(send(HttpMethod.POST, "/deadletters/replay", null, body).status()).isEqualTo(401);
       assertThat(send(HttpMethod.POST, "/deadletters/replay", TOKEN + "x", body).status()).isEqualTo(403);
       assertThat(onlyDeadLetter(CHARGE).getInteger("replays")).isZero();
+    }
+
+    @Test
+    @DisplayName("a replay is audited: one line naming the operation, what was asked and what was done, and a count")
+    void replayAudited() {
+      try (CapturedLogs captured = new CapturedLogs()) {
+        start("local", CHARGE);
+        Blocking.await(running.node().switchboard().invoke(CheckoutOperations.PAYMENT_CHARGE,
+            ChargeRequest.newBuilder().setOrderId("o-audit").setAmountCents(5).build(), CallContext.begin("audit")));
+        String id = onlyDeadLetter(CHARGE).getString("id");
+
+        replay(CHARGE, id);
+
+        Counter changes = running.node().switchboard().metrics().registry().find(SwitchboardMetrics.MANAGEMENT_CHANGES)
+            .tag("action", "replay").counter();
+        assertThat(changes).isNotNull();
+        assertThat(changes.count()).isEqualTo(1);
+        running.close();
+        running = null;
+        assertThat(captured.lines()).filteredOn(line -> line.startsWith("management change by token from"))
+            .singleElement().asString().contains("replay of payment.charge", "[" + id + "]", "1 replayed, 0 skipped");
+      }
     }
 
     static Stream<Arguments> badBodies() {

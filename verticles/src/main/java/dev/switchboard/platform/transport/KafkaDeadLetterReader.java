@@ -31,7 +31,10 @@ import java.util.UUID;
  */
 public final class KafkaDeadLetterReader {
 
-  /** One record of a {@code .dlq} topic: where it is, when it was written, its headers (first value each) and body. */
+  /**
+   * One record of a {@code .dlq} topic: where it is, when it was written, its headers and body. Of a
+   * header given twice the last value counts: the dead-letter writer adds its own after the copied ones.
+   */
   public record DeadRecord(String topic, int partition, long offset, long timestampMs, Map<String, String> headers,
                            byte[] body) {
   }
@@ -110,7 +113,7 @@ public final class KafkaDeadLetterReader {
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header header : record.headers()) {
       if (header.value() != null) {
-        headers.putIfAbsent(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
       }
     }
     return new DeadRecord(record.topic(), record.partition(), record.offset(), record.timestamp(), headers,
