@@ -51,7 +51,8 @@ public final class Switchboard {
   private final long redeliveryTimer;
 
   private Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics,
-                      Database store, ProcessedMessages processed, EventOutbox outbox, DeadLetterStore deadLetterStore) {
+                      Database store, ProcessedMessages processed, EventOutbox outbox,
+                      DeadLetterStore deadLetterStore) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;

@@ -66,7 +66,8 @@ public final class ManagementVerticle extends VerticleBase {
     new DeadLettersApi(switchboard, auth).mount(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(config.httpPort(), config.httpHost()).onSuccess(listening ->
-        LOGGER.info("management listening on http://{}:{} (/metrics /health /ready /operations /deadletters; changes {})",
+        LOGGER.info("management listening on http://{}:{} (/metrics /health /ready /operations /deadletters; "
+                + "changes {})",
             config.httpHost(), listening.actualPort(),
             config.managementEnabled() ? "with the management token" : "disabled: management.token not set"));
   }
