@@ -9,7 +9,9 @@ import java.util.TreeSet;
 /**
  * The platform's typed configuration: the mode, transport, deadline and faults of every known
  * operation, how the saga engine retries compensations and drives stalled sagas again. Built once at start-up from
- * {@link Settings}; an unknown operation name or a bad value stops start-up.
+ * {@link Settings}; an unknown operation name or a bad value stops start-up. {@code keysSet} are the
+ * keys the configuration gave (file, environment, command line), values aside: what tells a value set
+ * on purpose from a default.
  */
 public record PlatformConfig(Mode defaultMode,
                              Transport defaultTransport,
@@ -21,7 +23,8 @@ public record PlatformConfig(Mode defaultMode,
                              long outboxRedeliverAfterMs,
                              KafkaSettings kafka,
                              StoreSettings store,
-                             InternalSettings internal) {
+                             InternalSettings internal,
+                             Set<String> keysSet) {
 
   public static final Set<String> KEYS = union(Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
@@ -99,7 +102,8 @@ public record PlatformConfig(Mode defaultMode,
         settings.getLong("outbox.redeliverAfterMs", 5_000, 50, 86_400_000),
         KafkaSettings.from(settings, kafkaUsed),
         StoreSettings.from(settings),
-        internal);
+        internal,
+        Set.copyOf(settings.asMap().keySet()));
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -121,6 +125,26 @@ public record PlatformConfig(Mode defaultMode,
 
   public boolean uses(Transport transport) {
     return operations.values().stream().anyMatch(settings -> settings.transport() == transport);
+  }
+
+  /** Whether the configuration gave {@code key} itself, rather than leaving it to its default. */
+  public boolean sets(String key) {
+    return keysSet.contains(key);
+  }
+
+  /**
+   * The same configuration with {@code changed} in place of the settings of its operation, as it
+   * would be after a flip: {@code changedKeys} count as set.
+   */
+  public PlatformConfig withOperation(OperationSettings changed, Set<String> changedKeys) {
+    operation(changed.operation());
+    Map<String, OperationSettings> changedOperations = new LinkedHashMap<>(operations);
+    changedOperations.put(changed.operation(), changed);
+    Set<String> keys = new java.util.HashSet<>(keysSet);
+    keys.addAll(changedKeys);
+    return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(changedOperations), compensationMaxAttempts,
+        compensationBackoffMs, sagaStallAfterMs, sagaMaxRedrives, outboxRedeliverAfterMs, kafka, store, internal,
+        Set.copyOf(keys));
   }
 
   public OperationSettings operation(String name) {
