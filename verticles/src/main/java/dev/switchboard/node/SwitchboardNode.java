@@ -135,7 +135,11 @@ public final class SwitchboardNode {
    * {@link StartupFailure} for anything else, both telling in one line what to change.
    */
   public static SwitchboardNode startAndAwait(Settings settings) {
-    NodeConfig config = NodeConfig.from(settings);
+    return startAndAwait(NodeConfig.from(settings));
+  }
+
+  /** As {@link #startAndAwait(Settings)}, with the configuration validated already. */
+  public static SwitchboardNode startAndAwait(NodeConfig config) {
     return Blocking.await(start(config), config.startupTimeoutMs(), () -> StartupFailure.timedOut(config));
   }
 

@@ -17,17 +17,18 @@ import java.util.Optional;
 public record ApplicationModel(OperationCatalog operations, List<SagaOutline> sagas) {
 
   public ApplicationModel {
+    java.util.Objects.requireNonNull(operations);
     sagas = List.copyOf(sagas);
     for (SagaOutline saga : sagas) {
-      saga.startedBy().ifPresent(name -> require(saga, name));
+      saga.startedBy().ifPresent(name -> require(operations, saga, name));
       for (SagaOutline.Step step : saga.steps()) {
-        require(saga, step.operation());
-        step.compensation().ifPresent(name -> require(saga, name));
+        require(operations, saga, step.operation());
+        step.compensation().ifPresent(name -> require(operations, saga, name));
       }
     }
   }
 
-  private void require(SagaOutline saga, String operation) {
+  private static void require(OperationCatalog operations, SagaOutline saga, String operation) {
     if (operations.find(operation).isEmpty()) {
       throw new IllegalArgumentException("saga " + saga.saga() + " names operation " + operation
           + ", which is not declared; declared are " + operations.names());

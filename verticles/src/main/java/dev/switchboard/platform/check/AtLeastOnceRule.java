@@ -30,12 +30,12 @@ final class AtLeastOnceRule implements CheckRule {
       String key = OperationKeys.key(operation.name(), "mode");
       String value = OperationKeys.quoted(config, operation.name(), "mode", Mode.EVENT.spelling());
       if (operation.handling() == Handling.PLAIN) {
-        findings.add(Finding.error(key, value + ", but " + operation.name() + "'s handler is plain (neither"
+        findings.add(Finding.error(key, value + ", but the handler of " + operation.name() + " is plain (neither"
             + " transactional nor declared idempotent): event delivery is at-least-once, and a redelivered message"
             + " runs its effect twice; keep it in mode rpc, or serve it with a TransactionalHandler"
             + " or declare it idempotent"));
       } else if (operation.handling() == Handling.DUPLICATES_ACCEPTED) {
-        findings.add(Finding.warning(key, value + ": " + operation.name() + "'s handler repeats its effect when"
+        findings.add(Finding.warning(key, value + ": the handler of " + operation.name() + " repeats its effect when"
             + " a message is redelivered (after a crash or a rebalance), which the application accepts for it"));
       }
     }

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * A change of one operation's mode, and optionally its transport, and the configuration it would
- * leave. Without a transport the operation keeps its own if it carries the new mode, else takes the
- * default transport if that does, else {@code local} (the rule a configuration file follows).
+ * leave. Without a transport the operation keeps the one its configuration sets (or an earlier flip
+ * chose) if that carries the new mode, else takes the default transport if that does, else
+ * {@code local}: what {@code operations.<op>.mode} set in the file would give.
  *
  * @param operation the operation to flip
  * @param mode      its new mode
@@ -46,9 +47,10 @@ public record Flip(String operation, Mode mode, Optional<Transport> transport) {
    */
   public PlatformConfig applyTo(PlatformConfig current) {
     OperationSettings settings = current.operation(operation);
-    Transport chosen = transport.orElseGet(() -> carries(settings.transport(), mode) ? settings.transport()
-        : carries(current.defaultTransport(), mode) ? current.defaultTransport() : Transport.LOCAL);
     String transportKey = OperationKeys.key(operation, "transport");
+    boolean ownTransport = current.sets(transportKey) && carries(settings.transport(), mode);
+    Transport chosen = transport.orElseGet(() -> ownTransport ? settings.transport()
+        : carries(current.defaultTransport(), mode) ? current.defaultTransport() : Transport.LOCAL);
     if (!carries(chosen, mode)) {
       throw new ConfigException(transportKey, chosen.spelling(), chosen.spelling() + " carries "
           + (chosen == Transport.GRPC ? "rpc" : "event") + " mode only; " + operation + " would be in mode "
