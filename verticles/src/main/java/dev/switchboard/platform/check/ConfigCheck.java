@@ -2,11 +2,13 @@ package dev.switchboard.platform.check;
 
 import dev.switchboard.platform.ApplicationModel;
 import dev.switchboard.platform.config.ConfigException;
+import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The pre-flip check: what a configuration risks, weighed against what the application declares
@@ -15,12 +17,12 @@ import java.util.List;
  * start on an error, and a flip can be checked before it is made ({@link #ofFlip}).
  * <p>
  * The rules, one class each: {@link AtLeastOnceRule}, {@link FaultsRule}, {@link RpcRetryRule},
- * {@link ChainDeadlineRule}, {@link SagaCompensationRule}.
+ * {@link FallbackRule}, {@link ChainDeadlineRule}, {@link SagaCompensationRule}.
  */
 public final class ConfigCheck {
 
   private static final List<CheckRule> RULES = List.of(new AtLeastOnceRule(), new FaultsRule(), new RpcRetryRule(),
-      new ChainDeadlineRule(), new SagaCompensationRule());
+      new FallbackRule(), new ChainDeadlineRule(), new SagaCompensationRule());
   private static final Comparator<Finding> ERRORS_FIRST = Comparator.comparing(Finding::severity);
 
   private ConfigCheck() {
@@ -45,7 +47,21 @@ public final class ConfigCheck {
    *                         and what is allowed
    */
   public static List<Finding> ofFlip(ApplicationModel application, PlatformConfig current, Flip flip) {
-    return of(application, flip.applyTo(current));
+    return ofFlip(application, current, flip.applyTo(current));
+  }
+
+  /**
+   * The findings of {@code current} with {@code flipped} in place of its operation's settings (such
+   * as {@code LiveSettings.wouldFlip} gives): the flip API checks exactly what it is about to install.
+   * The operation's mode and transport count as set on purpose.
+   *
+   * @throws IllegalArgumentException when the operation is not declared
+   */
+  public static List<Finding> ofFlip(ApplicationModel application, PlatformConfig current,
+                                     OperationSettings flipped) {
+    String operation = flipped.operation();
+    return of(application, current.withOperation(flipped, Set.of(OperationKeys.key(operation, "mode"),
+        OperationKeys.key(operation, "transport"))));
   }
 
   public static boolean hasErrors(List<Finding> findings) {

@@ -9,17 +9,17 @@ import dev.switchboard.platform.config.Transport;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A change of one operation's mode, and optionally its transport, and the configuration it would
- * leave. Without a transport the operation keeps the one its configuration sets (or an earlier flip
- * chose) if that carries the new mode, else takes the default transport if that does, else
- * {@code local}: what {@code operations.<op>.mode} set in the file would give.
+ * A change of one operation's mode, and optionally its transport, and the settings it would leave
+ * the operation with, by the rule a running node flips by ({@code LiveSettings.wouldFlip}): without a
+ * transport, event mode goes to the operation's event path ({@link OperationSettings#eventTransport()}),
+ * rpc mode to its configured rpc transport (the event bus if it was configured on kafka); a transport
+ * no process serving the operation listens on is refused.
  *
  * @param operation the operation to flip
  * @param mode      its new mode
- * @param transport its new transport; empty to keep or derive it as above
+ * @param transport its new transport; empty for the one the rule above gives
  */
 public record Flip(String operation, Mode mode, Optional<Transport> transport) {
 
@@ -38,46 +38,43 @@ public record Flip(String operation, Mode mode, Optional<Transport> transport) {
   }
 
   /**
-   * {@code current} as it would be after the flip.
+   * The operation's settings in {@code current} as the flip would leave them.
    *
    * @throws IllegalArgumentException when the operation is not declared
-   * @throws ConfigException when the flip would make an invalid configuration (a transport that does
-   *                         not carry the mode, grpc without a target or a token, kafka without a broker),
-   *                         naming the key, the value and what is allowed
+   * @throws ConfigException when no process would listen where the flip sends the operation (grpc in
+   *                         event mode, kafka in rpc mode or off the operation's event path, grpc without
+   *                         a target or {@code internal.token}), naming the key, the value and what is allowed
    */
-  public PlatformConfig applyTo(PlatformConfig current) {
-    OperationSettings settings = current.operation(operation);
-    String transportKey = OperationKeys.key(operation, "transport");
-    boolean ownTransport = current.sets(transportKey) && carries(settings.transport(), mode);
-    Transport chosen = transport.orElseGet(() -> ownTransport ? settings.transport()
-        : carries(current.defaultTransport(), mode) ? current.defaultTransport() : Transport.LOCAL);
-    if (!carries(chosen, mode)) {
-      throw new ConfigException(transportKey, chosen.spelling(), chosen.spelling() + " carries "
-          + (chosen == Transport.GRPC ? "rpc" : "event") + " mode only; " + operation + " would be in mode "
-          + mode.spelling() + " (use transport local, or mode " + (chosen == Transport.GRPC ? "rpc" : "event") + ")");
+  public OperationSettings applyTo(PlatformConfig current) {
+    OperationSettings now = current.operation(operation);
+    String key = OperationKeys.key(operation, "transport");
+    if (mode == Mode.EVENT) {
+      Transport chosen = transport.orElse(now.eventTransport());
+      if (chosen == Transport.GRPC) {
+        throw new ConfigException(key, "grpc", "grpc carries rpc mode only; in event mode local"
+            + (now.eventTransport() == Transport.KAFKA ? " or kafka" : ""));
+      }
+      if (chosen == Transport.KAFKA && now.eventTransport() != Transport.KAFKA) {
+        throw new ConfigException(key, "kafka", "local: " + operation + " is consumed on kafka only when configured"
+            + " so at start-up (" + OperationKeys.key(operation, "fallbackTransport") + ": kafka, or mode event with"
+            + " transport kafka)");
+      }
+      return now.flipped(Mode.EVENT, chosen);
     }
-    if (chosen == Transport.GRPC && settings.targets().isEmpty()) {
+    Transport rpcTransport = now.transport() == Transport.KAFKA ? Transport.LOCAL : now.transport();
+    Transport chosen = transport.orElse(rpcTransport);
+    if (chosen == Transport.KAFKA) {
+      throw new ConfigException(key, "kafka", "kafka carries event mode only; in rpc mode local"
+          + (now.targets().isEmpty() ? "" : " or grpc"));
+    }
+    if (chosen == Transport.GRPC && now.targets().isEmpty()) {
       throw new ConfigException(OperationKeys.key(operation, "target"), "", "transport grpc needs the address of"
-          + " the process serving " + operation + ": host:port, or several separated by commas");
+          + " the process serving " + operation + ", set at start-up: host:port, or several separated by commas");
     }
     if (chosen == Transport.GRPC && !current.internal().enabled()) {
       throw new ConfigException(InternalSettings.TOKEN, "", "required: transport grpc carries the token to the"
-          + " other process's internal listener");
+          + " other process's internal listener, set at start-up");
     }
-    if (chosen == Transport.KAFKA && current.kafka().bootstrapServers().isBlank()) {
-      throw new ConfigException("kafka.bootstrap.servers", "", "transport kafka for " + operation
-          + " needs the broker addresses, such as 127.0.0.1:9092");
-    }
-    Set<String> changed = transport.isPresent() || chosen != settings.transport()
-        ? Set.of(OperationKeys.key(operation, "mode"), transportKey) : Set.of(OperationKeys.key(operation, "mode"));
-    return current.withOperation(settings.flipped(mode, chosen), changed);
-  }
-
-  private static boolean carries(Transport transport, Mode mode) {
-    return switch (transport) {
-      case LOCAL -> true;
-      case GRPC -> mode == Mode.RPC;
-      case KAFKA -> mode == Mode.EVENT;
-    };
+    return now.flipped(Mode.RPC, chosen);
   }
 }

@@ -136,15 +136,6 @@ public record OperationSettings(String operation, Mode mode, Transport transport
     return List.copyOf(targets);
   }
 
-  /**
-   * The operation flipped to {@code newMode} on {@code newTransport}; everything else (deadline,
-   * policy, targets) stays.
-   */
-  public OperationSettings flipped(Mode newMode, Transport newTransport) {
-    return new OperationSettings(operation, newMode, newTransport, timeoutMs, retries, retryBackoffMs, topic,
-        resultTopic, targets, faults, policy);
-  }
-
   public String describe() {
     return operation + " " + mode.spelling() + "/" + transport.spelling()
         + (mode == Mode.RPC ? " timeout=" + timeoutMs + "ms" : " retries=" + retries)

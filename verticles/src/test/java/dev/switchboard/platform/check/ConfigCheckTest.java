@@ -189,6 +189,31 @@ class ConfigCheckTest {
   }
 
   @Nested
+  @DisplayName("fallback to events")
+  class Fallback {
+
+    @Test
+    @DisplayName("fallback: event on an operation whose handler is not idempotent is an error naming fallback")
+    void fallbackOnPlainHandler() {
+      List<Finding> findings = configFindings("operations.mail.send.idempotent", "true",
+          "operations.mail.send.fallback", "event");
+
+      assertThat(findings).extracting(Finding::key)
+          .containsExactly("operations.mail.send.idempotent", "operations.mail.send.fallback");
+      assertThat(findings.get(1).severity()).isEqualTo(Severity.ERROR);
+      assertThat(findings.get(1).message()).startsWith("event, but the handler of mail.send is plain")
+          .contains("delivered at least once");
+    }
+
+    @Test
+    @DisplayName("fallback: event on a transactional operation is no finding")
+    void fallbackOnTransactionalHandler() {
+      assertThat(configFindings("operations.card.pay.idempotent", "true", "operations.card.pay.fallback", "event"))
+          .isEmpty();
+    }
+  }
+
+  @Nested
   @DisplayName("rpc chains")
   class Chains {
 
@@ -271,27 +296,40 @@ class ConfigCheckTest {
     }
 
     @Test
-    @DisplayName("keeps the transport where it carries the new mode, else falls back to local")
+    @DisplayName("goes, without a transport, to the operation's event path or its configured rpc transport")
     void derivesTransport() {
       PlatformConfig onKafka = config("defaults.mode", "event", "defaults.transport", "kafka",
-          "kafka.bootstrap.servers", "127.0.0.1:9092");
+          "kafka.bootstrap.servers", "127.0.0.1:9092", "operations.card.pay.fallbackTransport", "kafka");
 
-      assertThat(Flip.to("card.pay", Mode.RPC).applyTo(onKafka).operation("card.pay").transport())
-          .isEqualTo(Transport.LOCAL);
+      assertThat(Flip.to("card.pay", Mode.RPC).applyTo(onKafka).transport()).isEqualTo(Transport.LOCAL);
+      assertThat(Flip.to("card.pay", Mode.EVENT).applyTo(config()).transport()).isEqualTo(Transport.LOCAL);
       assertThat(Flip.to("card.pay", Mode.EVENT).applyTo(config("kafka.bootstrap.servers", "127.0.0.1:9092",
-          "defaults.transport", "kafka")).operation("card.pay").transport()).isEqualTo(Transport.KAFKA);
+          "operations.card.pay.fallbackTransport", "kafka")).transport()).isEqualTo(Transport.KAFKA);
     }
 
     @Test
-    @DisplayName("to a transport that does not carry the mode, or to kafka without a broker, is refused naming the key")
+    @DisplayName("checks the settings a running node would install, given as they are")
+    void checksGivenSettings() {
+      PlatformConfig current = config();
+      var flipped = current.operation("mail.send").flipped(Mode.EVENT, Transport.LOCAL);
+
+      assertThat(ConfigCheck.ofFlip(SHOP, current, flipped)).filteredOn(Finding::isError).singleElement()
+          .satisfies(finding -> assertThat(finding.line()).startsWith("error   operations.mail.send.mode: event, but"));
+    }
+
+    @Test
+    @DisplayName("to where no process would listen is refused naming the key and what is allowed")
     void invalidFlips() {
       Throwable grpcEvent = catchThrowable(() -> Flip.to("card.pay", Mode.EVENT, Transport.GRPC).applyTo(config()));
-      Throwable noBroker = catchThrowable(() -> Flip.to("card.pay", Mode.EVENT, Transport.KAFKA).applyTo(config()));
+      Throwable offPath = catchThrowable(() -> Flip.to("card.pay", Mode.EVENT, Transport.KAFKA).applyTo(config()));
+      Throwable kafkaRpc = catchThrowable(() -> Flip.to("card.pay", Mode.RPC, Transport.KAFKA).applyTo(config()));
       Throwable noTarget = catchThrowable(() -> Flip.to("card.pay", Mode.RPC, Transport.GRPC).applyTo(config()));
 
       assertThat(grpcEvent).isInstanceOf(ConfigException.class)
           .hasMessageContaining("operations.card.pay.transport = 'grpc'", "carries rpc mode only");
-      assertThat(noBroker).isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrap.servers");
+      assertThat(offPath).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("operations.card.pay.transport = 'kafka'", "consumed on kafka only when configured");
+      assertThat(kafkaRpc).isInstanceOf(ConfigException.class).hasMessageContaining("carries event mode only");
       assertThat(noTarget).isInstanceOf(ConfigException.class).hasMessageContaining("operations.card.pay.target");
     }
 
