@@ -83,6 +83,29 @@ class CheckCommandTest {
   }
 
   @Test
+  @DisplayName("the README's example prints what the README shows")
+  void readmeExample() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    String section = readme.substring(readme.indexOf("### Before a flip: `switchboard check`"));
+    String command = between(section, "```bash\n", "\n```").replace("\\\n", " ");
+    String afterCommand = section.substring(section.indexOf("\n```\n") + "\n```\n".length());
+    List<String> shown = between(afterCommand, "```\n", "\n```").lines().toList();
+    String[] args = command.substring(command.indexOf("switchboard.jar ") + "switchboard.jar ".length()).trim()
+        .split("\\s+");
+
+    int exitCode = Main.run(args);
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(outLines()).containsExactlyElementsOf(shown);
+  }
+
+  /** The text after the first {@code open} in {@code text}, up to the next {@code close}. */
+  private static String between(String text, String open, String close) {
+    int start = text.indexOf(open) + open.length();
+    return text.substring(start, text.indexOf(close, start));
+  }
+
+  @Test
   @DisplayName("an invalid value: exit 2 naming the key, the value and what is allowed; no finding printed")
   void invalidValue() {
     int exitCode = Main.run(new String[] {"check", "--set", "operations.payment.charge.mode=sync"});
