@@ -44,4 +44,14 @@ public enum Handling {
   public String spelling() {
     return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
   }
+
+  /** What the kind means, for a sentence such as "the handler of x is ...". */
+  public String description() {
+    return switch (this) {
+      case TRANSACTIONAL -> "transactional";
+      case IDEMPOTENT -> "declared idempotent";
+      case DUPLICATES_ACCEPTED -> "declared to accept duplicates (a second run repeats its effect)";
+      case PLAIN -> "plain (neither transactional nor declared idempotent)";
+    };
+  }
 }

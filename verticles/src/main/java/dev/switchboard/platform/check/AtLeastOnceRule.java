@@ -30,8 +30,8 @@ final class AtLeastOnceRule implements CheckRule {
       String key = OperationKeys.key(operation.name(), "mode");
       String value = OperationKeys.quoted(config, operation.name(), "mode", Mode.EVENT.spelling());
       if (operation.handling() == Handling.PLAIN) {
-        findings.add(Finding.error(key, value + ", but the handler of " + operation.name() + " is plain (neither"
-            + " transactional nor declared idempotent): event delivery is at-least-once, and a redelivered message"
+        findings.add(Finding.error(key, value + ", but the handler of " + operation.name() + " is "
+            + Handling.PLAIN.description() + ": event delivery is at-least-once, and a redelivered message"
             + " runs its effect twice; keep it in mode rpc, or serve it with a TransactionalHandler"
             + " or declare it idempotent"));
       } else if (operation.handling() == Handling.DUPLICATES_ACCEPTED) {

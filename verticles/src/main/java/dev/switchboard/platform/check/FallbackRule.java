@@ -24,7 +24,7 @@ final class FallbackRule implements CheckRule {
       String name = operation.name();
       if (config.operation(name).fallbackToEvent() && !operation.handling().idempotent()) {
         findings.add(Finding.error(OperationKeys.key(name, "fallback"), "event, but the handler of " + name + " is "
-            + operation.handling().spelling() + ": a call degraded to an event may have reached it already, and the"
+            + operation.handling().description() + ": a call degraded to an event may have reached it already, and the"
             + " event is delivered at least once, so its effect runs twice; allowed only for operations served"
             + " transactionally or declared idempotent: remove the key (default none)"));
       }

@@ -34,7 +34,7 @@ final class RpcRetryRule implements CheckRule {
       OperationSettings settings = config.operation(name);
       if (settings.policy().idempotent() && !operation.handling().idempotent()) {
         findings.add(Finding.error(OperationKeys.key(name, "idempotent"), "true, but the handler of " + name + " is "
-            + operation.handling().spelling() + ": a call retried after a lost reply runs its effect again;"
+            + operation.handling().description() + ": a call retried after a lost reply runs its effect again;"
             + " allowed only for operations served transactionally or declared idempotent: remove the key"));
       }
       if (settings.mode() == Mode.RPC && !settings.policy().idempotent() && settings.retries() > 0
