@@ -2,6 +2,7 @@ package dev.switchboard.checkout;
 
 import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.saga.SagaEngine;
+import dev.switchboard.platform.saga.SagaOutline;
 import dev.switchboard.platform.saga.SagaStore;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Deployable;
@@ -25,6 +26,9 @@ import java.util.function.Supplier;
 public final class CheckoutApplication {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(CheckoutApplication.class);
+
+  /** The sagas the services run, outlined for the pre-flip check: the checkout, started by {@code orders.place}. */
+  public static final List<SagaOutline> SAGAS = List.of(CheckoutSaga.outline());
 
   /** The services, in deployment order. */
   public static final List<String> SERVICES =

@@ -9,8 +9,10 @@ import dev.switchboard.checkout.v1.ReleaseStockRequest;
 import dev.switchboard.checkout.v1.ReserveStockRequest;
 import dev.switchboard.checkout.v1.ScheduleShipmentRequest;
 import dev.switchboard.platform.saga.SagaDefinition;
+import dev.switchboard.platform.saga.SagaOutline;
 
 import static dev.switchboard.checkout.CheckoutOperations.INVENTORY_RELEASE;
+import static dev.switchboard.checkout.CheckoutOperations.ORDERS_PLACE;
 import static dev.switchboard.checkout.CheckoutOperations.INVENTORY_RESERVE;
 import static dev.switchboard.checkout.CheckoutOperations.PAYMENT_CHARGE;
 import static dev.switchboard.checkout.CheckoutOperations.PAYMENT_REFUND;
@@ -30,7 +32,25 @@ final class CheckoutSaga {
   }
 
   static SagaDefinition<CheckoutSagaData> definition(OrderBook orders, OrderEvents events) {
+    return steps()
+        .onCompleted((data, context) -> orders
+            .complete(data.getOrder().getOrderId(), OrderStatus.ORDER_STATUS_CONFIRMED, "")
+            .compose(order -> events.confirmed(order, data.getPaymentId(), data.getShipmentId(), context)))
+        .onAborted((data, reason, context) -> orders
+            .complete(data.getOrder().getOrderId(), OrderStatus.ORDER_STATUS_REJECTED, reason)
+            .compose(order -> events.rejected(order, reason, context)))
+        .build();
+  }
+
+  /** What the checkout invokes and which operation starts it, read from the same steps {@link #definition} runs. */
+  static SagaOutline outline() {
+    return steps().build().outline();
+  }
+
+  /** The steps, started by {@code orders.place} (whose handler waits for the checkout's outcome). */
+  private static SagaDefinition.Builder<CheckoutSagaData> steps() {
     return SagaDefinition.builder(NAME, CheckoutSagaData.parser())
+        .startedBy(ORDERS_PLACE)
         .step(INVENTORY_RESERVE,
             data -> ReserveStockRequest.newBuilder()
                 .setOrderId(data.getOrder().getOrderId()).addAllItems(data.getOrder().getItemsList()).build(),
@@ -48,13 +68,6 @@ final class CheckoutSaga {
                 .setCustomerId(data.getOrder().getCustomerId()).addAllItems(data.getOrder().getItemsList()).build(),
             (data, shipment) -> data.toBuilder().setShipmentId(shipment.getShipmentId()).build(),
             SHIPPING_CANCEL,
-            data -> CancelShipmentRequest.newBuilder().setOrderId(data.getOrder().getOrderId()).build())
-        .onCompleted((data, context) -> orders
-            .complete(data.getOrder().getOrderId(), OrderStatus.ORDER_STATUS_CONFIRMED, "")
-            .compose(order -> events.confirmed(order, data.getPaymentId(), data.getShipmentId(), context)))
-        .onAborted((data, reason, context) -> orders
-            .complete(data.getOrder().getOrderId(), OrderStatus.ORDER_STATUS_REJECTED, reason)
-            .compose(order -> events.rejected(order, reason, context)))
-        .build();
+            data -> CancelShipmentRequest.newBuilder().setOrderId(data.getOrder().getOrderId()).build());
   }
 }

@@ -16,7 +16,12 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
       Usage: java -jar switchboard.jar <command> [options]
 
       Commands:
-        serve            run the platform (gRPC edge, services, management port) until stopped
+        serve            run the platform (gRPC edge, services, management port) until stopped;
+                         refuses to start a configuration that fails the pre-flip check
+        check            the pre-flip check: what the configuration risks (at-least-once delivery
+                         to a handler that is not idempotent, deduplication off, rpc deadlines
+                         shorter than the chain they wait for, retries that do not apply, faults,
+                         saga steps nothing undoes), one finding a line; starts nothing
         demo             run the checkout workload under all-rpc, all-event and hybrid modes and
                          print a side-by-side table
         experiment NAME|FILE
@@ -36,6 +41,11 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         --services LIST  the services this process runs, comma-separated (default all): inventory,
                          payment, shipping, notifications, analytics, orders — a split deployment
                          runs a subset in each process (see config/split/)
+
+      Check options:
+        --config FILE, --set KEY=VALUE   the configuration to check, read as serve reads it
+        Exit status: 0 no error (warnings allowed), 1 an error, 2 the configuration cannot be read
+        or is invalid.
 
       bench-hop options:
         --calls N        measured calls per path (default 10000)
@@ -63,6 +73,7 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
 
       Examples:
         java -jar switchboard.jar serve --set operations.payment.charge.mode=event
+        java -jar switchboard.jar check --set operations.payment.charge.mode=event
         java -jar switchboard.jar demo --orders 500 --rate 200
         java -jar switchboard.jar experiment load-leveling --quick
       """;

@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.node.NodeConfig;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.ConfigLoader;
+import dev.switchboard.node.StartupCheck;
 import dev.switchboard.node.StartupFailure;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.Demo;
@@ -19,7 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar switchboard.jar serve|demo|experiment|bench-hop [--config FILE] [--set KEY=VALUE]...} */
+/** {@code java -jar switchboard.jar serve|check|demo|experiment|bench-hop [--config FILE] [--set KEY=VALUE]...} */
 public final class Main {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Main.class);
@@ -53,6 +54,7 @@ public final class Main {
     try {
       return switch (commandLine.command()) {
         case "serve" -> serve(commandLine);
+        case "check" -> new CheckCommand(System.out, System.err).run(commandLine);
         case "demo" -> Demo.run(readFileSettings(commandLine), ConfigLoader.parseAssignments(assignments(commandLine)),
             new Demo.Options(commandLine.intOption("orders", Demo.DEFAULT_ORDERS),
                 commandLine.intOption("rate", Demo.DEFAULT_RATE), commandLine.intOption("seed", Demo.DEFAULT_SEED),
@@ -63,7 +65,7 @@ public final class Main {
             commandLine.intOption("warmup", 3_000, 0));
         default -> {
           System.err.println("switchboard: unknown command '" + commandLine.command()
-              + "'; commands are serve, demo, experiment, bench-hop\n\n"
+              + "'; commands are serve, check, demo, experiment, bench-hop\n\n"
               + CommandLine.USAGE);
           yield 2;
         }
@@ -109,10 +111,11 @@ public final class Main {
   }
 
   private static int serve(CommandLine commandLine) {
-    Settings settings = readSettings(commandLine);
+    NodeConfig config = NodeConfig.from(readSettings(commandLine));
+    StartupCheck.require(config);
     SwitchboardNode node;
     try {
-      node = SwitchboardNode.startAndAwait(settings);
+      node = SwitchboardNode.startAndAwait(config);
     } catch (ConfigException | StartupFailure e) {
       throw e;
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import dev.switchboard.checkout.v1.EventAck;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Handling;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.Switchboard;
@@ -50,10 +51,13 @@ public final class KafkaBridgeVerticle extends VerticleBase {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaBridgeVerticle.class);
 
-  /** The bridge's subscription to the order events. */
+  /**
+   * The bridge's subscription to the order events. Idempotent: an event published again carries the
+   * same {@code ce_id}, by which the topic's consumers tell it from a new one.
+   */
   public static final Operation<OrderEvent, EventAck> BRIDGE_ORDER_EVENTS =
       Operation.subscriber("bridge.orderEvents", CheckoutOperations.ORDER_EVENTS, OrderEvent.parser(),
-          EventAck.parser());
+          EventAck.parser()).handled(Handling.IDEMPOTENT);
 
   private final BridgeConfig config;
   private final KafkaSettings kafka;

@@ -9,7 +9,9 @@ import dev.switchboard.edge.KafkaBridgeVerticle;
 import dev.switchboard.checkout.CheckoutApplication;
 import dev.switchboard.checkout.CheckoutConfig;
 import dev.switchboard.checkout.CheckoutOperations;
+import dev.switchboard.platform.ApplicationModel;
 import dev.switchboard.platform.Operation;
+import dev.switchboard.platform.OperationCatalog;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;
@@ -79,6 +81,14 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
       }
     }
     return List.copyOf(services);
+  }
+
+  /**
+   * What the application declares, for the pre-flip check: the operations this configuration knows
+   * (with how each handler is served) and the sagas of the checkout.
+   */
+  public ApplicationModel application() {
+    return new ApplicationModel(new OperationCatalog(operations), CheckoutApplication.SAGAS);
   }
 
   public boolean runs(String service) {

@@ -1,10 +1,13 @@
 package dev.switchboard.node;
 
+import dev.switchboard.platform.check.Finding;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.transport.BrokerUnreachableException;
 import dev.switchboard.platform.store.StoreOpenException;
 
 import java.net.BindException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A node that could not start, told in one line an operator can act on: what failed, the key to
@@ -53,6 +56,16 @@ public final class StartupFailure extends RuntimeException {
         + cluster.host() + ":" + cluster.port() + ", which is not listed itself and so may only join; start a listed"
         + " member first, or list this process (cluster.host:cluster.port) in cluster.members to let it start alone",
         null);
+  }
+
+  /**
+   * The configuration fails the pre-flip check: {@code serve} does not start a node that would lose or
+   * duplicate work. Names every error, one after the other.
+   */
+  public static StartupFailure failedCheck(List<Finding> errors) {
+    return new StartupFailure("the configuration fails the pre-flip check (switchboard check --config FILE shows"
+        + " every finding): " + errors.stream().map(error -> error.key() + ": " + error.message())
+        .collect(Collectors.joining("; ")), null);
   }
 
   /** The command line's bound on start-up was reached. */

@@ -135,7 +135,11 @@ public final class SwitchboardNode {
    * {@link StartupFailure} for anything else, both telling in one line what to change.
    */
   public static SwitchboardNode startAndAwait(Settings settings) {
-    NodeConfig config = NodeConfig.from(settings);
+    return startAndAwait(NodeConfig.from(settings));
+  }
+
+  /** As {@link #startAndAwait(Settings)}, with the configuration validated already. */
+  public static SwitchboardNode startAndAwait(NodeConfig config) {
     return Blocking.await(start(config), config.startupTimeoutMs(), () -> StartupFailure.timedOut(config));
   }
 
@@ -178,7 +182,8 @@ public final class SwitchboardNode {
   private static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config,
                                                Switchboard switchboard) {
     AtomicBoolean ready = new AtomicBoolean();
-    ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, ready::get);
+    ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, config.application(),
+        ready::get);
     return step(Step.MANAGEMENT, config, vertx.deployVerticle(management))
         .compose(managementUp -> step(Step.SERVICES, config,
             CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services())))

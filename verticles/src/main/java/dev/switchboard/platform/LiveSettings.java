@@ -1,6 +1,5 @@
 package dev.switchboard.platform;
 
-import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
@@ -51,37 +50,28 @@ public final class LiveSettings {
 
   /**
    * The settings {@code operation} would have flipped to {@code mode} on {@code transport} (null:
-   * the one it would take — in event mode its event path, in rpc mode the rpc transport it was
-   * configured with, else the event bus). Refused, naming {@code mode} or {@code transport} and what
-   * is allowed, when no process would be listening there.
+   * the one it would take), by the rule of {@link PlatformConfig#flipped}: refused, naming the key and
+   * what is allowed, when no process would be listening there. Judged against the start-up
+   * configuration, since that is what every process serving the operation consumes.
    */
   public OperationSettings wouldFlip(String operation, Mode mode, Transport transport) {
-    OperationSettings now = get(operation);
-    OperationSettings configured = config.operation(operation);
-    if (mode == Mode.EVENT) {
-      Transport chosen = transport == null ? now.eventTransport() : transport;
-      if (chosen == Transport.GRPC) {
-        throw new ConfigException("transport", "grpc", "grpc carries rpc mode only; in event mode local"
-            + (now.eventTransport() == Transport.KAFKA ? " or kafka" : ""));
+    get(operation);
+    return config.flipped(operation, mode, transport);
+  }
+
+  /**
+   * The configuration as it is now: the start-up one with every operation flipped since in place
+   * (its mode and transport counting as set), for checking what a further flip would leave.
+   */
+  public PlatformConfig current() {
+    PlatformConfig now = config;
+    for (OperationSettings settings : current.values()) {
+      if (!settings.equals(config.operation(settings.operation()))) {
+        String base = OperationSettings.PREFIX + "." + settings.operation() + ".";
+        now = now.withOperation(settings, java.util.Set.of(base + "mode", base + "transport"));
       }
-      if (chosen == Transport.KAFKA && now.eventTransport() != Transport.KAFKA) {
-        throw new ConfigException("transport", "kafka", "local: " + operation + " is consumed on kafka only when"
-            + " configured so at start-up (operations." + operation + ".fallbackTransport: kafka, or mode event"
-            + " with transport kafka), so that every process serving it listens there");
-      }
-      return now.flipped(Mode.EVENT, chosen);
     }
-    Transport rpcConfigured = configured.transport() == Transport.KAFKA ? Transport.LOCAL : configured.transport();
-    Transport chosen = transport == null ? rpcConfigured : transport;
-    if (chosen == Transport.KAFKA) {
-      throw new ConfigException("transport", "kafka", "kafka carries event mode only; in rpc mode local"
-          + (configured.targets().isEmpty() ? "" : " or grpc"));
-    }
-    if (chosen == Transport.GRPC && (configured.targets().isEmpty() || !config.internal().enabled())) {
-      throw new ConfigException("transport", "grpc", "local: grpc needs operations." + operation
-          + ".target and internal.token set at start-up");
-    }
-    return now.flipped(Mode.RPC, chosen);
+    return now;
   }
 
   /** Flips the operation as {@link #wouldFlip} describes; returns the settings before. */

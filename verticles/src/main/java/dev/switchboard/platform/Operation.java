@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * One operation of a service, such as {@code payment.charge}: its name, the protobuf types of its
- * request and reply, and whether it subscribes to a stream of domain events. The mode and the
+ * request and reply, whether it subscribes to a stream of domain events, and how its handler takes
+ * a message handed in twice ({@link Handling}: {@link Handling#PLAIN} unless declared with
+ * {@link #handled}; {@link Switchboard#serve} refuses a handler of another kind). The mode and the
  * transport are not part of it: they come from configuration.
  *
  * @param <Q> request type
@@ -24,8 +26,9 @@ public final class Operation<Q extends Message, R extends Message> {
   private final Parser<Q> requestParser;
   private final Parser<R> replyParser;
   private final String stream;
+  private final Handling handling;
 
-  private Operation(String name, Parser<Q> requestParser, Parser<R> replyParser, String stream) {
+  private Operation(String name, Parser<Q> requestParser, Parser<R> replyParser, String stream, Handling handling) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("operation name must look like service.action: " + name);
     }
@@ -33,11 +36,12 @@ public final class Operation<Q extends Message, R extends Message> {
     this.requestParser = Objects.requireNonNull(requestParser);
     this.replyParser = Objects.requireNonNull(replyParser);
     this.stream = stream;
+    this.handling = Objects.requireNonNull(handling);
   }
 
   /** An operation that callers invoke with a request. */
   public static <Q extends Message, R extends Message> Operation<Q, R> of(String name, Parser<Q> request, Parser<R> reply) {
-    return new Operation<>(name, request, reply, null);
+    return new Operation<>(name, request, reply, null, Handling.PLAIN);
   }
 
   /**
@@ -46,11 +50,21 @@ public final class Operation<Q extends Message, R extends Message> {
    */
   public static <Q extends Message, R extends Message> Operation<Q, R> subscriber(String name, String stream,
                                                                               Parser<Q> event, Parser<R> ack) {
-    return new Operation<>(name, event, ack, Objects.requireNonNull(stream));
+    return new Operation<>(name, event, ack, Objects.requireNonNull(stream), Handling.PLAIN);
+  }
+
+  /** The same operation, its handler declared to be of {@code kind}. */
+  public Operation<Q, R> handled(Handling kind) {
+    return new Operation<>(name, requestParser, replyParser, stream, kind);
   }
 
   public String name() {
     return name;
+  }
+
+  /** How the operation's handler takes a message handed in twice, as the application declares it. */
+  public Handling handling() {
+    return handling;
   }
 
   /** Where every Switchboard process serves its rpc operations over gRPC, one method per operation. */

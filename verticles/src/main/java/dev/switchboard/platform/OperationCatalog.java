@@ -4,11 +4,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every operation the application declares, by name. Configuration is validated against it (an
- * unknown operation name stops start-up) and the fan-out of a stream is read from it.
+ * Every operation the application declares, by name, with how its handler is served. Configuration
+ * is validated against it (an unknown operation name stops start-up), the fan-out of a stream is read
+ * from it, and the pre-flip check reads the handlers' kinds from it.
  */
 public final class OperationCatalog {
 
@@ -26,9 +28,14 @@ public final class OperationCatalog {
     return operations.keySet();
   }
 
-  /** The operation of this name, if it is declared. */
-  public java.util.Optional<Operation<?, ?>> find(String name) {
-    return java.util.Optional.ofNullable(operations.get(name));
+  /** The operation declared as {@code name}, if any. */
+  public Optional<Operation<?, ?>> find(String name) {
+    return Optional.ofNullable(operations.get(name));
+  }
+
+  /** Every declared operation, in the order declared. */
+  public Collection<Operation<?, ?>> all() {
+    return java.util.Collections.unmodifiableCollection(operations.values());
   }
 
   public List<Operation<?, ?>> subscribersOf(String stream) {

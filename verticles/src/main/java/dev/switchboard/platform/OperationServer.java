@@ -54,7 +54,13 @@ final class OperationServer {
     this.metrics = metrics;
   }
 
+  /** A plain handler, for an operation not declared {@link Handling#TRANSACTIONAL}. */
   <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation, OperationHandler<Q, R> handler) {
+    if (operation.handling() == Handling.TRANSACTIONAL) {
+      return Future.failedFuture(new IllegalStateException("operation " + operation + " is declared "
+          + Handling.TRANSACTIONAL.spelling() + " but served with a plain OperationHandler: serve it with a"
+          + " TransactionalHandler, or declare how its handler takes a message twice (Operation.handled)"));
+    }
     return serve(operation, handler, false);
   }
 
@@ -65,9 +71,15 @@ final class OperationServer {
    * execution of the same message, effect included. Unless deduplication is switched off (an
    * injected fault): then nothing is recorded and a duplicate takes effect again. (An rpc request
    * without a message id, or with one too long to keep, cannot be recorded and is not deduplicated.)
+   * Only for an operation declared {@link Handling#TRANSACTIONAL}.
    */
   <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                         TransactionalHandler<Q, R> handler) {
+    if (operation.handling() != Handling.TRANSACTIONAL) {
+      return Future.failedFuture(new IllegalStateException("operation " + operation + " is declared "
+          + operation.handling().spelling() + " but served with a TransactionalHandler: declare it "
+          + Handling.TRANSACTIONAL.spelling() + " (Operation.handled), so that the pre-flip check knows it"));
+    }
     OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection -> {
       R reply = handler.handle(request, context, connection);
       if (faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId())) {

@@ -207,7 +207,7 @@ public final class Switchboard {
    * handler whose outcome is uncertain (an unexpected failure, a timeout, an outage) is retried
    * with backoff; after the last retry, and at once for an undecodable message, the message goes to
    * the transport's dead letters and, for a command, a failure result is published so that the
-   * caller can go on.
+   * caller can go on. Refused for an operation declared {@link Handling#TRANSACTIONAL}.
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                OperationHandler<Q, R> handler) {
@@ -219,7 +219,8 @@ public final class Switchboard {
    * on the store's thread, and the message is recorded as processed (with its result event) in the
    * same transaction, in either mode: a message handled again (redelivered, re-sent by a resuming
    * saga, retried by a client with the same id) changes nothing twice, and in rpc mode gets the
-   * reply recorded the first time.
+   * reply recorded the first time. Only for an operation declared {@link Handling#TRANSACTIONAL}
+   * ({@link Operation#handled}): what the pre-flip check reads must be what runs.
    */
   public <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                TransactionalHandler<Q, R> handler) {

@@ -161,6 +161,19 @@ class BadConfigTest {
     }
 
     @Test
+    @DisplayName("serve with a configuration failing the pre-flip check exits 1 naming every error, before starting")
+    void serveFailingTheCheck() {
+      int exitCode = Main.run(new String[] {"serve", "--set", "operations.payment.charge.faults.dedup=false",
+          "--set", "operations.inventory.reserve.faults.dedup=false", "--set", "grpc.port=0", "--set", "http.port=0"});
+
+      assertThat(exitCode).as("exit code; stderr: %s", err()).isEqualTo(1);
+      assertThat(err()).startsWith("switchboard: the configuration fails the pre-flip check")
+          .contains("operations.inventory.reserve.faults.dedup: false: inventory.reserve no longer deduplicates",
+              "; operations.payment.charge.faults.dedup: false: payment.charge no longer deduplicates");
+      assertThat(err().lines()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("serve with --set that is not KEY=VALUE exits 1 and shows the expected form")
     void setWithoutEquals() {
       int exitCode = Main.run(new String[] {"serve", "--set", "defaults.mode"});
@@ -193,7 +206,7 @@ class BadConfigTest {
       int exitCode = Main.run(new String[] {"launch"});
 
       assertThat(exitCode).isEqualTo(2);
-      assertThat(err()).contains("unknown command 'launch'", "commands are serve, demo", "Usage:");
+      assertThat(err()).contains("unknown command 'launch'", "commands are serve, check, demo", "Usage:");
     }
 
     @Test

@@ -119,6 +119,18 @@ class StartupFailureIT {
   }
 
   @Test
+  @DisplayName("serve whose configuration fails the pre-flip check exits 1 naming the error, its warnings logged")
+  void failsTheCheck() throws Exception {
+    ServeProcess process = launch("startup-check", "--set", "operations.notifications.orderEvents.faults.dedup=false",
+        "--set", "operations.payment.charge.faults.latencyMs=10");
+
+    assertFailsWith(process, "switchboard: the configuration fails the pre-flip check (switchboard check --config"
+        + " FILE shows every finding): operations.notifications.orderEvents.faults.dedup: false: notifications"
+        + ".orderEvents no longer deduplicates by message id");
+    assertThat(process.text()).contains("pre-flip check: warning operations.payment.charge.faults: latencyMs=10");
+  }
+
+  @Test
   @DisplayName("serve still starting after startup.timeoutMs exits 1 naming startup.timeoutMs")
   void startupTimeout() throws Exception {
     // a broker that never answers, given longer than the command line waits for the whole start-up

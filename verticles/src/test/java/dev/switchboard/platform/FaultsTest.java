@@ -39,6 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultsTest {
 
   private static final Duration SETTLE = Duration.ofSeconds(15);
+  /** ECHO and AUDIT served by {@link #effect()}: the same operations, declared transactional. */
+  private static final Operation<StringValue, StringValue> ECHO_IN_STORE = ECHO.handled(Handling.TRANSACTIONAL);
+  private static final Operation<StringValue, StringValue> AUDIT_IN_STORE = AUDIT.handled(Handling.TRANSACTIONAL);
 
   private static Switchboard switchboard(Vertx vertx, Map<String, String> settings) {
     return SwitchboardTest.switchboard(vertx, settings);
@@ -233,7 +236,7 @@ class FaultsTest {
       Switchboard switchboard = switchboard(vertx, settings("defaults.mode", mode,
           "operations.test.echo.faults.duplicateRate", "1", "operations.test.echo.faults.dedup", Boolean.toString(dedup)));
       createEffects(switchboard);
-      Blocking.await(switchboard.serve(ECHO, effect()));
+      Blocking.await(switchboard.serve(ECHO_IN_STORE, effect()));
 
       for (int i = 0; i < 5; i++) {
         Blocking.await(switchboard.invoke(ECHO, text("pay"), CallContext.begin("c-" + i), "msg-" + i));
@@ -257,7 +260,7 @@ class FaultsTest {
           "operations.audit.record.faults.duplicateRate", "1",
           "operations.audit.record.faults.dedup", Boolean.toString(dedup)));
       createEffects(switchboard);
-      Blocking.await(Future.all(switchboard.serve(AUDIT, effect()),
+      Blocking.await(Future.all(switchboard.serve(AUDIT_IN_STORE, effect()),
           switchboard.serve(MAIL, (event, context) -> Future.succeededFuture(event))));
 
       for (int i = 0; i < 5; i++) {
@@ -279,7 +282,7 @@ class FaultsTest {
     void setAtRunTime(Vertx vertx) {
       Switchboard switchboard = switchboard(vertx, settings("defaults.mode", "event"));
       createEffects(switchboard);
-      Blocking.await(switchboard.serve(ECHO, effect()));
+      Blocking.await(switchboard.serve(ECHO_IN_STORE, effect()));
       Blocking.await(switchboard.invoke(ECHO, text("pay"), CallContext.begin("c-0"), "msg-0"));
       Eventually.holds("1 effect", SETTLE, () -> effects(switchboard) == 1);
 
@@ -316,7 +319,7 @@ class FaultsTest {
     void sameMessageIdOnce(Vertx vertx) {
       Switchboard switchboard = switchboard(vertx, Map.of());
       createEffects(switchboard);
-      Blocking.await(switchboard.serve(ECHO, effect()));
+      Blocking.await(switchboard.serve(ECHO_IN_STORE, effect()));
 
       StringValue first = Blocking.await(switchboard.invoke(ECHO, text("pay"), CallContext.begin("c"), "msg-1"))
           .reply().orElseThrow();
@@ -337,7 +340,7 @@ class FaultsTest {
     void sameMessageIdAtOnce(Vertx vertx) {
       Switchboard switchboard = switchboard(vertx, Map.of());
       createEffects(switchboard);
-      Blocking.await(switchboard.serve(ECHO, effect()));
+      Blocking.await(switchboard.serve(ECHO_IN_STORE, effect()));
 
       var both = Blocking.await(Future.all(
           switchboard.invoke(ECHO, text("pay"), CallContext.begin("c"), "msg-1"),
@@ -358,7 +361,7 @@ class FaultsTest {
         switchboard.faults().set(ECHO.name(), FaultSettings.NONE.withDedup(false));
       }
       createEffects(switchboard);
-      Blocking.await(switchboard.serve(ECHO, effect()));
+      Blocking.await(switchboard.serve(ECHO_IN_STORE, effect()));
 
       StringValue first = Blocking.await(switchboard.invoke(ECHO, text("pay"), CallContext.begin("c"), "msg-1"))
           .reply().orElseThrow();

@@ -1,6 +1,7 @@
 package dev.switchboard.edge.management;
 
 import dev.switchboard.edge.EdgeConfig;
+import dev.switchboard.platform.ApplicationModel;
 import dev.switchboard.platform.Switchboard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -36,14 +37,16 @@ public final class ManagementVerticle extends VerticleBase {
   private final EdgeConfig config;
   private final PrometheusMeterRegistry registry;
   private final Switchboard switchboard;
+  private final ApplicationModel application;
   private final BooleanSupplier ready;
   private HttpServer server;
 
   public ManagementVerticle(EdgeConfig config, PrometheusMeterRegistry registry, Switchboard switchboard,
-                            BooleanSupplier ready) {
+                            ApplicationModel application, BooleanSupplier ready) {
     this.config = config;
     this.registry = registry;
     this.switchboard = switchboard;
+    this.application = application;
     this.ready = ready;
   }
 
@@ -62,7 +65,7 @@ public final class ManagementVerticle extends VerticleBase {
       router.route().method(changing).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       router.route().method(changing).handler(auth);
     }
-    new OperationsApi(switchboard, auth).mount(router);
+    new OperationsApi(switchboard, application, auth).mount(router);
     new DeadLettersApi(switchboard, auth).mount(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(config.httpPort(), config.httpHost()).onSuccess(listening ->

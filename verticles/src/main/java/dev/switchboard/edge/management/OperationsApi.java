@@ -3,9 +3,13 @@ package dev.switchboard.edge.management;
 import dev.switchboard.edge.management.ApiError.BadRequest;
 import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.ApplicationModel;
+import dev.switchboard.platform.check.ConfigCheck;
+import dev.switchboard.platform.check.Finding;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.config.Mode;
+import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
@@ -19,6 +23,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,10 +37,12 @@ import java.util.concurrent.TimeUnit;
 final class OperationsApi {
 
   private final Switchboard switchboard;
+  private final ApplicationModel application;
   private final ManagementAuth auth;
 
-  OperationsApi(Switchboard switchboard, ManagementAuth auth) {
+  OperationsApi(Switchboard switchboard, ApplicationModel application, ManagementAuth auth) {
     this.switchboard = switchboard;
+    this.application = application;
     this.auth = auth;
   }
 
@@ -163,7 +170,9 @@ final class OperationsApi {
 
   /**
    * Flips the operation's mode (and transport) in this process: invocations from now on go the new
-   * way; those in flight finish the way they started; every process keeps serving both paths.
+   * way; those in flight finish the way they started; every process keeps serving both paths. The
+   * pre-flip check runs on the configuration the flip would leave: an error finding refuses the flip
+   * (409 with the findings); warnings come back with the answer.
    */
   private void putMode(RoutingContext ctx) {
     String name = ctx.pathParam("name");
@@ -183,16 +192,36 @@ final class OperationsApi {
       bad.answer(ctx);
       return;
     } catch (ConfigException refused) {
-      new BadRequest(refused.key(), refused.value(), refused.allowed()).answer(ctx, 409);
+      // where the flip would send the operation, nobody listens
+      new BadRequest("transport", refused.value(), refused.key() + ": " + refused.allowed()).answer(ctx, 409);
       return;
     }
+    PlatformConfig current = switchboard.live().current();
+    List<Finding> added = ConfigCheck.errorsAddedByFlip(application, current, after);
+    if (!added.isEmpty()) {
+      ctx.response().setStatusCode(409);
+      ctx.json(new JsonObject().put("error", "the pre-flip check refuses to flip " + name + " to "
+              + after.mode().spelling() + "/" + after.transport().spelling() + ": "
+              + added.stream().map(Finding::line).collect(java.util.stream.Collectors.joining("; ")))
+          .put("findings", json(added)));
+      return;
+    }
+    List<Finding> findings = ConfigCheck.ofFlip(application, current, after);
     OperationSettings before = switchboard.live().flip(after);
     String was = before.mode().spelling() + "/" + before.transport().spelling();
     String now = after.mode().spelling() + "/" + after.transport().spelling();
     auth.audit(ctx, "mode", name, was, now);
     ctx.json(new JsonObject().put("operation", name).put("mode", after.mode().spelling())
         .put("transport", after.transport().spelling()).put("before", new JsonObject()
-            .put("mode", before.mode().spelling()).put("transport", before.transport().spelling())));
+            .put("mode", before.mode().spelling()).put("transport", before.transport().spelling()))
+        .put("findings", json(findings)));
+  }
+
+  private static JsonArray json(List<Finding> findings) {
+    JsonArray shown = new JsonArray();
+    findings.forEach(finding -> shown.add(new JsonObject().put("severity", finding.severity().spelling())
+        .put("key", finding.key()).put("message", finding.message())));
+    return shown;
   }
 
   private boolean known(RoutingContext ctx, String name) {

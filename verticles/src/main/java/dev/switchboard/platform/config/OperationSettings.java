@@ -99,11 +99,11 @@ public record OperationSettings(String operation, Mode mode, Transport transport
 
   /**
    * The operation flipped to {@code newMode} on {@code newTransport}; everything else (deadline,
-   * policy, targets, its event path) stays. Turning to event mode moves the event path there.
+   * policy, targets, its event path in rpc mode) stays.
    */
   public OperationSettings flipped(Mode newMode, Transport newTransport) {
     return new OperationSettings(operation, newMode, newTransport, timeoutMs, retries, retryBackoffMs, topic,
-        resultTopic, targets, faults, policy, fallbackToEvent, newMode == Mode.EVENT ? newTransport : fallbackTransport);
+        resultTopic, targets, faults, policy, fallbackToEvent, fallbackTransport);
   }
 
   /**

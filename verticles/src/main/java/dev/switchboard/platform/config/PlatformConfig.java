@@ -9,7 +9,9 @@ import java.util.TreeSet;
 /**
  * The platform's typed configuration: the mode, transport, deadline and faults of every known
  * operation, how the saga engine retries compensations and drives stalled sagas again. Built once at start-up from
- * {@link Settings}; an unknown operation name or a bad value stops start-up.
+ * {@link Settings}; an unknown operation name or a bad value stops start-up. {@code keysSet} are the
+ * keys the configuration gave (file, environment, command line), values aside: what tells a value set
+ * on purpose from a default.
  */
 public record PlatformConfig(Mode defaultMode,
                              Transport defaultTransport,
@@ -21,7 +23,8 @@ public record PlatformConfig(Mode defaultMode,
                              long outboxRedeliverAfterMs,
                              KafkaSettings kafka,
                              StoreSettings store,
-                             InternalSettings internal) {
+                             InternalSettings internal,
+                             Set<String> keysSet) {
 
   public static final Set<String> KEYS = union(Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
@@ -101,7 +104,8 @@ public record PlatformConfig(Mode defaultMode,
         settings.getLong("outbox.redeliverAfterMs", 5_000, 50, 86_400_000),
         KafkaSettings.from(settings, kafkaUsed),
         StoreSettings.from(settings),
-        internal);
+        internal,
+        Set.copyOf(settings.asMap().keySet()));
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -125,6 +129,70 @@ public record PlatformConfig(Mode defaultMode,
   public boolean uses(Transport transport) {
     return operations.values().stream().anyMatch(settings -> settings.transport() == transport
         || settings.eventTransport() == transport);
+  }
+
+  /** Whether the configuration gave {@code key} itself, rather than leaving it to its default. */
+  public boolean sets(String key) {
+    return keysSet.contains(key);
+  }
+
+  /**
+   * The same configuration with {@code changed} in place of the settings of its operation, as it
+   * would be after a flip: {@code changedKeys} count as set.
+   */
+  public PlatformConfig withOperation(OperationSettings changed, Set<String> changedKeys) {
+    operation(changed.operation());
+    Map<String, OperationSettings> changedOperations = new LinkedHashMap<>(operations);
+    changedOperations.put(changed.operation(), changed);
+    Set<String> keys = new java.util.HashSet<>(keysSet);
+    keys.addAll(changedKeys);
+    return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(changedOperations), compensationMaxAttempts,
+        compensationBackoffMs, sagaStallAfterMs, sagaMaxRedrives, outboxRedeliverAfterMs, kafka, store, internal,
+        Set.copyOf(keys));
+  }
+
+  /**
+   * The operation's settings as a flip to {@code mode} on {@code transport} would leave them (null:
+   * in event mode its event path, in rpc mode the rpc transport it is configured with, the event bus
+   * if that is kafka). Only the mode and transport change; the event path stays, since that is where
+   * every process serving the operation consumes, whatever its mode.
+   *
+   * @throws IllegalArgumentException when the operation is not declared
+   * @throws ConfigException when no process would listen where the flip sends the operation (grpc in
+   *                         event mode, kafka in rpc mode or off the operation's event path, grpc without
+   *                         a target or {@code internal.token}), naming the key, the value and what is allowed
+   */
+  public OperationSettings flipped(String name, Mode mode, Transport transport) {
+    OperationSettings now = operation(name);
+    String key = OperationSettings.PREFIX + "." + name + ".transport";
+    if (mode == Mode.EVENT) {
+      Transport chosen = transport == null ? now.eventTransport() : transport;
+      if (chosen == Transport.GRPC) {
+        throw new ConfigException(key, "grpc", "grpc carries rpc mode only; in event mode local"
+            + (now.eventTransport() == Transport.KAFKA ? " or kafka" : ""));
+      }
+      if (chosen == Transport.KAFKA && now.eventTransport() != Transport.KAFKA) {
+        throw new ConfigException(key, "kafka", "local: " + name + " is consumed on kafka only when configured"
+            + " so at start-up (" + OperationSettings.PREFIX + "." + name + ".fallbackTransport: kafka, or mode event"
+            + " with transport kafka), so that every process serving it listens there");
+      }
+      return now.flipped(Mode.EVENT, chosen);
+    }
+    Transport rpcTransport = now.transport() == Transport.KAFKA ? Transport.LOCAL : now.transport();
+    Transport chosen = transport == null ? rpcTransport : transport;
+    if (chosen == Transport.KAFKA) {
+      throw new ConfigException(key, "kafka", "kafka carries event mode only; in rpc mode local"
+          + (now.targets().isEmpty() ? "" : " or grpc"));
+    }
+    if (chosen == Transport.GRPC && now.targets().isEmpty()) {
+      throw new ConfigException(OperationSettings.PREFIX + "." + name + ".target", "", "transport grpc needs the"
+          + " address of the process serving " + name + ", set at start-up: host:port, or several separated by commas");
+    }
+    if (chosen == Transport.GRPC && !internal.enabled()) {
+      throw new ConfigException(InternalSettings.TOKEN, "", "required: transport grpc carries the token to the"
+          + " other process's internal listener, set at start-up");
+    }
+    return now.flipped(Mode.RPC, chosen);
   }
 
   public OperationSettings operation(String name) {

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -38,6 +39,7 @@ public final class SagaDefinition<D extends Message> {
   private final List<SagaStep<D, ?, ?>> steps;
   private final Completion<D> onCompleted;
   private final Abortion<D> onAborted;
+  private final Operation<?, ?> startedBy;
 
   private SagaDefinition(Builder<D> builder) {
     this.name = builder.name;
@@ -45,6 +47,7 @@ public final class SagaDefinition<D extends Message> {
     this.steps = List.copyOf(builder.steps);
     this.onCompleted = builder.onCompleted;
     this.onAborted = builder.onAborted;
+    this.startedBy = builder.startedBy;
   }
 
   public static <D extends Message> Builder<D> builder(String name, Parser<D> parser) {
@@ -57,6 +60,16 @@ public final class SagaDefinition<D extends Message> {
 
   public List<SagaStep<D, ?, ?>> steps() {
     return steps;
+  }
+
+  /** The operations the saga invokes and which one starts it, by name: what the pre-flip check reads. */
+  public SagaOutline outline() {
+    List<SagaOutline.Step> outlined = new ArrayList<>();
+    for (SagaStep<D, ?, ?> step : steps) {
+      outlined.add(new SagaOutline.Step(step.operation().name(),
+          step.compensable() ? Optional.of(step.compensation().operation().name()) : Optional.empty()));
+    }
+    return new SagaOutline(name, Optional.ofNullable(startedBy).map(Operation::name), outlined);
   }
 
   Completion<D> onCompleted() {
@@ -93,6 +106,7 @@ public final class SagaDefinition<D extends Message> {
     private final List<SagaStep<D, ?, ?>> steps = new ArrayList<>();
     private Completion<D> onCompleted = (data, context) -> Future.succeededFuture();
     private Abortion<D> onAborted = (data, reason, context) -> Future.succeededFuture();
+    private Operation<?, ?> startedBy;
 
     private Builder(String name, Parser<D> parser) {
       this.name = name;
@@ -112,6 +126,16 @@ public final class SagaDefinition<D extends Message> {
         Operation<CQ, CR> compensation, Function<D, CQ> compensationRequest) {
       steps.add(new SagaStep<>(operation, request, apply,
           new SagaStep.Compensation<>(compensation, compensationRequest)));
+      return this;
+    }
+
+    /**
+     * The operation whose handler starts this saga and waits for its outcome (in rpc mode, its caller
+     * waits for the whole chain): declared so that the pre-flip check can weigh the steps' deadlines
+     * against the operation's own.
+     */
+    public Builder<D> startedBy(Operation<?, ?> operation) {
+      this.startedBy = operation;
       return this;
     }
 
