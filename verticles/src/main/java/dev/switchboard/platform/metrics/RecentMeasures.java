@@ -53,7 +53,8 @@ public final class RecentMeasures {
     }
     AtomicReferenceArray<RecentWindow> windows = byOperation.get(operation);
     if (windows == null) {
-      windows = byOperation.computeIfAbsent(operation, name -> new AtomicReferenceArray<>(Kind.values().length * MODES));
+      windows = byOperation.computeIfAbsent(operation,
+          name -> new AtomicReferenceArray<>(Kind.values().length * MODES));
     }
     int index = kind.ordinal() * MODES + modeIndex;
     RecentWindow window = windows.get(index);
@@ -64,7 +65,7 @@ public final class RecentMeasures {
     window.record(failed, nanos);
   }
 
-  /** Closes the current interval of every window. Blocks briefly (HdrHistogram's interval swap): not on an event loop. */
+  /** Closes the current interval of every window; waits briefly for writers (the swap): not on an event loop. */
   public void rotate() {
     long now = nanoTime.getAsLong();
     for (AtomicReferenceArray<RecentWindow> windows : byOperation.values()) {
