@@ -2,7 +2,8 @@ package dev.switchboard.platform;
 
 import com.google.protobuf.Message;
 import dev.switchboard.platform.config.OperationSettings;
-import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Mode;
+import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.DuplicateMessageException;
 import dev.switchboard.platform.store.ProcessedMessages;
@@ -33,7 +34,7 @@ final class ConsumerPipeline {
   private static final long MAX_BACKOFF_MS = 30_000;
 
   private final Vertx vertx;
-  private final PlatformConfig config;
+  private final LiveSettings live;
   private final Transports transports;
   private final ProcessedMessages processed;
   private final HandlerRunner runner;
@@ -41,10 +42,10 @@ final class ConsumerPipeline {
   private final SwitchboardMetrics metrics;
   private volatile boolean closed;
 
-  ConsumerPipeline(Vertx vertx, PlatformConfig config, Transports transports, ProcessedMessages processed,
+  ConsumerPipeline(Vertx vertx, LiveSettings live, Transports transports, ProcessedMessages processed,
                    HandlerRunner runner, Faults faults, SwitchboardMetrics metrics) {
     this.vertx = vertx;
-    this.config = config;
+    this.live = live;
     this.transports = transports;
     this.processed = processed;
     this.runner = runner;
@@ -57,26 +58,59 @@ final class ConsumerPipeline {
     closed = true;
   }
 
-  /** Consumes the operation's commands; every command ends with a result event (success or failure). */
+  /**
+   * Consumes the operation's commands on {@code path}; every command ends with a result event
+   * (success or failure) on that same path.
+   */
   <Q extends Message, R extends Message> Future<Void> consumeCommands(Operation<Q, R> operation,
                                                                       OperationHandler<Q, R> handler,
-                                                                      boolean recordedByHandler) {
-    OperationSettings settings = config.operation(operation.name());
+                                                                      boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(operation);
-    return transports.events(settings.transport()).consumeCommands(operation.name(), command ->
-        maybeTwice(operation, command, settings, stopped, () -> deliver(operation, command, settings, stopped,
-            () -> handle(operation, handler, command, settings, recordedByHandler, true), 1)));
+    return transports.events(path).consumeCommands(operation.name(), command -> {
+      OperationSettings settings = live.get(operation.name()).arrivedAs(Mode.EVENT, path);
+      return maybeTwice(operation, command, settings, stopped, () -> deliver(operation, command, settings, stopped,
+          () -> handle(operation, handler, command, settings, recordedByHandler, true), 1));
+    });
   }
 
-  /** Consumes a stream's events for one subscriber operation: no result event, dead letters as for commands. */
+  /**
+   * Consumes a stream's events on {@code path} for one subscriber operation: no result event, dead
+   * letters as for commands. An event whose {@link Emitter#AUDIENCE} does not name the subscriber
+   * (the emitter called it in rpc mode instead) is let pass.
+   */
   <Q extends Message, R extends Message> Future<Void> consumeEvents(Operation<Q, R> subscriber,
                                                                     OperationHandler<Q, R> handler,
-                                                                    boolean recordedByHandler) {
-    OperationSettings settings = config.operation(subscriber.name());
+                                                                    boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
-    return transports.events(settings.transport()).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(),
-        event -> maybeTwice(subscriber, event, settings, stopped, () -> deliver(subscriber, event, settings, stopped,
-            () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1)));
+    return transports.events(path).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
+      Envelope event = addressedTo(subscriber.name(), published);
+      if (event == null) {
+        return Future.succeededFuture();
+      }
+      OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
+      return maybeTwice(subscriber, event, settings, stopped, () -> deliver(subscriber, event, settings, stopped,
+          () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1));
+    });
+  }
+
+  /**
+   * The event as the subscriber's handler sees it (without its audience), or null when it is not
+   * meant for this subscriber. An event without an audience (from outside the platform) is for every one.
+   */
+  private static Envelope addressedTo(String subscriber, Envelope event) {
+    String audience = event.context().attributes().get(Emitter.AUDIENCE);
+    if (audience == null) {
+      return event;
+    }
+    if (!java.util.Arrays.asList(audience.split(",")).contains(subscriber)) {
+      return null;
+    }
+    java.util.Map<String, String> attributes = new java.util.HashMap<>(event.context().attributes());
+    attributes.remove(Emitter.AUDIENCE);
+    CallContext context = event.context();
+    return new Envelope(event.body(), new CallContext(context.correlationId(), context.aggregateId(),
+        context.messageId(), context.causationId(), attributes, context.deadlineMs()), event.failure(),
+        event.sentAtMs());
   }
 
   /**
@@ -124,7 +158,7 @@ final class ConsumerPipeline {
       OperationException failure = HandlerRunner.Attempts.reason(operation, outcome.cause());
       return Future.succeededFuture(new Handled(
           publishesResult ? Envelope.failed(resultContext(context), failure) : null,
-          deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), context) : null, false));
+          deadLettered(failure.code()) ? deadLetter(operation, outcome.cause(), context, settings) : null, false));
     });
   }
 
@@ -135,8 +169,8 @@ final class ConsumerPipeline {
    */
   <Q extends Message, R extends Message> Future<Buffer> handleEventRequest(Operation<Q, R> subscriber,
                                                                            OperationHandler<Q, R> handler,
-                                                                           Envelope event, boolean recordedByHandler) {
-    OperationSettings settings = config.operation(subscriber.name());
+                                                                           Envelope event, boolean recordedByHandler,
+                                                                           OperationSettings settings) {
     String consumer = subscriber.name();
     String messageId = event.context().messageId();
     Buffer acknowledged = Buffer.buffer(subscriber.parseReply(new byte[0]).toByteArray());
@@ -175,7 +209,7 @@ final class ConsumerPipeline {
     if (unfit != null) {
       // an id the store cannot keep makes a message that can never be recorded: poison, not a store failure
       return Future.failedFuture(deadLetter(operation, new OperationException(ErrorCode.INVALID_ARGUMENT,
-          operation.name() + ": " + unfit), message.context()));
+          operation.name() + ": " + unfit), message.context(), settings));
     }
     return once(operation, message, settings, work).recover(failure -> {
       if (failure instanceof DeadLetterException || closed || stopped.get()) {
@@ -213,7 +247,7 @@ final class ConsumerPipeline {
       // deduplication off (an injected fault): every delivery runs, and nothing is recorded
       return work.get().compose(handled -> {
         Future<Void> published = handled.result() == null ? Future.succeededFuture()
-            : publishResult(operation, handled.result(), 1);
+            : publishResult(operation, handled.result(), settings.transport(), 1);
         return handled.deadLetter() == null ? published
             : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
       });
@@ -231,7 +265,8 @@ final class ConsumerPipeline {
       if (seen instanceof ProcessedMessages.Seen.Done done) {
         LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
         metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
-        return done.result().isPresent() ? publishResult(operation, done.result().get(), 1) : Future.succeededFuture();
+        return done.result().isPresent() ? publishResult(operation, done.result().get(), settings.transport(), 1)
+            : Future.succeededFuture();
       }
       return work.get().compose(handled -> {
         Future<Void> recorded;
@@ -242,15 +277,15 @@ final class ConsumerPipeline {
           recorded = processed.complete(consumer, messageId, handled.result());
         }
         Future<Void> published = handled.result() == null ? recorded
-            : recorded.compose(stored -> publishResult(operation, handled.result(), 1));
+            : recorded.compose(stored -> publishResult(operation, handled.result(), settings.transport(), 1));
         return handled.deadLetter() == null ? published
             : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
       }).onFailure(failure -> processed.release(consumer, messageId, failure));
     });
   }
 
-  private Future<Void> publishResult(Operation<?, ?> operation, Envelope result, int attempt) {
-    EventTransport events = transports.events(config.operation(operation.name()).transport());
+  private Future<Void> publishResult(Operation<?, ?> operation, Envelope result, Transport path, int attempt) {
+    EventTransport events = transports.events(path);
     return events.publishResult(operation.name(), result).recover(failure -> {
       if (closed) {
         return Future.failedFuture(failure);
@@ -258,7 +293,7 @@ final class ConsumerPipeline {
       long backoff = Backoff.delayMs(100, attempt, MAX_BACKOFF_MS);
       LOGGER.warn("{} {} result not published (attempt {}), again in {} ms: {}", result.context().logTag(),
           operation, attempt, backoff, failure.getMessage());
-      return vertx.timer(backoff).compose(waited -> publishResult(operation, result, attempt + 1));
+      return vertx.timer(backoff).compose(waited -> publishResult(operation, result, path, attempt + 1));
     });
   }
 
@@ -308,10 +343,11 @@ final class ConsumerPipeline {
     return code == ErrorCode.INVALID_ARGUMENT || code.outcomeUncertain();
   }
 
-  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, CallContext context) {
+  private DeadLetterException deadLetter(Operation<?, ?> operation, Throwable failure, CallContext context,
+                                         OperationSettings settings) {
     OperationException reason = HandlerRunner.Attempts.reason(operation, failure);
     int attempts = HandlerRunner.Attempts.of(failure);
-    metrics.recordDeadLetter(operation.name(), config.operation(operation.name()).transport().spelling());
+    metrics.recordDeadLetter(operation.name(), settings.transport().spelling());
     LOGGER.warn("{} {} dead-lettered after {} attempt(s): {}", context.logTag(), operation, attempts,
         reason.getMessage());
     return new DeadLetterException(reason, attempts);

@@ -27,25 +27,34 @@ import java.util.function.Supplier;
  * second delivery changes nothing). An event that still did not reach every subscriber is kept in
  * the {@link EventOutbox} and delivered again every {@code outbox.redeliverAfterMs} until it does,
  * after a restart too: it is late, never dropped.
+ * <p>
+ * Each subscriber is reached the way its mode says now. Since every subscriber also consumes the
+ * stream whatever its mode (so that a flip strands nothing), an event published on a transport
+ * names its {@link #AUDIENCE}: the subscribers meant to take it there; the others, called in rpc
+ * mode, let it pass.
  */
 final class Emitter {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Emitter.class);
   private static final int REDELIVERY_BATCH = 100;
+  /** The attribute of a published event naming the subscribers meant to take it from the stream, comma-separated. */
+  static final String AUDIENCE = "audience";
 
   private final Vertx vertx;
   private final OperationCatalog catalog;
   private final PlatformConfig config;
+  private final LiveSettings live;
   private final Transports transports;
   private final Invoker invoker;
   private final EventOutbox outbox;
   private boolean redelivering;
 
-  Emitter(Vertx vertx, OperationCatalog catalog, PlatformConfig config, Transports transports, Invoker invoker,
-          EventOutbox outbox) {
+  Emitter(Vertx vertx, OperationCatalog catalog, PlatformConfig config, LiveSettings live, Transports transports,
+          Invoker invoker, EventOutbox outbox) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.config = config;
+    this.live = live;
     this.transports = transports;
     this.invoker = invoker;
     this.outbox = outbox;
@@ -105,19 +114,25 @@ final class Emitter {
   private Future<Void> deliver(String stream, Envelope event) {
     List<Future<?>> deliveries = new ArrayList<>();
     Map<Transport, OperationSettings> eventTransports = new LinkedHashMap<>();
+    Map<Transport, List<String>> audiences = new LinkedHashMap<>();
     String eventId = event.context().messageId();
     for (Operation<?, ?> subscriber : catalog.subscribersOf(stream)) {
-      OperationSettings settings = config.operation(subscriber.name());
+      OperationSettings settings = live.get(subscriber.name());
       if (settings.mode() == Mode.RPC) {
-        String messageId = eventId + "/" + subscriber.name();
+        // the event's own id: the subscriber deduplicates by it on either path
         deliveries.add(withRetries(settings, event.context(), subscriber.name(),
-            () -> invokeUnchecked(subscriber, event, messageId)));
+            () -> invokeUnchecked(subscriber, event, eventId)));
       } else {
         eventTransports.putIfAbsent(settings.transport(), settings);
+        audiences.computeIfAbsent(settings.transport(), transport -> new ArrayList<>()).add(subscriber.name());
       }
     }
-    eventTransports.forEach((transport, settings) -> deliveries.add(withRetries(settings, event.context(),
-        stream + " on " + transport.spelling(), () -> transports.events(transport).publishEvent(stream, event))));
+    eventTransports.forEach((transport, settings) -> {
+      Envelope addressed = new Envelope(event.body(), event.context().withAttributes(
+          Map.of(AUDIENCE, String.join(",", audiences.get(transport)))), null, event.sentAtMs());
+      deliveries.add(withRetries(settings, event.context(), stream + " on " + transport.spelling(),
+          () -> transports.events(transport).publishEvent(stream, addressed)));
+    });
     LOGGER.debug("{} emit {} on {} to {} deliveries", event.context().logTag(), eventId, stream, deliveries.size());
     return Future.join(deliveries).mapEmpty();
   }

@@ -3,7 +3,6 @@ package dev.switchboard.platform;
 import com.google.protobuf.Message;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
-import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.policy.CircuitBreakers;
@@ -26,21 +25,28 @@ import org.slf4j.LoggerFactory;
  * included, holds a slot), then, for an idempotent operation, attempts again after an uncertain
  * failure (its {@code retries}, exponential backoff with jitter, never past the caller's deadline),
  * each attempt through the operation's circuit breaker (over grpc, the breaker of the target tried).
+ * <p>
+ * An operation with {@code fallback: event} degrades an rpc call that cannot be made — its breaker
+ * open, its concurrency limit reached, the callee unavailable or not answering within the
+ * operation's own deadline — to a command on its event path, with the same message id: the caller
+ * gets {@link Invocation.Accepted} instead of a failure, the callee handles the command when it
+ * can, deduplicated as usual (so a call that did reach it changes nothing twice: the operation is
+ * idempotent, which the configuration requires), and its result comes as a result event.
  */
 final class Invoker {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Invoker.class);
 
   private final Vertx vertx;
-  private final PlatformConfig config;
+  private final LiveSettings live;
   private final Transports transports;
   private final SwitchboardMetrics metrics;
   private final CircuitBreakers breakers;
   private final ConcurrencyLimits limits;
 
-  Invoker(Vertx vertx, PlatformConfig config, Transports transports, SwitchboardMetrics metrics) {
+  Invoker(Vertx vertx, LiveSettings live, Transports transports, SwitchboardMetrics metrics) {
     this.vertx = vertx;
-    this.config = config;
+    this.live = live;
     this.transports = transports;
     this.metrics = metrics;
     this.breakers = transports.breakers();
@@ -49,12 +55,12 @@ final class Invoker {
 
   <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
                                                                   CallContext context, String messageId) {
-    OperationSettings settings = config.operation(operation.name());
+    OperationSettings settings = live.get(operation.name());
     CallContext outbound = context.withMessageId(messageId);
     long started = System.nanoTime();
     Future<Invocation<R>> invocation = settings.mode() == Mode.RPC
         ? request(operation, request, outbound, settings)
-        : command(operation, request, outbound, settings);
+        : command(operation, request, outbound, settings.transport());
     return invocation
         .recover(failure -> Future.failedFuture(callFailure(operation, settings, failure)))
         .onComplete(outcome -> {
@@ -77,9 +83,37 @@ final class Invoker {
     Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
     // a call waits for a slot no longer than it would wait for its reply
     long waitLimitMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
-    return limits.run(operation.name(), settings.policy(), waitLimitMs,
+    Future<Invocation<R>> call = limits.run(operation.name(), settings.policy(), waitLimitMs,
             () -> attempt(operation, envelope, outbound, settings, 1))
         .map(reply -> new Invocation.Completed<>(outbound.messageId(), operation.parseReply(reply.getBytes())));
+    if (!settings.fallbackToEvent()) {
+      return call;
+    }
+    return call.recover(failure -> {
+      OperationException reason = callFailure(operation, settings, failure);
+      if (!degrades(reason, outbound)) {
+        return Future.failedFuture(failure);
+      }
+      Transport path = settings.eventTransport();
+      metrics.recordDegradedCall(operation.name(), path.spelling(), reason.code().name().toLowerCase(java.util.Locale.ROOT));
+      LOGGER.info("{} {} degraded to an event on {} msg={}: {}", outbound.logTag(), operation, path.spelling(),
+          outbound.messageId(), reason.getMessage());
+      return command(operation, request, outbound, path);
+    });
+  }
+
+  /**
+   * Whether a failed rpc call is one that could not be made, and goes as a command instead: refused
+   * by the caller's own policy (breaker open, limit reached), the callee unavailable or over its
+   * capacity, or no answer within the operation's own deadline while the caller's has time left
+   * (past the caller's deadline nobody waits for the answer, and a command would only add work).
+   */
+  private static boolean degrades(OperationException reason, CallContext outbound) {
+    return switch (reason.code()) {
+      case UNAVAILABLE, RESOURCE_EXHAUSTED -> true;
+      case DEADLINE_EXCEEDED -> outbound.remainingMs() > 0;
+      default -> false;
+    };
   }
 
   /**
@@ -125,12 +159,12 @@ final class Invoker {
 
   private <Q extends Message, R extends Message> Future<Invocation<R>> command(Operation<Q, R> operation, Q request,
                                                                            CallContext outbound,
-                                                                           OperationSettings settings) {
+                                                                           Transport transport) {
     // an event waits for its consumer as long as it takes: a caller's deadline does not travel with it
     Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound.withDeadline(0));
-    LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(),
+    LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, transport.spelling(),
         outbound.messageId());
-    return transports.events(settings.transport()).sendCommand(operation.name(), envelope)
+    return transports.events(transport).sendCommand(operation.name(), envelope)
         .map(accepted -> new Invocation.Accepted<>(outbound.messageId()));
   }
 

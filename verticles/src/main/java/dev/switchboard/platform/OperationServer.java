@@ -3,7 +3,6 @@ package dev.switchboard.platform;
 import com.google.protobuf.Message;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
-import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.Database;
@@ -15,13 +14,17 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Puts a handler where its operation's mode needs it: rpc requests on the event bus and over gRPC
- * (the callers' transport decides how they come); commands, or a subscriber's stream events, on
- * the configured event transport through the {@link ConsumerPipeline}. Messages are deduplicated by
+ * Puts a handler on every path its operation may be called by, whatever its mode now: rpc requests
+ * on the event bus and over gRPC (the callers' transport decides how they come); commands, or a
+ * subscriber's stream events, through the {@link ConsumerPipeline} on the event bus and on the
+ * operation's event path. So a caller flipped to another mode, or degrading a call to an event, is
+ * always heard, and what was sent the old way before a flip is still handled. Messages are deduplicated by
  * message id: events in both modes; commands in event mode, and in rpc mode too when their handler
  * is transactional (a request sent again with the same id gets the reply recorded the first time).
  * Injected faults may deliver a message twice, or switch deduplication off.
@@ -30,7 +33,7 @@ final class OperationServer {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(OperationServer.class);
 
-  private final PlatformConfig config;
+  private final LiveSettings live;
   private final Transports transports;
   private final Database store;
   private final ProcessedMessages processed;
@@ -39,9 +42,9 @@ final class OperationServer {
   private final Faults faults;
   private final SwitchboardMetrics metrics;
 
-  OperationServer(PlatformConfig config, Transports transports, Database store, ProcessedMessages processed,
+  OperationServer(LiveSettings live, Transports transports, Database store, ProcessedMessages processed,
                   HandlerRunner runner, ConsumerPipeline pipeline, Faults faults, SwitchboardMetrics metrics) {
-    this.config = config;
+    this.live = live;
     this.transports = transports;
     this.store = store;
     this.processed = processed;
@@ -79,26 +82,34 @@ final class OperationServer {
   private <Q extends Message, R extends Message> Future<Void> serve(Operation<Q, R> operation,
                                                                 OperationHandler<Q, R> handler,
                                                                 boolean recordedByHandler) {
-    OperationSettings settings = config.operation(operation.name());
+    OperationSettings settings = live.get(operation.name());
     LOGGER.info("serving {}", settings.describe());
-    if (settings.mode() == Mode.RPC) {
-      Function<Envelope, Future<Buffer>> serving;
-      if (operation.stream().isPresent()) {
-        serving = event -> pipeline.handleEventRequest(operation, handler, event, recordedByHandler);
-      } else if (recordedByHandler) {
-        serving = request -> runOnce(operation, handler, request, settings);
-      } else {
-        serving = request -> runner.run(operation, handler, request, settings)
-            .map(reply -> Buffer.buffer(reply.toByteArray()));
-      }
-      Function<Envelope, Future<Buffer>> servingWithFaults = request -> maybeTwice(operation, settings, serving,
-          request);
-      return Future.all(transports.rpc(Transport.LOCAL).serve(operation.name(), servingWithFaults),
-          transports.rpc(Transport.GRPC).serve(operation.name(), servingWithFaults)).mapEmpty();
+    List<Future<Void>> serving = new ArrayList<>();
+    for (Transport rpc : List.of(Transport.LOCAL, Transport.GRPC)) {
+      serving.add(transports.rpc(rpc).serve(operation.name(), request -> {
+        OperationSettings arrived = live.get(operation.name()).arrivedAs(Mode.RPC, rpc);
+        return maybeTwice(operation, arrived, serving(operation, handler, recordedByHandler, arrived), request);
+      }));
     }
-    return operation.stream().isPresent()
-        ? pipeline.consumeEvents(operation, handler, recordedByHandler)
-        : pipeline.consumeCommands(operation, handler, recordedByHandler);
+    for (Transport path : Transports.eventPaths(settings)) {
+      serving.add(operation.stream().isPresent()
+          ? pipeline.consumeEvents(operation, handler, recordedByHandler, path)
+          : pipeline.consumeCommands(operation, handler, recordedByHandler, path));
+    }
+    return Future.all(serving).mapEmpty();
+  }
+
+  /** How an rpc request that arrived as {@code arrived} is served. */
+  private <Q extends Message, R extends Message> Function<Envelope, Future<Buffer>> serving(
+      Operation<Q, R> operation, OperationHandler<Q, R> handler, boolean recordedByHandler,
+      OperationSettings arrived) {
+    if (operation.stream().isPresent()) {
+      return event -> pipeline.handleEventRequest(operation, handler, event, recordedByHandler, arrived);
+    }
+    if (recordedByHandler) {
+      return request -> runOnce(operation, handler, request, arrived);
+    }
+    return request -> runner.run(operation, handler, request, arrived).map(reply -> Buffer.buffer(reply.toByteArray()));
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.switchboard.platform;
 import com.google.protobuf.Message;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
-import dev.switchboard.platform.config.PlatformConfig;
+import dev.switchboard.platform.config.Transport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,6 +12,8 @@ import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,7 +26,7 @@ final class ResultRouter {
   private static final Logger LOGGER = LoggerFactory.getLogger(ResultRouter.class);
 
   private final Vertx vertx;
-  private final PlatformConfig config;
+  private final LiveSettings live;
   private final Transports transports;
   private final Invoker invoker;
   /** Where the listeners of {@link #call} live: no caller's verticle, so none's undeployment stops them. */
@@ -32,24 +34,30 @@ final class ResultRouter {
   private final Map<String, Promise<OperationResult<?>>> awaiting = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> callListeners = new ConcurrentHashMap<>();
 
-  ResultRouter(Vertx vertx, PlatformConfig config, Transports transports, Invoker invoker) {
+  ResultRouter(Vertx vertx, LiveSettings live, Transports transports, Invoker invoker) {
     this.vertx = vertx;
-    this.config = config;
+    this.live = live;
     this.transports = transports;
     this.invoker = invoker;
     this.context = ((VertxInternal) vertx).createEventLoopContext();
   }
 
   /**
-   * Listens to the result events of an operation invoked in event mode (nothing to listen to in rpc
-   * mode). The listener lives as long as the verticle that registered it.
+   * Listens to the result events of an operation, on every path its commands may take (the event bus
+   * and its event path): whatever its mode now, a flip or a degraded call may send it as a command.
+   * The listener lives as long as the verticle that registered it.
    */
   <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation, ResultHandler<R> handler) {
-    OperationSettings settings = config.operation(operation.name());
-    if (settings.mode() != Mode.EVENT) {
-      return Future.succeededFuture();
+    List<Future<Void>> listening = new ArrayList<>();
+    for (Transport path : Transports.eventPaths(live.get(operation.name()))) {
+      listening.add(onResult(operation, handler, path));
     }
-    return transports.events(settings.transport()).consumeResults(operation.name(), envelope -> {
+    return Future.all(listening).mapEmpty();
+  }
+
+  private <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation,
+                                                                   ResultHandler<R> handler, Transport path) {
+    return transports.events(path).consumeResults(operation.name(), envelope -> {
       OperationResult<R> result;
       if (envelope.isFailure()) {
         result = OperationResult.failure(envelope.context(), envelope.failure());
@@ -71,11 +79,15 @@ final class ResultRouter {
    * of this command (request/reply over events), within the operation's {@code timeoutMs}.
    */
   <Q extends Message, R extends Message> Future<R> call(Operation<Q, R> operation, Q request, CallContext caller) {
-    OperationSettings settings = config.operation(operation.name());
-    if (settings.mode() == Mode.RPC) {
+    OperationSettings settings = live.get(operation.name());
+    if (settings.mode() == Mode.RPC && !settings.fallbackToEvent()) {
       return invoker.invoke(operation, request, caller, CallContext.newId())
-          .map(invocation -> invocation.reply().orElseThrow());
+          .compose(invocation -> invocation.reply().<Future<R>>map(Future::succeededFuture)
+              // flipped to event mode between the two reads: no reply will come inline
+              .orElseGet(() -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, operation.name()
+                  + ": switched to event mode while called; call again"))));
     }
+    // event mode, or an rpc call that may degrade to a command: its reply may come as a result event
     String messageId = CallContext.newId();
     Promise<OperationResult<?>> result = Promise.promise();
     awaiting.put(messageId, result);
@@ -87,6 +99,10 @@ final class ResultRouter {
     });
     listenForCalls(operation)
         .compose(listening -> invoker.invoke(operation, request, caller, messageId))
+        .onSuccess(invocation -> invocation.reply().ifPresent(reply -> {
+          awaiting.remove(messageId);
+          result.tryComplete(OperationResult.success(caller, reply));
+        }))
         .onFailure(failure -> {
           awaiting.remove(messageId);
           result.tryFail(failure);

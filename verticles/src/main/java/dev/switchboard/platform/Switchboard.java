@@ -36,6 +36,7 @@ public final class Switchboard {
 
   private final Vertx vertx;
   private final PlatformConfig config;
+  private final LiveSettings live;
   private final SwitchboardMetrics metrics;
   private final Faults faults;
   private final Database store;
@@ -53,17 +54,18 @@ public final class Switchboard {
                       Database store, ProcessedMessages processed, EventOutbox outbox) {
     this.vertx = vertx;
     this.config = config;
+    this.live = new LiveSettings(config);
     this.metrics = metrics;
     this.store = store;
     this.faults = new Faults(vertx);
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
     this.transports = new Transports(vertx, config, metrics);
-    this.invoker = new Invoker(vertx, config, transports, metrics);
-    this.results = new ResultRouter(vertx, config, transports, invoker);
-    this.emitter = new Emitter(vertx, catalog, config, transports, invoker, outbox);
+    this.invoker = new Invoker(vertx, live, transports, metrics);
+    this.results = new ResultRouter(vertx, live, transports, invoker);
+    this.emitter = new Emitter(vertx, catalog, config, live, transports, invoker, outbox);
     HandlerRunner runner = new HandlerRunner(vertx, faults, metrics);
-    this.pipeline = new ConsumerPipeline(vertx, config, transports, processed, runner, faults, metrics);
-    this.server = new OperationServer(config, transports, store, processed, runner, pipeline, faults, metrics);
+    this.pipeline = new ConsumerPipeline(vertx, live, transports, processed, runner, faults, metrics);
+    this.server = new OperationServer(live, transports, store, processed, runner, pipeline, faults, metrics);
     long retentionMs = config.store().processedRetentionMs();
     this.purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, tick -> processed.purge(retentionMs).onSuccess(purged -> {
       if (purged > 0) {
@@ -113,8 +115,17 @@ public final class Switchboard {
     return store;
   }
 
+  /** The configuration the process started with; {@link #live} has the operations' settings as they are now. */
   public PlatformConfig config() {
     return config;
+  }
+
+  /**
+   * The operations' settings as they are now, and the way to flip an operation's mode while it
+   * runs: new invocations go the new way, those in flight finish the old way.
+   */
+  public LiveSettings live() {
+    return live;
   }
 
   public SwitchboardMetrics metrics() {
@@ -134,8 +145,9 @@ public final class Switchboard {
     return faults;
   }
 
+  /** The operation's settings as they are now. */
   public OperationSettings settings(Operation<?, ?> operation) {
-    return config.operation(operation.name());
+    return live.get(operation.name());
   }
 
   // ---------------------------------------------------------------- callers

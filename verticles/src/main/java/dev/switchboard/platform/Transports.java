@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import dev.switchboard.platform.config.OperationSettings;
+
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +61,15 @@ final class Transports {
       throw new IllegalStateException("no event transport " + transport.spelling());
     }
     return found;
+  }
+
+  /**
+   * The transports an operation's commands (or a subscriber's stream events) may arrive on, whatever
+   * its mode: the event bus always, and its event path when that is another transport.
+   */
+  static List<Transport> eventPaths(OperationSettings settings) {
+    return settings.eventTransport() == Transport.LOCAL ? List.of(Transport.LOCAL)
+        : List.of(Transport.LOCAL, settings.eventTransport());
   }
 
   /** The circuit breakers of rpc calls: per operation on the event bus, per operation and target over grpc. */

@@ -36,7 +36,12 @@ final class ApiError {
     }
 
     void answer(RoutingContext ctx) {
-      ctx.response().setStatusCode(400);
+      answer(ctx, 400);
+    }
+
+    /** Answered with another status: 409 for a well-formed change this process cannot make. */
+    void answer(RoutingContext ctx, int status) {
+      ctx.response().setStatusCode(status);
       ctx.json(new JsonObject().put("error", getMessage()).put("field", field).put("value", value)
           .put("allowed", allowed));
     }

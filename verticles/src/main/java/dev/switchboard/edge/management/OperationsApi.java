@@ -3,8 +3,10 @@ package dev.switchboard.edge.management;
 import dev.switchboard.edge.management.ApiError.BadRequest;
 import dev.switchboard.platform.LogSafe;
 import dev.switchboard.platform.Switchboard;
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.config.Mode;
+import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.metrics.Recent;
 import dev.switchboard.platform.metrics.RecentMeasures;
@@ -45,6 +47,7 @@ final class OperationsApi {
     router.get("/operations").handler(this::operations);
     router.put("/operations/:name/faults").handler(this::putFaults);
     router.put("/operations/:name/breaker").handler(this::putBreaker);
+    router.put("/operations/:name/mode").handler(this::putMode);
   }
 
   // ---------------------------------------------------------------- reading
@@ -53,12 +56,14 @@ final class OperationsApi {
     Map<String, Integer> inFlight = switchboard.metrics().inFlightByOperation();
     MeterRegistry meters = switchboard.metrics().registry();
     JsonArray operations = new JsonArray();
-    for (OperationSettings settings : switchboard.config().operations().values()) {
+    for (OperationSettings settings : switchboard.live().all()) {
       String name = settings.operation();
       operations.add(new JsonObject()
           .put("operation", name)
           .put("mode", settings.mode().spelling())
           .put("transport", settings.transport().spelling())
+          .put("eventPath", settings.eventTransport().spelling())
+          .put("fallback", settings.fallbackToEvent() ? "event" : "none")
           .put("timeoutMs", settings.timeoutMs())
           .put("faults", FaultsBody.json(switchboard.faults().get(name)))
           .put("policy", new JsonObject().put("idempotent", settings.policy().idempotent())
@@ -172,7 +177,7 @@ final class OperationsApi {
       bad.answer(ctx);
       return;
     }
-    OperationSettings settings = switchboard.config().operation(name);
+    OperationSettings settings = switchboard.live().get(name);
     if (!settings.policy().breaker()) {
       ApiError.answer(ctx, 409, name + " has no circuit breaker: set operations." + name
           + ".breaker.failures to give it one");
@@ -186,8 +191,42 @@ final class OperationsApi {
     ctx.json(new JsonObject().put("operation", name).put("breakers", after));
   }
 
+  /**
+   * Flips the operation's mode (and transport) in this process: invocations from now on go the new
+   * way; those in flight finish the way they started; every process keeps serving both paths.
+   */
+  private void putMode(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!known(ctx, name)) {
+      return;
+    }
+    OperationSettings after;
+    try {
+      JsonObject body = JsonBody.object(ctx.body().buffer(), "{\"mode\": \"rpc\" or \"event\", \"transport\"?: ...}");
+      JsonBody.onlyFields(body, Set.of("mode", "transport"));
+      Mode mode = Mode.valueOf(JsonBody.choice("mode", body.getValue("mode"), Set.of("rpc", "event"))
+          .toUpperCase(Locale.ROOT));
+      Transport transport = body.containsKey("transport") ? Transport.valueOf(JsonBody.choice("transport",
+          body.getValue("transport"), Set.of("local", "kafka", "grpc")).toUpperCase(Locale.ROOT)) : null;
+      after = switchboard.live().wouldFlip(name, mode, transport);
+    } catch (BadRequest bad) {
+      bad.answer(ctx);
+      return;
+    } catch (ConfigException refused) {
+      new BadRequest(refused.key(), refused.value(), refused.allowed()).answer(ctx, 409);
+      return;
+    }
+    OperationSettings before = switchboard.live().flip(after);
+    String was = before.mode().spelling() + "/" + before.transport().spelling();
+    String now = after.mode().spelling() + "/" + after.transport().spelling();
+    auth.audit(ctx, "mode", name, was, now);
+    ctx.json(new JsonObject().put("operation", name).put("mode", after.mode().spelling())
+        .put("transport", after.transport().spelling()).put("before", new JsonObject()
+            .put("mode", before.mode().spelling()).put("transport", before.transport().spelling())));
+  }
+
   private boolean known(RoutingContext ctx, String name) {
-    if (switchboard.config().operations().containsKey(name)) {
+    if (switchboard.live().knows(name)) {
       return true;
     }
     ApiError.answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are "

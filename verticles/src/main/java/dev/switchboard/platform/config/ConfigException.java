@@ -8,11 +8,18 @@ public final class ConfigException extends RuntimeException {
 
   private final String key;
   private final String value;
+  private final String allowed;
 
   public ConfigException(String key, String value, String allowed) {
     super("invalid configuration: " + key + " = '" + value + "': " + allowed);
     this.key = key;
     this.value = value;
+    this.allowed = allowed;
+  }
+
+  /** What the key allows instead. */
+  public String allowed() {
+    return allowed;
   }
 
   public String key() {

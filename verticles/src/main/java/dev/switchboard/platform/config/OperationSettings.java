@@ -7,12 +7,23 @@ import java.util.regex.Pattern;
 /**
  * The configuration of one operation: its mode, its transport, the deadline of an rpc call, where
  * it is served when the transport is grpc ({@code targets}, {@code host:port} each, used in turn),
- * the faults injected into its handler at start-up, and how its rpc calls are protected
- * ({@code policy}: idempotent or not, circuit breaker, concurrency limit).
+ * the faults injected into its handler at start-up, how its rpc calls are protected
+ * ({@code policy}: idempotent or not, circuit breaker, concurrency limit), and its event path.
+ * <p>
+ * The <em>event path</em> ({@link #eventTransport}) is where the operation's commands travel as
+ * events: its transport in event mode; in rpc mode {@code fallbackTransport} (default kafka for an
+ * operation with {@code fallback: event} when {@code kafka.bootstrap.servers} is set, so that a
+ * degraded call is durable; local otherwise). Every process serving the operation
+ * consumes that path (and the event bus) whatever its mode, so that a caller that degrades a call to
+ * an event ({@code fallback: event}) or was flipped to event mode is always heard.
+ *
+ * @param fallbackToEvent   {@code fallback: event}: an rpc call that cannot be made is sent as a command instead
+ * @param fallbackTransport the event path of the operation while it is in rpc mode
  */
 public record OperationSettings(String operation, Mode mode, Transport transport, long timeoutMs, int retries,
                                 long retryBackoffMs, String topic, String resultTopic, List<String> targets,
-                                FaultSettings faults, RpcPolicy policy) {
+                                FaultSettings faults, RpcPolicy policy, boolean fallbackToEvent,
+                                Transport fallbackTransport) {
 
   public static final String PREFIX = "operations";
   public static final long DEFAULT_TIMEOUT_MS = 5_000;
@@ -22,7 +33,7 @@ public record OperationSettings(String operation, Mode mode, Transport transport
 
   static OperationSettings read(Settings settings, String operation, Mode defaultMode, Transport defaultTransport,
                                 long defaultTimeoutMs, int defaultRetries, long defaultRetryBackoffMs,
-                                String topicPrefix) {
+                                String topicPrefix, boolean kafkaConfigured) {
     String base = PREFIX + "." + operation + ".";
     Mode mode = settings.getEnum(base + "mode", Mode.class, defaultMode);
     Transport transport = settings.getEnum(base + "transport", Transport.class, null);
@@ -45,6 +56,26 @@ public record OperationSettings(String operation, Mode mode, Transport transport
                 + ": host:port, or several separated by commas");
       }
     }
+    RpcPolicy policy = RpcPolicy.read(settings, base);
+    String fallback = settings.getString(base + "fallback", "none").trim();
+    if (!fallback.equals("none") && !fallback.equals("event")) {
+      throw new ConfigException(base + "fallback", fallback, "none (an rpc call that cannot be made fails) or event"
+          + " (it is sent as a command instead, and the caller gets Accepted)");
+    }
+    boolean fallbackToEvent = fallback.equals("event");
+    if (fallbackToEvent && !policy.idempotent()) {
+      throw new ConfigException(base + "fallback", fallback, "event only for an idempotent operation: a call that"
+          + " degrades to an event may have reached the callee already; set " + base + "idempotent: true if a"
+          + " second execution with the same message id changes nothing, or leave " + base + "fallback at none");
+    }
+    Transport fallbackTransport = settings.getEnum(base + "fallbackTransport", Transport.class,
+        mode == Mode.EVENT ? transport : kafkaConfigured && fallbackToEvent ? Transport.KAFKA : Transport.LOCAL);
+    if (fallbackTransport == Transport.GRPC) {
+      throw new ConfigException(base + "fallbackTransport", "grpc", "local or kafka: the transports that carry events");
+    }
+    if (fallbackTransport == Transport.KAFKA && !kafkaConfigured) {
+      throw new ConfigException(base + "fallbackTransport", "kafka", "kafka needs kafka.bootstrap.servers; or use local");
+    }
     return new OperationSettings(
         operation,
         mode,
@@ -56,7 +87,36 @@ public record OperationSettings(String operation, Mode mode, Transport transport
         settings.getString(base + "resultTopic", topicPrefix + "." + operation + ".result.v1"),
         targets,
         FaultSettings.read(settings, base + "faults."),
-        RpcPolicy.read(settings, base));
+        policy,
+        fallbackToEvent,
+        mode == Mode.EVENT ? transport : fallbackTransport);
+  }
+
+  /** Where the operation's commands travel as events: its transport in event mode, else {@code fallbackTransport}. */
+  public Transport eventTransport() {
+    return mode == Mode.EVENT ? transport : fallbackTransport;
+  }
+
+  /**
+   * The operation flipped to {@code newMode} on {@code newTransport}; everything else (deadline,
+   * policy, targets, its event path) stays. Turning to event mode moves the event path there.
+   */
+  public OperationSettings flipped(Mode newMode, Transport newTransport) {
+    return new OperationSettings(operation, newMode, newTransport, timeoutMs, retries, retryBackoffMs, topic,
+        resultTopic, targets, faults, policy, fallbackToEvent, newMode == Mode.EVENT ? newTransport : fallbackTransport);
+  }
+
+  /**
+   * How a message is handled when it arrives on a path other than the operation's current one (a
+   * command that a caller degraded or sent before a flip, a request from a caller not flipped yet):
+   * the same settings, seen as {@code arrivedMode} on {@code arrivedTransport}.
+   */
+  public OperationSettings arrivedAs(Mode arrivedMode, Transport arrivedTransport) {
+    if (arrivedMode == mode && arrivedTransport == transport) {
+      return this;
+    }
+    return new OperationSettings(operation, arrivedMode, arrivedTransport, timeoutMs, retries, retryBackoffMs, topic,
+        resultTopic, targets, faults, policy, fallbackToEvent, fallbackTransport);
   }
 
   private static List<String> targets(Settings settings, String key) {
@@ -82,6 +142,7 @@ public record OperationSettings(String operation, Mode mode, Transport transport
         + (transport == Transport.KAFKA ? " topic=" + topic : "")
         + (transport == Transport.GRPC ? " target=" + String.join(",", targets) : "")
         + (mode == Mode.RPC ? policy.describe() : "")
+        + (mode == Mode.RPC && fallbackToEvent ? " fallback=event/" + fallbackTransport.spelling() : "")
         + (faults.isNone() ? "" : " faults=" + faults);
   }
 }

@@ -39,7 +39,7 @@ public record PlatformConfig(Mode defaultMode,
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
       "faults.latencyMs", "faults.errorRate", "faults.down", "faults.capacityPerSecond", "faults.duplicateRate",
       "faults.dedup", "idempotent", "breaker.failures", "breaker.windowMs", "breaker.resetMs", "maxConcurrent",
-      "maxQueued");
+      "maxQueued", "fallback", "fallbackTransport");
 
   /**
    * @param settings        the flat configuration
@@ -72,17 +72,19 @@ public record PlatformConfig(Mode defaultMode,
       }
     }
 
+    boolean kafkaConfigured = !settings.getString(KafkaSettings.PREFIX + "." + KafkaSettings.BOOTSTRAP_SERVERS, "")
+        .isBlank();
     Map<String, OperationSettings> operations = new LinkedHashMap<>();
     for (String operation : new TreeSet<>(knownOperations)) {
       OperationSettings read = OperationSettings.read(settings, operation, defaultMode, defaultTransport,
-          defaultTimeout, defaultRetries, defaultBackoff, KafkaSettings.topicPrefix(settings));
+          defaultTimeout, defaultRetries, defaultBackoff, KafkaSettings.topicPrefix(settings), kafkaConfigured);
       if (read.transport() == Transport.KAFKA && read.mode() != Mode.EVENT) {
         throw new ConfigException(OperationSettings.PREFIX + "." + operation + ".transport", "kafka",
             "kafka carries event mode only; " + operation + " is in rpc mode (use transport local, or mode event)");
       }
       operations.put(operation, read);
     }
-    boolean kafkaUsed = operations.values().stream().anyMatch(op -> op.transport() == Transport.KAFKA);
+    boolean kafkaUsed = operations.values().stream().anyMatch(op -> op.eventTransport() == Transport.KAFKA);
     InternalSettings internal = InternalSettings.from(settings);
     List<String> overGrpc = operations.values().stream().filter(op -> op.transport() == Transport.GRPC)
         .map(OperationSettings::operation).sorted().toList();
@@ -119,8 +121,10 @@ public record PlatformConfig(Mode defaultMode,
     return best;
   }
 
+  /** Whether some operation travels on {@code transport}, in its mode or on its event path. */
   public boolean uses(Transport transport) {
-    return operations.values().stream().anyMatch(settings -> settings.transport() == transport);
+    return operations.values().stream().anyMatch(settings -> settings.transport() == transport
+        || settings.eventTransport() == transport);
   }
 
   public OperationSettings operation(String name) {

@@ -30,6 +30,7 @@ public final class SwitchboardMetrics {
   public static final String SAGA_DURATION = "switchboard.saga.duration";
   public static final String CALL_RETRIES = "switchboard.operation.call.retries";
   public static final String CALL_REJECTIONS = "switchboard.operation.call.rejections";
+  public static final String DEGRADED_CALLS = "switchboard.operation.call.degraded";
   public static final String BREAKER_STATE = "switchboard.operation.breaker.state";
   public static final String MANAGEMENT_CHANGES = "switchboard.management.changes";
 
@@ -113,6 +114,16 @@ public final class SwitchboardMetrics {
   public <T> void breakerState(String operation, String target, T breaker, java.util.function.ToDoubleFunction<T> state) {
     Gauge.builder(BREAKER_STATE, breaker, state).description("Circuit breaker state: 0 closed, 1 half-open, 2 open")
         .tags("operation", operation, "target", target).register(registry);
+  }
+
+  /**
+   * An rpc call that could not be made and was sent as a command instead ({@code fallback: event}):
+   * {@code reason} is the failure's code in lower case ({@code unavailable}, {@code resource_exhausted},
+   * {@code deadline_exceeded}), {@code transport} the event path it took.
+   */
+  public void recordDegradedCall(String operation, String transport, String reason) {
+    increment(DEGRADED_CALLS, "rpc calls that could not be made and went as commands instead, by reason",
+        "operation", operation, "transport", transport, "reason", reason);
   }
 
   /** A change made through the management port: {@code action} is {@code faults} or {@code breaker}. */
