@@ -8,7 +8,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,25 +33,24 @@ class ConsoleAssetsTest {
   @BeforeAll
   void startWithoutToken() {
     running = RunningNode.start(Map.of());
-    management = new ManagementClient(running.node().httpPort());
+    management = new ManagementClient(running.node().httpPort(), null);
   }
 
   @AfterAll
   void stop() {
+    management.close();
     running.close();
   }
 
   @Test
   @DisplayName("GET / is the page, as HTML, without a token, and allows loading from the node only")
   void page() {
-    HttpResponse<String> page = management.get("/");
+    ManagementClient.Response page = management.get("/");
 
-    assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-        .startsWith("text/html").containsIgnoringCase("charset=utf-8"));
-    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
-        .contains("default-src 'self'"));
-    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html").containsIgnoringCase("charset=utf-8");
+    assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
+    assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(page.body()).contains("<title>Switchboard console</title>", "id=\"operations\"", "id=\"chart\"",
         "<label for=\"token\">Management token</label>");
   }
@@ -67,12 +65,11 @@ class ConsoleAssetsTest {
         .anyMatch(path -> path.startsWith("/webjars/uplot/") && path.endsWith("/uPlot.min.css"))
         .allMatch(path -> path.startsWith("/") && !path.startsWith("//") || path.startsWith("data:"));
     for (String path : assets.stream().filter(path -> path.startsWith("/")).toList()) {
-      HttpResponse<String> asset = management.get(path);
-      assertThat(asset.statusCode()).as(path).isEqualTo(200);
+      ManagementClient.Response asset = management.get(path);
+      assertThat(asset.status()).as(path).isEqualTo(200);
       assertThat(asset.body()).as(path).isNotBlank();
       String expected = path.endsWith(".js") ? "text/javascript" : "text/css";
-      assertThat(asset.headers().firstValue("Content-Type")).as(path)
-          .hasValueSatisfying(type -> assertThat(type).startsWith(expected));
+      assertThat(asset.header("Content-Type")).as(path).startsWith(expected);
     }
   }
 
@@ -83,9 +80,9 @@ class ConsoleAssetsTest {
         .findFirst().orElseThrow();
 
     assertThat(management.get(uplot).body()).contains("uPlot");
-    assertThat(management.get("/console/../logback.xml").statusCode()).isNotEqualTo(200);
-    assertThat(management.get("/webjars/uplot/").statusCode()).isEqualTo(404);
-    assertThat(management.get("/console/nope.js").statusCode()).isEqualTo(404);
+    assertThat(management.get("/console/../logback.xml").status()).isNotEqualTo(200);
+    assertThat(management.get("/webjars/uplot/").status()).isEqualTo(404);
+    assertThat(management.get("/console/nope.js").status()).isEqualTo(404);
   }
 
   private static List<String> assetsOf(String html) {

@@ -45,6 +45,7 @@ class ConsoleBrowserIT {
   private static final Duration SETTLE = Duration.ofSeconds(20);
 
   private RunningNode running;
+  private ManagementClient management;
   private ScheduledExecutorService traffic;
 
   @AfterEach
@@ -52,6 +53,9 @@ class ConsoleBrowserIT {
     if (traffic != null) {
       traffic.shutdownNow();
       traffic.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (management != null) {
+      management.close();
     }
     if (running != null) {
       running.close();
@@ -65,7 +69,7 @@ class ConsoleBrowserIT {
     running = RunningNode.start(Map.of("management.token", TOKEN,
         "operations.payment.charge.breaker.failures", "5",
         "inventory.stock." + TestNodes.APPLE, "1000000"));
-    ManagementClient management = new ManagementClient(running.node().httpPort());
+    management = new ManagementClient(running.node().httpPort(), null);
     assertThat(management.operation(CHARGE).getString("mode")).isEqualTo("rpc");
     CheckoutGrpcClient client = running.newClient();
     traffic = Executors.newSingleThreadScheduledExecutor();

@@ -30,9 +30,13 @@ class RecentMeasuresApiTest {
   private static final String CHARGE = "payment.charge";
 
   private RunningNode running;
+  private ManagementClient management;
 
   @AfterEach
   void stop() {
+    if (management != null) {
+      management.close();
+    }
     if (running != null) {
       running.close();
     }
@@ -43,7 +47,7 @@ class RecentMeasuresApiTest {
   @DisplayName("orders placed show in the recent calls and handling of the charge's mode, then leave the window")
   void byMode(String mode) {
     running = RunningNode.start(Map.of("operations.payment.charge.mode", mode));
-    ManagementClient management = new ManagementClient(running.node().httpPort());
+    management = new ManagementClient(running.node().httpPort(), null);
     String other = mode.equals("rpc") ? "event" : "rpc";
     CheckoutGrpcClient client = running.newClient();
 

@@ -1,72 +1,101 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.node.Blocking;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/**
- * Plain HTTP to a node's management port from a test thread (the JDK's client, outside Vert.x), for
- * tests that read the port as an operator's browser or script would.
- */
-public final class ManagementClient {
+/** A node's management port over real HTTP, for tests: JSON in, status and body out. */
+public final class ManagementClient implements AutoCloseable {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final long TIMEOUT_MS = 10_000;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-  private final URI base;
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientAgent http = vertx.createHttpClient();
+  private final int port;
+  private final String token;
 
-  public ManagementClient(int port) {
-    this.base = URI.create("http://127.0.0.1:" + port);
+  /** A client sending {@code token} as {@code Authorization: Bearer} (none if null). */
+  public ManagementClient(int port, String token) {
+    this.port = port;
+    this.token = token;
   }
 
-  public URI base() {
-    return base;
+  /** The base address, {@code http://127.0.0.1:port}. */
+  public String base() {
+    return "http://127.0.0.1:" + port;
   }
 
-  public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  public Response get(String path) {
+    return send(HttpMethod.GET, path, null);
   }
 
-  /** A {@code PUT} with a JSON body and, unless {@code token} is null, {@code Authorization: Bearer token}. */
-  public HttpResponse<String> put(String path, String token, String json) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return send(request);
+  public Response put(String path, JsonObject body) {
+    return send(HttpMethod.PUT, path, body.encode());
   }
 
-  /** The operation's entry in {@code GET /operations}. */
+  public Response post(String path, JsonObject body) {
+    return send(HttpMethod.POST, path, body.encode());
+  }
+
+  /** The entry of {@code GET /operations} for one operation. */
   public JsonObject operation(String name) {
-    HttpResponse<String> response = get("/operations");
-    if (response.statusCode() != 200) {
-      throw new AssertionError("GET /operations answered " + response.statusCode() + ": " + response.body());
-    }
-    for (Object entry : new JsonArray(response.body())) {
-      JsonObject operation = (JsonObject) entry;
-      if (operation.getString("operation").equals(name)) {
-        return operation;
+    JsonArray all = new JsonArray(get("/operations").body());
+    for (int i = 0; i < all.size(); i++) {
+      if (all.getJsonObject(i).getString("operation").equals(name)) {
+        return all.getJsonObject(i);
       }
     }
-    throw new AssertionError("no " + name + " in " + response.body());
+    throw new AssertionError("no " + name + " in GET /operations");
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+  /** Flips an operation's mode through {@code PUT /operations/{name}/mode}; fails unless answered 200. */
+  public JsonObject flip(String operation, String mode) {
+    Response response = put("/operations/" + operation + "/mode", new JsonObject().put("mode", mode));
+    if (response.status() != 200) {
+      throw new AssertionError("flip of " + operation + " to " + mode + " answered " + response);
+    }
+    return response.json();
+  }
+
+  private Response send(HttpMethod method, String path, String body) {
+    return Blocking.await(http.request(method, port, "127.0.0.1", path)
+        .compose(request -> {
+          if (token != null) {
+            request.putHeader("Authorization", "Bearer " + token);
+          }
+          // the body is read inside the composition (eclipse-vertx/vert.x#4705)
+          return (body == null ? request.send() : request.send(body)).compose(response -> response.body()
+              .map(received -> new Response(response.statusCode(), received.toString(), response.headers())));
+        })
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+  }
+
+  @Override
+  public void close() {
+    Blocking.await(http.close());
+    Blocking.await(vertx.close());
+  }
+
+  /** A status, a body and the response's headers. */
+  public record Response(int status, String body, MultiMap headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    /** The header's value, or null. */
+    public String header(String name) {
+      return headers.get(name);
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", body=" + body + "]";
     }
   }
 }
