@@ -24,6 +24,8 @@ public final class Faults {
   private final Vertx vertx;
   private final Map<String, FaultSettings> active = new ConcurrentHashMap<>();
   private final Map<String, Capacity> capacities = new ConcurrentHashMap<>();
+  /** Per operation, completed (and replaced) when its faults change: injected latency waits no longer than that. */
+  private final Map<String, io.vertx.core.Promise<Void>> changes = new ConcurrentHashMap<>();
 
   public Faults(Vertx vertx) {
     this.vertx = vertx;
@@ -48,6 +50,10 @@ public final class Faults {
     }
     if (!faults.equals(previous)) {
       LOGGER.info("faults of {}: {}", operation, faults.isNone() ? "none" : faults);
+      io.vertx.core.Promise<Void> waiting = changes.remove(operation);
+      if (waiting != null) {
+        waiting.tryComplete();
+      }
     }
   }
 
@@ -96,14 +102,38 @@ public final class Faults {
         : vertx.timer(waitMs).compose(waited -> afterSlot(operation, faults));
   }
 
+  /**
+   * The injected error, then the injected latency. The latency is how slow the operation is right
+   * now: a call waiting it out when the faults change (a slow or hung callee recovers) goes on under
+   * the new ones — the rest of a new latency, an outage, or at once.
+   */
   private Future<Void> afterSlot(String operation, FaultSettings faults) {
     if (faults.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < faults.errorRate()) {
       return Future.failedFuture(new OperationException(ErrorCode.INTERNAL, operation + " failed (injected fault)"));
     }
-    if (faults.latencyMs() > 0) {
-      return vertx.timer(faults.latencyMs()).mapEmpty();
+    if (faults.latencyMs() <= 0) {
+      return Future.succeededFuture();
     }
-    return Future.succeededFuture();
+    long started = System.nanoTime();
+    Future<Void> changed = changes.computeIfAbsent(operation, name -> io.vertx.core.Promise.promise()).future();
+    // completes on the caller's context, whichever comes first: true when the faults changed
+    io.vertx.core.internal.ContextInternal context = (io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext();
+    io.vertx.core.Promise<Boolean> ended = context.promise();
+    long timer = vertx.setTimer(faults.latencyMs(), done -> ended.tryComplete(false));
+    changed.onComplete(change -> context.runOnContext(v -> ended.tryComplete(true)));
+    return ended.future().compose(faultsChanged -> {
+      if (!faultsChanged) {
+        return Future.succeededFuture();
+      }
+      vertx.cancelTimer(timer);
+      FaultSettings now = get(operation);
+      if (now.down()) {
+        return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, operation
+            + " is down (injected fault)"));
+      }
+      long left = now.latencyMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      return left <= 0 ? Future.succeededFuture() : afterSlot(operation, now.withErrorRate(0).withLatencyMs(left));
+    });
   }
 
   /**

@@ -83,8 +83,10 @@ final class Invoker {
     Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
     // a call waits for a slot no longer than it would wait for its reply
     long waitLimitMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
+    // the operation's deadline bounds the call, retries included
+    long callDeadlineMs = System.currentTimeMillis() + settings.timeoutMs();
     Future<Invocation<R>> call = limits.run(operation.name(), settings.policy(), waitLimitMs,
-            () -> attempt(operation, envelope, outbound, settings, 1))
+            () -> attempt(operation, envelope, outbound, settings, callDeadlineMs, 1))
         .map(reply -> new Invocation.Completed<>(outbound.messageId(), operation.parseReply(reply.getBytes())));
     if (!settings.fallbackToEvent()) {
       return call;
@@ -123,9 +125,9 @@ final class Invoker {
    * open breaker) is not attempted again.
    */
   private Future<Buffer> attempt(Operation<?, ?> operation, Envelope envelope, CallContext outbound,
-                                 OperationSettings settings, int attempt) {
-    // the call gets its own deadline, or what is left of the chain's, whichever comes first
-    long timeoutMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
+                                 OperationSettings settings, long callDeadlineMs, int attempt) {
+    // what is left of the call's own deadline, or of the chain's, whichever comes first
+    long timeoutMs = Math.min(callDeadlineMs - System.currentTimeMillis(), outbound.remainingMs());
     if (timeoutMs <= 0) {
       return Future.failedFuture(OperationException.undelivered(ErrorCode.DEADLINE_EXCEEDED,
           operation.name() + ": not called, the deadline of the request had passed"));
@@ -144,8 +146,8 @@ final class Invoker {
         return Future.failedFuture(failure);
       }
       long backoff = Backoff.equalJitter(Backoff.delayMs(settings.retryBackoffMs(), attempt - 1, Long.MAX_VALUE));
-      if (backoff >= outbound.remainingMs()) {
-        LOGGER.debug("{} {} attempt {} failed ({}); no retry, the caller's deadline comes first", outbound.logTag(),
+      if (backoff >= Math.min(callDeadlineMs - System.currentTimeMillis(), outbound.remainingMs())) {
+        LOGGER.debug("{} {} attempt {} failed ({}); no retry, the deadline comes first", outbound.logTag(),
             operation, attempt, reason.getMessage());
         return Future.failedFuture(failure);
       }
@@ -153,7 +155,7 @@ final class Invoker {
       LOGGER.debug("{} {} attempt {} failed ({}), retry in {} ms", outbound.logTag(), operation, attempt,
           reason.getMessage(), backoff);
       return vertx.timer(Math.max(backoff, 1))
-          .compose(waited -> attempt(operation, envelope, outbound, settings, attempt + 1));
+          .compose(waited -> attempt(operation, envelope, outbound, settings, callDeadlineMs, attempt + 1));
     });
   }
 
