@@ -7,13 +7,17 @@
 //   4. faults are set on --operation through its row (latency, error rate), then seen in the API;
 //   5. its breaker is forced open, then closed, each seen in the table and in the API;
 //   6. with --flip, its mode is switched with the row's button (rpc -> event), seen in both;
-//   7. the chart is drawn (a canvas of nonzero size) and orders.place shows a rate;
+//   7. with --deadletters (after the flip), it is set down until its commands show in the dead
+//      letters, brought back (faults cleared) and its dead letters replayed with the button, each
+//      replay seen in GET /deadletters;
+//   8. the chart is drawn (a canvas of nonzero size) and orders.place shows a rate;
 // and nothing is fetched from anywhere but the node, with no page or console errors (failed
 // requests the steps provoke are listed apart). Prints one JSON line; exits 0 when every check holds,
 // 1 when one fails, 2 when the browser could not be driven.
 //
 //   node check-console.js --url http://127.0.0.1:PORT/ --token TOKEN [--operation payment.charge]
-//                         [--flip true] [--screenshot PATH.png] [--chromium /usr/bin/chromium]
+//                         [--flip true] [--deadletters true] [--screenshot PATH.png]
+//                         [--chromium /usr/bin/chromium]
 'use strict';
 
 const { chromium } = require('playwright-core');
@@ -21,10 +25,13 @@ const { chromium } = require('playwright-core');
 const WAIT_MS = 20000;
 
 function options(argv) {
-  const opts = { chromium: process.env.CHROMIUM || '/usr/bin/chromium', operation: 'payment.charge', flip: 'false' };
+  const opts = {
+    chromium: process.env.CHROMIUM || '/usr/bin/chromium', operation: 'payment.charge', flip: 'false', deadletters: 'false',
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
-    if (!['url', 'token', 'operation', 'flip', 'screenshot', 'chromium'].includes(key) || argv[i + 1] === undefined) {
+    if (!['url', 'token', 'operation', 'flip', 'deadletters', 'screenshot', 'chromium'].includes(key)
+      || argv[i + 1] === undefined) {
       throw new Error(`unknown or incomplete option ${argv[i]}`);
     }
     opts[key] = argv[i + 1];
@@ -33,6 +40,7 @@ function options(argv) {
     throw new Error('--url and --token are required');
   }
   opts.flip = opts.flip === 'true';
+  opts.deadletters = opts.deadletters === 'true';
   return opts;
 }
 
@@ -155,7 +163,34 @@ async function check(opts) {
       if (!flipped.ok) failures.push(`switched on the page, GET /operations shows mode ${flipped.seen.mode}`);
     }
 
-    // 7. the chart, and orders.place's rate in the table
+    // 7. dead letters: down until some are listed, back, replayed
+    if (opts.deadletters) {
+      const faults = row.locator('[data-field="faults"]');
+      await row.getByLabel('down', { exact: true }).check();
+      await row.getByRole('button', { name: 'Apply faults' }).click();
+      await faults.filter({ hasText: 'down' }).waitFor({ timeout: WAIT_MS });
+      const letters = page.locator(`#deadletters tr[data-operation="${opts.operation}"]`);
+      await letters.waitFor({ timeout: 3 * WAIT_MS });
+      steps.deadLettersListed = (await letters.locator('[data-field="pending"]').textContent()).trim();
+      steps.deadLetterReason = (await letters.locator('td').nth(1).textContent()).trim();
+      await row.getByRole('button', { name: 'Clear faults' }).click();
+      await faults.filter({ hasText: /^none$/ }).waitFor({ timeout: WAIT_MS });
+      await letters.getByRole('button', { name: `Replay the dead letters of ${opts.operation}` }).click();
+      const replayed = page.locator('#notice').filter({ hasText: `${opts.operation}: replayed` });
+      try {
+        await replayed.waitFor({ timeout: WAIT_MS });
+        steps.replayNotice = (await replayed.textContent()).trim();
+      } catch (notReplayed) {
+        failures.push(`no replay notice; error shown: "${(await error.isVisible()) ? await error.textContent() : ''}"`);
+      }
+      const listed = await (await fetch(new URL(`/deadletters?operation=${encodeURIComponent(opts.operation)}&limit=1000`,
+        opts.url), { cache: 'no-store' })).json();
+      steps.deadLettersInApi = listed.count;
+      steps.deadLettersReplayedInApi = listed.deadLetters.filter((letter) => letter.replays > 0).length;
+      if (!(steps.deadLettersReplayedInApi > 0)) failures.push(`GET /deadletters shows none replayed: ${JSON.stringify(listed).slice(0, 500)}`);
+    }
+
+    // 8. the chart, and orders.place's rate in the table
     const ordersRow = page.locator('#operations tr[data-operation="orders.place"]');
     try {
       await ordersRow.locator('td').nth(4).filter({ hasText: /(rpc|event) (0\.[1-9]|[1-9])/ }).waitFor({ timeout: WAIT_MS });

@@ -6,7 +6,8 @@
 (function () {
   const TOKEN_KEY = 'switchboard.management.token';
   const REFRESH_MS = 1000;
-  const DEAD_LETTERS_EVERY = 5; // refreshes
+  const DEAD_LETTERS_EVERY = 3; // refreshes
+  const DEAD_LETTERS_LIMIT = 200;
   const HISTORY = 120; // chart points, one a second
   const MODES = ['rpc', 'event'];
 
@@ -262,45 +263,60 @@
 
   // ------------------------------------------------------------------ dead letters
 
+  /** "3" or, for a list of skipped ids, its length. */
+  const howMany = (value) => (Array.isArray(value) ? value.length : Number(value || 0));
+
+  function reasonText(letter) {
+    const reason = letter && letter.reason;
+    if (!reason) return '';
+    return typeof reason === 'string' ? reason : `${reason.code || ''} ${reason.message || ''}`.trim();
+  }
+
+  /** Every dead letter the node keeps (the newest DEAD_LETTERS_LIMIT), by operation; unavailable shown as such. */
   async function refreshDeadLetters() {
     const state = $('deadletters-state');
     const table = $('deadletters');
-    const found = [];
-    for (const operation of operations) {
-      let answer;
-      try {
-        answer = await api('GET', `/deadletters?operation=${encodeURIComponent(operation.operation)}`);
-      } catch (error) {
-        table.hidden = true;
-        state.textContent = (error.status === 404 || error.status === 405) && !(error.body && error.body.error)
-          ? 'dead letters unavailable on this node'
-          : `dead letters unavailable: ${error.message}`;
-        return;
-      }
-      const letters = answer && Array.isArray(answer.deadLetters) ? answer.deadLetters : [];
-      const count = answer && typeof answer.count === 'number' ? answer.count : letters.length;
-      if (count > 0) found.push({ operation: operation.operation, count, latest: letters[letters.length - 1] });
+    let answer;
+    try {
+      answer = await api('GET', `/deadletters?limit=${DEAD_LETTERS_LIMIT}`);
+    } catch (error) {
+      table.hidden = true;
+      state.textContent = (error.status === 404 || error.status === 405) && !(error.body && error.body.error)
+        ? 'dead letters unavailable on this node'
+        : `dead letters unavailable: ${error.message}`;
+      return;
     }
-    state.textContent = found.length ? '' : 'no dead letters';
-    table.hidden = found.length === 0;
+    const letters = answer && Array.isArray(answer.deadLetters) ? answer.deadLetters : [];
+    const byOperation = new Map();
+    for (const letter of letters) { // newest first
+      const group = byOperation.get(letter.operation) || { total: 0, pending: 0, latest: letter };
+      group.total += 1;
+      if (!letter.replays) group.pending += 1;
+      byOperation.set(letter.operation, group);
+    }
+    const capped = letters.length >= DEAD_LETTERS_LIMIT ? ` (the newest ${DEAD_LETTERS_LIMIT} shown)` : '';
+    state.textContent = letters.length ? `${letters.length} dead letters${capped}` : 'no dead letters';
+    table.hidden = byOperation.size === 0;
     const body = table.querySelector('tbody');
-    body.replaceChildren(...found.map(({ operation, count, latest }) => {
-      const tr = element('tr', { 'data-operation': operation });
-      tr.append(element('th', { scope: 'row' }, operation), element('td', { class: 'number' }, String(count)));
-      const reason = latest && latest.reason ? `${latest.reason.code || ''} ${latest.reason.message || ''}`.trim() : '';
-      tr.append(element('td', {}, reason));
-      const replay = element('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay the dead letters of ${operation}` },
-        `Replay ${count}`);
-      replay.addEventListener('click', async () => {
-        await change(`${operation}: replay`, 'POST', '/deadletters/replay', { operation },
-          (answer) => `${operation}: replayed ${answer.replayed}, skipped ${answer.skipped}`);
-        await refreshDeadLetters();
-      });
-      const cell = element('td');
-      cell.append(replay);
-      tr.append(cell);
-      return tr;
-    }));
+    body.replaceChildren(...[...byOperation.entries()].sort(([a], [b]) => a.localeCompare(b))
+      .map(([operation, group]) => {
+        const tr = element('tr', { 'data-operation': operation });
+        tr.append(element('th', { scope: 'row' }, operation),
+          element('td', { class: 'number', 'data-field': 'pending' }, `${group.pending} not replayed of ${group.total}`),
+          element('td', {}, reasonText(group.latest)));
+        const replay = element('button', { type: 'button', 'data-action': 'replay',
+          'aria-label': `Replay the dead letters of ${operation}` }, `Replay ${group.pending}`);
+        replay.disabled = group.pending === 0;
+        replay.addEventListener('click', async () => {
+          await change(`${operation}: replay`, 'POST', '/deadletters/replay', { operation },
+            (replayed) => `${operation}: replayed ${howMany(replayed.replayed)}, skipped ${howMany(replayed.skipped)}`);
+          await refreshDeadLetters();
+        });
+        const cell = element('td');
+        cell.append(replay);
+        tr.append(cell);
+        return tr;
+      }));
   }
 
   // ------------------------------------------------------------------ the chart
