@@ -67,7 +67,7 @@ class DegradeToEventTest {
 
     List<Future<Order>> orders = place(12);
     Eventually.holds("every charge degraded to an event", SETTLE, () -> degraded(CHARGE) >= 12);
-    assertThat(degradedOn(CHARGE, eventPath)).isGreaterThanOrEqualTo(12);
+    assertThat(degraded(CHARGE, "transport", eventPath)).isGreaterThanOrEqualTo(12);
     assertThat(orders).noneMatch(order -> order.isComplete() && order.succeeded()
         && order.result().getStatus() == OrderStatus.ORDER_STATUS_REJECTED);
 
@@ -108,7 +108,7 @@ class DegradeToEventTest {
     List<Order> terminal = Blocking.await(Future.all(place(10))).list();
 
     assertThat(terminal).extracting(Order::getStatus).containsOnly(OrderStatus.ORDER_STATUS_CONFIRMED);
-    assertThat(degraded(CHARGE, "unavailable")).isEqualTo(10);
+    assertThat(degraded(CHARGE, "reason", "unavailable")).isEqualTo(10);
     assertExact(10);
   }
 
@@ -123,7 +123,7 @@ class DegradeToEventTest {
     List<Order> terminal = Blocking.await(Future.all(place(20))).list();
 
     assertThat(terminal).extracting(Order::getStatus).containsOnly(OrderStatus.ORDER_STATUS_CONFIRMED);
-    assertThat(degraded(CHARGE, "resource_exhausted")).isPositive();
+    assertThat(degraded(CHARGE, "reason", "resource_exhausted")).isPositive();
     assertExact(20);
   }
 
@@ -171,19 +171,9 @@ class DegradeToEventTest {
     assertThat(Blocking.await(checkout.orders().all())).hasSize(confirmed).allMatch(OrderBook::isTerminal);
   }
 
-  private double degraded(String operation) {
+  /** Calls of {@code operation} degraded to events, with the given tags (name, value, ...) if any. */
+  private double degraded(String operation, String... tags) {
     return running.node().switchboard().metrics().registry().find(SwitchboardMetrics.DEGRADED_CALLS)
-        .tag("operation", operation).counters().stream().mapToDouble(Counter::count).sum();
-  }
-
-  private double degraded(String operation, String reason) {
-    return running.node().switchboard().metrics().registry().find(SwitchboardMetrics.DEGRADED_CALLS)
-        .tag("operation", operation).tag("reason", reason).counters().stream().mapToDouble(Counter::count).sum();
-  }
-
-  private double degradedOn(String operation, String transport) {
-    return running.node().switchboard().metrics().registry().find(SwitchboardMetrics.DEGRADED_CALLS)
-        .tag("operation", operation).tag("transport", transport).counters().stream().mapToDouble(Counter::count)
-        .sum();
+        .tag("operation", operation).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
   }
 }

@@ -374,6 +374,92 @@ class ManagementControlTest {
   }
 
   @Nested
+  @DisplayName("PUT /operations/{name}/mode")
+  class Mode {
+
+    @Test
+    @DisplayName("flips a running operation both ways; GET /operations shows it, and calls go the new way")
+    void flipsBothWays() {
+      startWithToken();
+      Response toEvent = put("/operations/payment.charge/mode", TOKEN, "{\"mode\":\"event\"}");
+      assertThat(toEvent.status()).isEqualTo(200);
+      assertThat(toEvent.json().getString("mode")).isEqualTo("event");
+      assertThat(toEvent.json().getString("transport")).isEqualTo("local");
+      assertThat(toEvent.json().getJsonObject("before").getString("mode")).isEqualTo("rpc");
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("event");
+      assertThat(running.node().switchboard().settings(CheckoutOperations.PAYMENT_CHARGE).mode().spelling())
+          .isEqualTo("event");
+
+      Response toRpc = put("/operations/payment.charge/mode", TOKEN, "{\"mode\":\"rpc\",\"transport\":\"local\"}");
+      assertThat(toRpc.status()).isEqualTo(200);
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("rpc");
+      assertThat(charge()).as("an rpc call answered inline after the flip back").isNotNull();
+    }
+
+    @Test
+    @DisplayName("needs the token: 401 without, 403 with a wrong one; the mode stays")
+    void needsToken() {
+      startWithToken();
+      assertThat(put("/operations/payment.charge/mode", null, "{\"mode\":\"event\"}").status()).isEqualTo(401);
+      assertThat(put("/operations/payment.charge/mode", TOKEN + "x", "{\"mode\":\"event\"}").status()).isEqualTo(403);
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("rpc");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.switchboard.edge.ManagementControlTest#badModeBodies")
+    @DisplayName("a bad body is 400 naming the field; nothing changes")
+    void badBody(String body, String field) {
+      startWithToken();
+      Response response = put("/operations/payment.charge/mode", TOKEN, body);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.json().getString("field")).isEqualTo(field);
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("rpc");
+    }
+
+    @Test
+    @DisplayName("to a transport no process consumes the operation on: 409 naming transport and what is allowed")
+    void transportNotServed() {
+      startWithToken();
+      Response response = put("/operations/payment.charge/mode", TOKEN, "{\"mode\":\"event\",\"transport\":\"kafka\"}");
+      assertThat(response.status()).isEqualTo(409);
+      assertThat(response.json().getString("field")).isEqualTo("transport");
+      assertThat(response.json().getString("allowed")).contains("fallbackTransport");
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("rpc");
+    }
+
+    @Test
+    @DisplayName("an unknown operation is 404 listing the known ones")
+    void unknownOperation() {
+      startWithToken();
+      Response response = put("/operations/payment.chrage/mode", TOKEN, "{\"mode\":\"event\"}");
+      assertThat(response.status()).isEqualTo(404);
+      assertThat(response.json().getString("error")).contains("payment.charge");
+    }
+
+    @Test
+    @DisplayName("a flip is one audit line (before -> after) and a count of action mode")
+    void audited() {
+      startWithToken();
+      try (CapturedLogs logs = new CapturedLogs()) {
+        assertThat(put("/operations/payment.charge/mode", TOKEN, "{\"mode\":\"event\"}").status()).isEqualTo(200);
+        assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+            .contains("mode of payment.charge").contains("rpc/local -> event/local"));
+      }
+      assertThat(running.node().switchboard().metrics().registry().find("switchboard.management.changes")
+          .tag("action", "mode").counter().count()).isEqualTo(1);
+    }
+  }
+
+  static Stream<Arguments> badModeBodies() {
+    return Stream.of(
+        arguments("{\"mode\":\"sync\"}", "mode"),
+        arguments("{}", "mode"),
+        arguments("{\"mode\":\"event\",\"transport\":\"pigeon\"}", "transport"),
+        arguments("{\"mode\":\"event\",\"colour\":\"red\"}", "colour"),
+        arguments("not json", "body"));
+  }
+
+  @Nested
   @DisplayName("audit and secrecy")
   class Audit {
 

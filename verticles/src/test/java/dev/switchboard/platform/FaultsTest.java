@@ -144,6 +144,52 @@ class FaultsTest {
     }
   }
 
+  @Nested
+  @DisplayName("latency")
+  class Latency {
+
+    @Test
+    @DisplayName("a hung operation recovers: calls waiting out its latency go on when the fault is cleared")
+    void clearedWhileWaiting(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, settings("defaults.mode", "event",
+          "operations.test.echo.faults.latencyMs", "600000"));
+      List<String> handled = new CopyOnWriteArrayList<>();
+      Blocking.await(switchboard.serve(ECHO, (request, context) -> {
+        handled.add(request.getValue());
+        return Future.succeededFuture(request);
+      }));
+      for (int i = 0; i < 3; i++) {
+        Blocking.await(switchboard.invoke(ECHO, text("hung-" + i), CallContext.begin("h-" + i)));
+      }
+      Eventually.holds("the commands wait in the injected latency", SETTLE, () -> inFlight(switchboard) == 3);
+      assertThat(handled).isEmpty();
+
+      switchboard.faults().set(ECHO.name(), FaultSettings.NONE);
+
+      Eventually.holds("every waiting command handled", SETTLE, () -> handled.size() == 3);
+    }
+
+    @Test
+    @DisplayName("changed to an outage while calls wait: they fail UNAVAILABLE instead of waiting on")
+    void turnedDownWhileWaiting(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, settings("operations.test.echo.faults.latencyMs", "600000",
+          "operations.test.echo.timeoutMs", "60000"));
+      Blocking.await(switchboard.serve(ECHO, (request, context) -> Future.succeededFuture(request)));
+      Future<Invocation<StringValue>> call = switchboard.invoke(ECHO, text("hung"), CallContext.begin("h"));
+      Eventually.holds("the call waits in the injected latency", SETTLE, () -> inFlight(switchboard) == 1);
+
+      switchboard.faults().set(ECHO.name(), FaultSettings.NONE.withDown(true));
+
+      Blocking.await(call.otherwiseEmpty());
+      assertThat(call.failed()).isTrue();
+      assertThat(((OperationException) call.cause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+
+    private static int inFlight(Switchboard switchboard) {
+      return switchboard.metrics().inFlightByOperation().getOrDefault(ECHO.name(), 0);
+    }
+  }
+
   // ---------------------------------------------------------------- duplicates
 
   /** A transactional handler whose effect is a row per run (table {@code effects}); its reply differs per run. */
