@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /} of a node's management port in headless Chromium while orders flow, is refused a change
  * without the token (the API's error shown on the page), types the token in, sets faults on
  * {@code payment.charge}, forces its breaker open and closed, and switches it from rpc to event with
- * the row's button — each change seen in the page's table and in {@code GET /operations} — and finds
+ * the row's button — each change seen in the page's table and in {@code GET /operations} — then,
+ * where the node keeps dead letters, sets it down until its commands are listed, brings it back and
+ * replays them with the button (seen in {@code GET /deadletters}) — and finds
  * the chart drawn and orders.place's rate shown, with nothing fetched from elsewhere and no page or
  * console errors. The node's own view is asserted here once more. A full-page screenshot stays in
  * {@code target/console-browser-it/}. Skipped without Chromium and the client unless
@@ -68,9 +70,12 @@ class ConsoleBrowserIT {
     BrowserScript.require();
     running = RunningNode.start(Map.of("management.token", TOKEN,
         "operations.payment.charge.breaker.failures", "5",
+        "operations.payment.charge.retries", "1", "operations.payment.charge.retryBackoffMs", "20",
         "inventory.stock." + TestNodes.APPLE, "1000000"));
     management = new ManagementClient(running.node().httpPort(), null);
     assertThat(management.operation(CHARGE).getString("mode")).isEqualTo("rpc");
+    // where the node keeps dead letters, the page lists and replays them; where not, it says so
+    boolean deadLetters = management.get("/deadletters?limit=1").status() == 200;
     CheckoutGrpcClient client = running.newClient();
     traffic = Executors.newSingleThreadScheduledExecutor();
     traffic.scheduleAtFixedRate(() -> client.placeOrder(Orders.order(TestNodes.APPLE, 1, 200),
@@ -81,6 +86,7 @@ class ConsoleBrowserIT {
 
     BrowserScript.Result run = BrowserScript.run(OUT.resolve("check-console.out"), 240, "check-console.js",
         "--url", management.base() + "/", "--token", TOKEN, "--operation", CHARGE, "--flip", "true",
+        "--deadletters", Boolean.toString(deadLetters),
         "--screenshot", screenshot.toString(), "--chromium", BrowserScript.CHROMIUM.toString());
 
     String printed = run.printed();
@@ -108,10 +114,18 @@ class ConsoleBrowserIT {
     assertThat(check.getJsonArray("pageErrors")).isEmpty();
     assertThat(check.getJsonArray("outsideRequests")).isEmpty();
 
+    if (deadLetters) {
+      assertThat(steps.getString("deadLettersListed")).containsPattern("[1-9]\\d* not replayed of");
+      assertThat(steps.getString("replayNotice")).containsPattern("replayed [1-9]");
+      assertThat(steps.getInteger("deadLettersReplayedInApi")).isPositive();
+    } else {
+      assertThat(steps.getString("deadLetters")).isEqualTo("dead letters unavailable on this node");
+    }
+
     JsonObject charge = management.operation(CHARGE);
     assertThat(charge.getString("mode")).isEqualTo("event");
-    assertThat(charge.getJsonObject("faults").getInteger("latencyMs")).isEqualTo(120);
-    assertThat(charge.getJsonObject("faults").getDouble("errorRate")).isEqualTo(0.1);
+    assertThat(charge.getJsonObject("faults").getInteger("latencyMs")).isEqualTo(deadLetters ? 0 : 120);
+    assertThat(charge.getJsonObject("faults").getDouble("errorRate")).isEqualTo(deadLetters ? 0.0 : 0.1);
     assertThat(charge.getJsonObject("breakers").getMap()).containsValue("closed").doesNotContainValue("open");
     Eventually.asserts(SETTLE, () -> assertThat(management.operation(CHARGE).getJsonObject("recent")
         .getJsonObject("calls").getJsonObject("event").getLong("count")).as("charges made in event mode").isPositive());
