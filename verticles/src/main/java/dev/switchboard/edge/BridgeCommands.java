@@ -155,7 +155,7 @@ final class BridgeCommands {
   private Future<Void> deadLetter(KafkaConsumerRecord<String, Buffer> record, OperationException reason, int attempts) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     return bounded("dead letter of " + where, "[" + where + "]",
-        () -> clients.deadLetters().send(record, reason, attempts))
+        () -> clients.deadLetters().send(record, reason, attempts, "bridge.commands"))
         .recover(unsent -> {
           LOGGER.error("record {} dropped: its dead letter could not be written after {} attempts ({}); it was "
                   + "dead-lettered because: {}", where, config.sendAttempts(), LogSafe.quote(unsent.getMessage()),

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * What happens to a message a consumer takes: claim its id (a message handled before changes
  * nothing and gets its recorded result again) → run the handler, retrying an uncertain failure →
  * record the message as processed with its result → publish the result → dead-letter what was
- * poison or outlived its retries. Injected faults may hand a message in twice ({@code duplicateRate})
+ * poison or outlived its retries (kept in the store by {@link DeadLetters} when the transport keeps
+ * none). Injected faults may hand a message in twice ({@code duplicateRate})
  * or switch the claim and the record off ({@code dedup}). A failure of the pipeline itself (the store refusing a claim or a
  * record, a result the transport does not take) is not the message's fault: it is tried again with
  * backoff, never dead-lettered.
@@ -40,10 +41,11 @@ final class ConsumerPipeline {
   private final HandlerRunner runner;
   private final Faults faults;
   private final SwitchboardMetrics metrics;
+  private final DeadLetters deadLetters;
   private volatile boolean closed;
 
   ConsumerPipeline(Vertx vertx, LiveSettings live, Transports transports, ProcessedMessages processed,
-                   HandlerRunner runner, Faults faults, SwitchboardMetrics metrics) {
+                   HandlerRunner runner, Faults faults, SwitchboardMetrics metrics, DeadLetters deadLetters) {
     this.vertx = vertx;
     this.live = live;
     this.transports = transports;
@@ -51,6 +53,7 @@ final class ConsumerPipeline {
     this.runner = runner;
     this.faults = faults;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
   }
 
   /** Stops trying again: what is still pending fails, and its transport delivers it again to the next run. */
@@ -66,10 +69,12 @@ final class ConsumerPipeline {
                                                                       OperationHandler<Q, R> handler,
                                                                       boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(operation);
-    return transports.events(path).consumeCommands(operation.name(), command -> {
+    EventTransport transport = transports.events(path);
+    return transport.consumeCommands(operation.name(), command -> {
       OperationSettings settings = live.get(operation.name()).arrivedAs(Mode.EVENT, path);
-      return maybeTwice(operation, command, settings, stopped, () -> deliver(operation, command, settings, stopped,
-          () -> handle(operation, handler, command, settings, recordedByHandler, true), 1));
+      return keptIfDead(transport, operation, command, maybeTwice(operation, command, settings, stopped,
+          () -> deliver(operation, command, settings, stopped,
+              () -> handle(operation, handler, command, settings, recordedByHandler, true), 1)));
     });
   }
 
@@ -82,14 +87,16 @@ final class ConsumerPipeline {
                                                                     OperationHandler<Q, R> handler,
                                                                     boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
-    return transports.events(path).consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
+    EventTransport transport = transports.events(path);
+    return transport.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
       Envelope event = addressedTo(subscriber.name(), published);
       if (event == null) {
         return Future.succeededFuture();
       }
       OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
-      return maybeTwice(subscriber, event, settings, stopped, () -> deliver(subscriber, event, settings, stopped,
-          () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1));
+      return keptIfDead(transport, subscriber, event, maybeTwice(subscriber, event, settings, stopped,
+          () -> deliver(subscriber, event, settings, stopped,
+              () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1)));
     });
   }
 
@@ -111,6 +118,20 @@ final class ConsumerPipeline {
     return new Envelope(event.body(), new CallContext(context.correlationId(), context.aggregateId(),
         context.messageId(), context.causationId(), attributes, context.deadlineMs()), event.failure(),
         event.sentAtMs());
+  }
+
+  /**
+   * What the transport is told of a delivery; a dead letter is first kept in the store when the
+   * transport keeps none itself (the event bus), so that it can be listed and replayed.
+   */
+  private Future<Void> keptIfDead(EventTransport transport, Operation<?, ?> operation, Envelope message,
+                                  Future<Void> delivery) {
+    if (transport.keepsDeadLetters()) {
+      return delivery;
+    }
+    return delivery.recover(failure -> failure instanceof DeadLetterException dead
+        ? deadLetters.keep(operation, message, dead).transform(kept -> Future.failedFuture(failure))
+        : Future.failedFuture(failure));
   }
 
   /**

@@ -128,13 +128,18 @@ final class Emitter {
       }
     }
     eventTransports.forEach((transport, settings) -> {
-      Envelope addressed = new Envelope(event.body(), event.context().withAttributes(
-          Map.of(AUDIENCE, String.join(",", audiences.get(transport)))), null, event.sentAtMs());
+      Envelope addressed = addressed(event, audiences.get(transport));
       deliveries.add(withRetries(settings, event.context(), stream + " on " + transport.spelling(),
           () -> transports.events(transport).publishEvent(stream, addressed)));
     });
     LOGGER.debug("{} emit {} on {} to {} deliveries", event.context().logTag(), eventId, stream, deliveries.size());
     return Future.join(deliveries).mapEmpty();
+  }
+
+  /** The event addressed to {@code subscribers}: only they take it from the stream. */
+  static Envelope addressed(Envelope event, List<String> subscribers) {
+    return new Envelope(event.body(), event.context().withAttributes(Map.of(AUDIENCE, String.join(",", subscribers))),
+        null, event.sentAtMs());
   }
 
   private <T> Future<T> withRetries(OperationSettings settings, CallContext context, String target,

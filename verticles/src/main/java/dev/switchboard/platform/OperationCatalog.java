@@ -26,6 +26,11 @@ public final class OperationCatalog {
     return operations.keySet();
   }
 
+  /** The operation of this name, if it is declared. */
+  public java.util.Optional<Operation<?, ?>> find(String name) {
+    return java.util.Optional.ofNullable(operations.get(name));
+  }
+
   public List<Operation<?, ?>> subscribersOf(String stream) {
     return operations.values().stream().filter(op -> op.stream().filter(stream::equals).isPresent()).toList();
   }

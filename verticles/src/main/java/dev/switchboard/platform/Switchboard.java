@@ -5,6 +5,7 @@ import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.Database;
+import dev.switchboard.platform.store.DeadLetterStore;
 import dev.switchboard.platform.store.EventOutbox;
 import dev.switchboard.platform.store.ProcessedMessages;
 import io.vertx.core.Future;
@@ -45,13 +46,15 @@ public final class Switchboard {
   private final ResultRouter results;
   private final Emitter emitter;
   private final ConsumerPipeline pipeline;
+  private final DeadLetters deadLetters;
   private final OperationServer server;
   private final long purgeTimer;
   private final long redeliveryTimer;
   private final long recentTimer;
 
   private Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics,
-                      Database store, ProcessedMessages processed, EventOutbox outbox) {
+                      Database store, ProcessedMessages processed, EventOutbox outbox,
+                      DeadLetterStore deadLetterStore) {
     this.vertx = vertx;
     this.config = config;
     this.live = new LiveSettings(config);
@@ -64,7 +67,8 @@ public final class Switchboard {
     this.results = new ResultRouter(vertx, live, transports, invoker);
     this.emitter = new Emitter(vertx, catalog, config, live, transports, invoker, outbox);
     HandlerRunner runner = new HandlerRunner(vertx, faults, metrics);
-    this.pipeline = new ConsumerPipeline(vertx, live, transports, processed, runner, faults, metrics);
+    this.deadLetters = new DeadLetters(vertx, catalog, config, transports, deadLetterStore, processed);
+    this.pipeline = new ConsumerPipeline(vertx, live, transports, processed, runner, faults, metrics, deadLetters);
     this.server = new OperationServer(live, transports, store, processed, runner, pipeline, faults, metrics);
     long retentionMs = config.store().processedRetentionMs();
     this.purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, tick -> processed.purge(retentionMs).onSuccess(purged -> {
@@ -85,9 +89,9 @@ public final class Switchboard {
   public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
                                            SwitchboardMetrics metrics) {
     return Database.open(vertx, config.store()).compose(store -> Future.all(ProcessedMessages.create(store),
-            EventOutbox.create(store))
+            EventOutbox.create(store), DeadLetterStore.create(store))
         .map(created -> new Switchboard(vertx, catalog, config, metrics, store, created.resultAt(0),
-            created.resultAt(1)))
+            created.resultAt(1), created.resultAt(2)))
         .recover(failure -> store.close().transform(closed -> Future.failedFuture(failure))));
   }
 
@@ -135,6 +139,14 @@ public final class Switchboard {
   /** The circuit breakers of rpc calls, to read their state and to force them open or closed for drills. */
   public dev.switchboard.platform.policy.CircuitBreakers breakers() {
     return transports.breakers();
+  }
+
+  /**
+   * The dead letters of the operations, wherever their transport leaves them: to list them and send
+   * them again.
+   */
+  public DeadLetters deadLetters() {
+    return deadLetters;
   }
 
   /**

@@ -4,6 +4,9 @@ import dev.switchboard.platform.LogSafe;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * The one shape of every error the management port answers: {@code {"error": "..."}}, and for a bad
  * request body also {@code field}, {@code value} and {@code allowed}.
@@ -16,6 +19,18 @@ final class ApiError {
   static void answer(RoutingContext ctx, int status, String message) {
     ctx.response().setStatusCode(status);
     ctx.json(new JsonObject().put("error", message));
+  }
+
+  /**
+   * Answers 404 naming the operation and the known ones, unless {@code name} is one of them; tells
+   * whether it is.
+   */
+  static boolean knownOperation(RoutingContext ctx, Set<String> operations, String name) {
+    if (operations.contains(name)) {
+      return true;
+    }
+    answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are " + new TreeSet<>(operations));
+    return false;
   }
 
   /** A bad request body: names the field, the value given and what is allowed; answered 400. */

@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -226,11 +225,6 @@ final class OperationsApi {
   }
 
   private boolean known(RoutingContext ctx, String name) {
-    if (switchboard.live().knows(name)) {
-      return true;
-    }
-    ApiError.answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are "
-        + new TreeSet<>(switchboard.config().operations().keySet()));
-    return false;
+    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), name);
   }
 }

@@ -117,6 +117,22 @@ public final class ProcessedMessages {
   }
 
   /**
+   * Forgets the record of one message, so that the message, delivered again, runs its handler again:
+   * for a dead letter being replayed, whose record holds the failure that dead-lettered it.
+   * Completes with whether there was a record.
+   */
+  public Future<Boolean> forget(String consumer, String messageId) {
+    return database.transaction(connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM sb_processed WHERE consumer = ? AND message_id = ?")) {
+        delete.setString(1, consumer);
+        delete.setString(2, messageId);
+        return delete.executeUpdate() > 0;
+      }
+    });
+  }
+
+  /**
    * Forgets the records older than {@code retentionMs}, {@link #PURGE_CHUNK} rows per transaction so
    * that the store's one thread is never held long; completes with how many.
    */

@@ -26,4 +26,10 @@ public interface EventTransport {
 
   /** Consumes a stream on behalf of one subscriber operation. */
   Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler);
+
+  /**
+   * Whether the transport keeps the dead letters it is handed (Kafka: the {@code .dlq} topics); the
+   * platform keeps, in its store, those of a transport that keeps nothing (the event bus).
+   */
+  boolean keepsDeadLetters();
 }

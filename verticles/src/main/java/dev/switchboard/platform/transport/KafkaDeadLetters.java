@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Moves a record to {@code <topic>.dlq}: its key, value and headers, plus why it failed
  * ({@code x-error-code}, {@code x-error-message}), where it came from ({@code x-original-topic},
  * {@code x-original-partition}, {@code x-original-offset}) and how many attempts it had
- * ({@code x-attempts}).
+ * ({@code x-attempts}) and who gave up on it ({@code x-dead-lettered-by}: the consuming operation; a
+ * stream's {@code .dlq} is shared by all its subscribers).
  */
 public final class KafkaDeadLetters {
 
@@ -25,6 +26,7 @@ public final class KafkaDeadLetters {
   public static final String ORIGINAL_PARTITION = "x-original-partition";
   public static final String ORIGINAL_OFFSET = "x-original-offset";
   public static final String ATTEMPTS = "x-attempts";
+  public static final String DEAD_LETTERED_BY = "x-dead-lettered-by";
 
   private final KafkaProducer<String, Buffer> producer;
 
@@ -36,12 +38,15 @@ public final class KafkaDeadLetters {
     return topic + ".dlq";
   }
 
-  public Future<Void> send(KafkaConsumerRecord<String, Buffer> record, OperationException reason, int attempts) {
+  /** Writes the dead letter of {@code record}, given up by {@code deadLetteredBy} (an operation, the bridge). */
+  public Future<Void> send(KafkaConsumerRecord<String, Buffer> record, OperationException reason, int attempts,
+                           String deadLetteredBy) {
     String topic = topicOf(record.topic());
     KafkaProducerRecord<String, Buffer> dead = KafkaProducerRecord.create(topic, record.key(), record.value());
     // from the Kafka record itself: vert.x's header list fails on a header without a value
     for (Header header : record.record().headers()) {
-      if (!header.key().equals(Envelope.ERROR_CODE) && !header.key().equals(Envelope.ERROR_MESSAGE)) {
+      if (!header.key().equals(Envelope.ERROR_CODE) && !header.key().equals(Envelope.ERROR_MESSAGE)
+          && !header.key().equals(DEAD_LETTERED_BY)) {
         dead.addHeader(header.key(), header.value() == null ? Buffer.buffer() : Buffer.buffer(header.value()));
       }
     }
@@ -51,6 +56,7 @@ public final class KafkaDeadLetters {
     dead.addHeader(ORIGINAL_PARTITION, Integer.toString(record.partition()));
     dead.addHeader(ORIGINAL_OFFSET, Long.toString(record.offset()));
     dead.addHeader(ATTEMPTS, Integer.toString(attempts));
+    dead.addHeader(DEAD_LETTERED_BY, deadLetteredBy);
     return producer.send(dead)
         .onSuccess(sent -> LOGGER.warn("record {}-{}@{} dead-lettered to {}: {}", record.topic(), record.partition(),
             record.offset(), topic, LogSafe.quote(reason.getMessage())))

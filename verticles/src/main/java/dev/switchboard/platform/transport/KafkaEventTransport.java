@@ -106,12 +106,12 @@ public final class KafkaEventTransport implements EventTransport {
 
   @Override
   public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
-    return consume(commandTopic(operation), kafka.group(operation), handler);
+    return consume(commandTopic(operation), kafka.group(operation), operation, handler);
   }
 
   @Override
   public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
-    return consume(kafka.streamTopic(stream), kafka.group(subscriber), handler);
+    return consume(kafka.streamTopic(stream), kafka.group(subscriber), subscriber, handler);
   }
 
   /**
@@ -133,7 +133,7 @@ public final class KafkaEventTransport implements EventTransport {
       });
     }
     return resultConsumers.computeIfAbsent(operation, name -> onTransportContext(() ->
-        consume(resultTopic(name), kafka.group(name) + ".results", result -> {
+        consume(resultTopic(name), kafka.group(name) + ".results", name + ".results", result -> {
           for (Handler<Envelope> listener : resultListeners.get(name)) {
             try {
               listener.handle(result);
@@ -151,24 +151,26 @@ public final class KafkaEventTransport implements EventTransport {
     return done.future();
   }
 
-  private Future<Void> consume(String topic, String group, Function<Envelope, Future<Void>> handler) {
-    KafkaRecordConsumer consumer = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
+  /** Consumes {@code topic} in {@code group}; {@code consumer} names who dead-letters what it gives up on. */
+  private Future<Void> consume(String topic, String group, String consumer,
+                               Function<Envelope, Future<Void>> handler) {
+    KafkaRecordConsumer records = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
         registry, record -> {
           Envelope envelope;
           try {
             envelope = envelope(record);
           } catch (RuntimeException undecodable) {
             // poison: headers no envelope can be made of go to the dead letters at once, never retried
-            return deadLetter(record, new DeadLetterException(new OperationException(ErrorCode.INVALID_ARGUMENT,
-                "undecodable record headers: " + undecodable.getMessage()), 1));
+            return deadLetter(record, consumer, new DeadLetterException(new OperationException(
+                ErrorCode.INVALID_ARGUMENT, "undecodable record headers: " + undecodable.getMessage()), 1));
           }
           // only a dead letter leaves the partition; any other failure is not the record's fault, and the
           // record is tried again (its offset holds the partition's commits until it is done)
           return handler.apply(envelope).recover(failure -> failure instanceof DeadLetterException
-              ? deadLetter(record, failure) : Future.failedFuture(failure));
+              ? deadLetter(record, consumer, failure) : Future.failedFuture(failure));
         });
-    consumers.add(consumer);
-    return clients.ensureTopic(topic).compose(ready -> consumer.start());
+    consumers.add(records);
+    return clients.ensureTopic(topic).compose(ready -> records.start());
   }
 
   private static Envelope envelope(KafkaConsumerRecord<String, Buffer> record) {
@@ -187,13 +189,19 @@ public final class KafkaEventTransport implements EventTransport {
     return envelope;
   }
 
+  /** Dead letters stay in the {@code .dlq} topics. */
+  @Override
+  public boolean keepsDeadLetters() {
+    return true;
+  }
+
   /** Moves the record to {@code <topic>.dlq} with the reason; the consumer then goes on with the next record. */
-  private Future<Void> deadLetter(KafkaConsumerRecord<String, Buffer> record, Throwable failure) {
+  private Future<Void> deadLetter(KafkaConsumerRecord<String, Buffer> record, String consumer, Throwable failure) {
     OperationException reason = failure instanceof DeadLetterException letter ? letter.reason()
         : OperationException.from(record.topic(), failure);
     int attempts = failure instanceof DeadLetterException letter ? letter.attempts() : 1;
     return clients.ensureTopic(KafkaDeadLetters.topicOf(record.topic()))
-        .compose(ready -> clients.deadLetters().send(record, reason, attempts));
+        .compose(ready -> clients.deadLetters().send(record, reason, attempts, consumer));
   }
 
   /** Closes the consumers (committing what is done), then the producer and the admin client. */

@@ -122,13 +122,20 @@ public final class LocalTransport implements RpcTransport, EventTransport {
     }).completion();
   }
 
+  /** The event bus keeps nothing: the platform keeps its dead letters. */
+  @Override
+  public boolean keepsDeadLetters() {
+    return false;
+  }
+
   public static String deadLetterAddress(String operation) {
     return "switchboard.dlq." + operation;
   }
 
   /**
    * The event bus keeps nothing: a dead letter is published to {@code switchboard.dlq.<operation>}
-   * with its reason in the headers, for whoever listens (an operator's tool, a test).
+   * with its reason in the headers, for whoever listens (an operator's tool, a test); the platform
+   * keeps it in its store.
    */
   private void deadLetter(String operation, Envelope message, Throwable failure) {
     if (!(failure instanceof DeadLetterException)) {
