@@ -50,6 +50,7 @@ public final class Switchboard {
   private final OperationServer server;
   private final long purgeTimer;
   private final long redeliveryTimer;
+  private final long recentTimer;
 
   private Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics,
                       Database store, ProcessedMessages processed, EventOutbox outbox,
@@ -77,6 +78,11 @@ public final class Switchboard {
     }));
     long redeliverEvery = Math.max(50, Math.min(5_000, config.outboxRedeliverAfterMs() / 2));
     this.redeliveryTimer = vertx.setPeriodic(redeliverEvery, tick -> emitter.redeliverDue());
+    // the recent rates and latencies move on by one second; the interval swap may wait on writers: a worker's job
+    this.recentTimer = vertx.setPeriodic(1_000, tick -> vertx.executeBlocking(() -> {
+      metrics.recent().rotate();
+      return null;
+    }, true));
   }
 
   /** Opens the store the configuration names, then the transports. */
@@ -93,6 +99,7 @@ public final class Switchboard {
   public Future<Void> close() {
     vertx.cancelTimer(purgeTimer);
     vertx.cancelTimer(redeliveryTimer);
+    vertx.cancelTimer(recentTimer);
     pipeline.close();
     // consumers first (they commit what is done); then the store, so that work still running fails
     // there and resumes after a restart; the rpc client last, so no such work is refused as UNAVAILABLE

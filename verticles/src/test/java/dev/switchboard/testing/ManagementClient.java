@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.node.Blocking;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
@@ -19,9 +20,15 @@ public final class ManagementClient implements AutoCloseable {
   private final int port;
   private final String token;
 
+  /** A client sending {@code token} as {@code Authorization: Bearer} (none if null). */
   public ManagementClient(int port, String token) {
     this.port = port;
     this.token = token;
+  }
+
+  /** The base address, {@code http://127.0.0.1:port}. */
+  public String base() {
+    return "http://127.0.0.1:" + port;
   }
 
   public Response get(String path) {
@@ -64,7 +71,7 @@ public final class ManagementClient implements AutoCloseable {
           }
           // the body is read inside the composition (eclipse-vertx/vert.x#4705)
           return (body == null ? request.send() : request.send(body)).compose(response -> response.body()
-              .map(received -> new Response(response.statusCode(), received.toString())));
+              .map(received -> new Response(response.statusCode(), received.toString(), response.headers())));
         })
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS));
   }
@@ -75,10 +82,20 @@ public final class ManagementClient implements AutoCloseable {
     Blocking.await(vertx.close());
   }
 
-  /** A status and a body. */
-  public record Response(int status, String body) {
+  /** A status, a body and the response's headers. */
+  public record Response(int status, String body, MultiMap headers) {
     public JsonObject json() {
       return new JsonObject(body);
+    }
+
+    /** The header's value, or null. */
+    public String header(String name) {
+      return headers.get(name);
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", body=" + body + "]";
     }
   }
 }

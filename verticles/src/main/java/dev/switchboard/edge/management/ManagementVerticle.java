@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
  * ({@link ManagementAuth}): {@code PUT /operations/{name}/faults} sets the operation's fault knobs,
  * {@code PUT /operations/{name}/breaker} forces its breakers open or closed. {@code GET /deadletters}
  * lists the messages operations gave up on (open) and {@code POST /deadletters/replay} sends them
- * again ({@link DeadLettersApi}). Errors have one shape
- * ({@link ApiError}).
+ * again ({@link DeadLettersApi}). Errors have one shape ({@link ApiError}). {@code GET /} is the
+ * operator's web console over that API ({@link ConsoleAssets}).
  */
 public final class ManagementVerticle extends VerticleBase {
 
@@ -67,10 +67,11 @@ public final class ManagementVerticle extends VerticleBase {
     }
     new OperationsApi(switchboard, application, auth).mount(router);
     new DeadLettersApi(switchboard, auth).mount(router);
+    ConsoleAssets.mount(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(config.httpPort(), config.httpHost()).onSuccess(listening ->
-        LOGGER.info("management listening on http://{}:{} (/metrics /health /ready /operations /deadletters; "
-                + "changes {})",
+        LOGGER.info("management listening on http://{}:{} (console at /; /metrics /health /ready /operations "
+                + "/deadletters; changes {})",
             config.httpHost(), listening.actualPort(),
             config.managementEnabled() ? "with the management token" : "disabled: management.token not set"));
   }

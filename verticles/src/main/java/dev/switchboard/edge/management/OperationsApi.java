@@ -12,6 +12,8 @@ import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Transport;
 import dev.switchboard.platform.config.OperationSettings;
+import dev.switchboard.platform.metrics.Recent;
+import dev.switchboard.platform.metrics.RecentMeasures;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.policy.CircuitBreakers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,9 +82,36 @@ final class OperationsApi {
           .put("breakers", breakers(name, settings))
           .put("inFlight", inFlight.getOrDefault(name, 0))
           .put("calls", timers(meters, SwitchboardMetrics.CALLS, name))
-          .put("handled", timers(meters, SwitchboardMetrics.HANDLED, name)));
+          .put("handled", timers(meters, SwitchboardMetrics.HANDLED, name))
+          .put("recent", recent(name)));
     }
     ctx.json(operations);
+  }
+
+  /**
+   * The operation's calls and handling over the last seconds, by mode (both modes always, so that a
+   * flip shows as one line falling and the other rising): {@code count}, {@code perSecond},
+   * {@code failedPerSecond}, {@code p50Ms}, {@code p99Ms} ({@code null} without outcomes).
+   */
+  private JsonObject recent(String operation) {
+    RecentMeasures recent = switchboard.metrics().recent();
+    JsonObject json = new JsonObject().put("windowSeconds", recent.windowSeconds());
+    for (RecentMeasures.Kind kind : RecentMeasures.Kind.values()) {
+      JsonObject byMode = new JsonObject();
+      for (Mode mode : Mode.values()) {
+        Recent measured = recent.recent(kind, operation, mode);
+        boolean any = measured.count() > 0;
+        byMode.put(mode.spelling(), new JsonObject().put("count", measured.count())
+            .put("perSecond", rounded(measured.perSecond())).put("failedPerSecond", rounded(measured.failedPerSecond()))
+            .put("p50Ms", any ? rounded(measured.p50Ms()) : null).put("p99Ms", any ? rounded(measured.p99Ms()) : null));
+      }
+      json.put(kind.name().toLowerCase(Locale.ROOT), byMode);
+    }
+    return json;
+  }
+
+  private static double rounded(double value) {
+    return Math.round(value * 1_000) / 1_000.0;
   }
 
   /** The state of each of the operation's breakers by target ({@code closed}, {@code half_open}, {@code open}). */

@@ -34,7 +34,11 @@ public final class SwitchboardMetrics {
   public static final String BREAKER_STATE = "switchboard.operation.breaker.state";
   public static final String MANAGEMENT_CHANGES = "switchboard.management.changes";
 
+  /** How many one-second intervals {@link #recent()} keeps. */
+  public static final int RECENT_SECONDS = 10;
+
   private final MeterRegistry registry;
+  private final RecentMeasures recent = new RecentMeasures(RECENT_SECONDS, System::nanoTime);
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> handling = new ConcurrentHashMap<>();
 
@@ -46,16 +50,36 @@ public final class SwitchboardMetrics {
     return registry;
   }
 
-  /** A call as the caller saw it: outcome {@code completed}, {@code accepted}, or the error code. */
+  /**
+   * Each operation's calls and handling over the last {@link #RECENT_SECONDS} seconds, by mode; rotated
+   * once a second by whoever owns the timers ({@code Switchboard}).
+   */
+  public RecentMeasures recent() {
+    return recent;
+  }
+
+  /**
+   * A call as the caller saw it: outcome {@code completed}, {@code accepted}, or the error code (a
+   * failure in the {@link #recent() recent} measures).
+   */
   public void recordCall(String operation, String mode, String transport, String outcome, long nanos) {
     timer(CALLS, "Invocations of an operation as the caller saw them", operation, mode, transport, outcome)
         .record(nanos, TimeUnit.NANOSECONDS);
+    recent.record(RecentMeasures.Kind.CALLS, operation, mode,
+        !("completed".equals(outcome) || "accepted".equals(outcome)), nanos);
   }
 
-  /** A request or command as its handler ran it: outcome {@code ok}, {@code duplicate}, or the error code. */
+  /**
+   * A request or command as its handler ran it: outcome {@code ok}, {@code duplicate}, or the error
+   * code (a failure in the {@link #recent() recent} measures, which leave duplicates out: the handler
+   * did not run for them).
+   */
   public void recordHandled(String operation, String mode, String transport, String outcome, long nanos) {
     timer(HANDLED, "Requests and commands run by an operation's handler", operation, mode, transport, outcome)
         .record(nanos, TimeUnit.NANOSECONDS);
+    if (!"duplicate".equals(outcome)) {
+      recent.record(RecentMeasures.Kind.HANDLED, operation, mode, !"ok".equals(outcome), nanos);
+    }
   }
 
   private Timer timer(String name, String description, String operation, String mode, String transport, String outcome) {
