@@ -69,12 +69,13 @@ final class ConsumerPipeline {
                                                                       OperationHandler<Q, R> handler,
                                                                       boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(operation);
+    OperationHandler<Q, R> serving = unlessStopped(operation, handler, stopped);
     EventTransport transport = transports.events(path);
     return transport.consumeCommands(operation.name(), command -> {
       OperationSettings settings = live.get(operation.name()).arrivedAs(Mode.EVENT, path);
       return keptIfDead(transport, operation, command, maybeTwice(operation, command, settings, stopped,
           () -> deliver(operation, command, settings, stopped,
-              () -> handle(operation, handler, command, settings, recordedByHandler, true), 1)));
+              () -> handle(operation, serving, command, settings, recordedByHandler, true), 1)));
     });
   }
 
@@ -87,6 +88,7 @@ final class ConsumerPipeline {
                                                                     OperationHandler<Q, R> handler,
                                                                     boolean recordedByHandler, Transport path) {
     AtomicBoolean stopped = stopWithServingVerticle(subscriber);
+    OperationHandler<Q, R> serving = unlessStopped(subscriber, handler, stopped);
     EventTransport transport = transports.events(path);
     return transport.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
       Envelope event = addressedTo(subscriber.name(), published);
@@ -96,8 +98,19 @@ final class ConsumerPipeline {
       OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
       return keptIfDead(transport, subscriber, event, maybeTwice(subscriber, event, settings, stopped,
           () -> deliver(subscriber, event, settings, stopped,
-              () -> handle(subscriber, handler, event, settings, recordedByHandler, false), 1)));
+              () -> handle(subscriber, serving, event, settings, recordedByHandler, false), 1)));
     });
+  }
+
+  /**
+   * The handler, as long as the verticle serving it runs: work it had taken before it stopped (still
+   * waiting out an injected latency, say) does not take effect afterwards, as it would not after a crash.
+   */
+  private static <Q extends Message, R extends Message> OperationHandler<Q, R> unlessStopped(
+      Operation<Q, R> operation, OperationHandler<Q, R> handler, AtomicBoolean stopped) {
+    return (request, context) -> stopped.get()
+        ? Future.failedFuture(new ConsumerStoppedException(operation.name()))
+        : handler.handle(request, context);
   }
 
   /**
@@ -173,8 +186,9 @@ final class ConsumerPipeline {
         return Future.succeededFuture(new Handled(publishesResult ? successResult(context, outcome.result()) : null,
             null, recordedByHandler));
       }
-      if (outcome.cause() instanceof DuplicateMessageException duplicate) {
-        return Future.failedFuture(duplicate);
+      if (outcome.cause() instanceof DuplicateMessageException
+          || outcome.cause() instanceof ConsumerStoppedException) {
+        return Future.failedFuture(outcome.cause());
       }
       OperationException failure = HandlerRunner.Attempts.reason(operation, outcome.cause());
       return Future.succeededFuture(new Handled(

@@ -44,14 +44,16 @@ public final class DeadLetterReplay {
   public record Skipped(String id, String why) {
   }
 
-  private final DeadLetters deadLetters;
+  /** Every dead letter of an operation, with its replays, oldest first: read again for each replay. */
+  private final java.util.function.Function<Operation<?, ?>, Future<List<DeadLetter>>> deadLetters;
   private final Transports transports;
   private final DeadLetterStore store;
   private final ProcessedMessages processed;
   /** The replay running now: replays of this process run one after the other, never interleaved. */
   private Future<?> running = Future.succeededFuture();
 
-  DeadLetterReplay(DeadLetters deadLetters, Transports transports, DeadLetterStore store,
+  DeadLetterReplay(java.util.function.Function<Operation<?, ?>, Future<List<DeadLetter>>> deadLetters,
+                   Transports transports, DeadLetterStore store,
                    ProcessedMessages processed) {
     this.deadLetters = deadLetters;
     this.transports = transports;
@@ -72,7 +74,7 @@ public final class DeadLetterReplay {
   }
 
   private Future<Report> replayNow(Operation<?, ?> operation, Optional<List<String>> ids) {
-    return deadLetters.all(operation).compose(all -> {
+    return deadLetters.apply(operation).compose(all -> {
       Map<String, DeadLetter> byId = new LinkedHashMap<>();
       all.forEach(letter -> byId.put(letter.id(), letter));
       List<Skipped> skipped = new ArrayList<>();

@@ -59,7 +59,7 @@ public final class DeadLetters {
     this.store = store;
     this.kafka = config.uses(Transport.KAFKA)
         ? new KafkaDeadLetterReader(vertx, config.kafka(), KAFKA_READ_TIMEOUT_MS) : null;
-    this.replay = new DeadLetterReplay(this, transports, store, processed);
+    this.replay = new DeadLetterReplay(this::all, transports, store, processed);
   }
 
   /** Keeps a dead letter of a transport that keeps none; a failure to keep it is logged, never passed on. */

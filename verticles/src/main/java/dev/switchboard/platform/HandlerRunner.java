@@ -44,7 +44,8 @@ final class HandlerRunner {
             ? Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
                 + ": the caller's deadline passed before the handler ran; not run"))
             : handler.handle(operation.parseRequest(message.body().getBytes()), context))
-        .recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException ? failure
+        .recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException
+            || failure instanceof ConsumerStoppedException ? failure
             : OperationException.from(operation.name(), failure)))
         .onComplete(outcome -> {
           metrics.recordHandled(operation.name(), settings.mode().spelling(), settings.transport().spelling(),
@@ -71,7 +72,7 @@ final class HandlerRunner {
                                                                    OperationHandler<Q, R> handler, Envelope message,
                                                                    OperationSettings settings, int attempt) {
     return run(operation, handler, message, settings).recover(failure -> {
-      if (failure instanceof DuplicateMessageException) {
+      if (failure instanceof DuplicateMessageException || failure instanceof ConsumerStoppedException) {
         return Future.failedFuture(failure);
       }
       OperationException reason = OperationException.from(operation.name(), failure);
@@ -104,6 +105,9 @@ final class HandlerRunner {
   static String outcomeTag(Throwable failure) {
     if (failure instanceof DuplicateMessageException) {
       return "duplicate";
+    }
+    if (failure instanceof ConsumerStoppedException) {
+      return "dropped";
     }
     ErrorCode code = failure instanceof OperationException known ? known.code() : ErrorCode.INTERNAL;
     return code.name().toLowerCase(Locale.ROOT);

@@ -179,6 +179,19 @@ class RpcPoliciesTest {
     }
 
     @Test
+    @DisplayName("without a caller's deadline, retries stop at the operation's own timeoutMs")
+    void stopAtOperationTimeout(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, OP + "idempotent", "true", OP + "retries", "100",
+          OP + "retryBackoffMs", "10", OP + "timeoutMs", "1500", OP + "faults.down", "true");
+      serveCounting(switchboard, run -> null);
+
+      Throwable failure = failureOf(switchboard.invoke(ECHO, text("x"), CallContext.begin("c")));
+
+      assertThat(((OperationException) failure).code()).isIn(ErrorCode.UNAVAILABLE, ErrorCode.DEADLINE_EXCEEDED);
+      assertThat(retries(switchboard)).as("retries made").isGreaterThanOrEqualTo(1).isLessThan(100);
+    }
+
+    @Test
     @DisplayName("retries stop at the caller's deadline, long before the retries run out")
     void stopAtDeadline(Vertx vertx) {
       Switchboard switchboard = switchboard(vertx, OP + "idempotent", "true", OP + "retries", "100",
