@@ -101,6 +101,6 @@ final class SyntheticResults {
       settings.put("transport", "kafka");
     }
     settings.put("fault.payment.charge", "latencyMs=2000 & then <stopped>");
-    return new VariantResults(name, settings, summary, series, place, terminal, lag);
+    return new VariantResults(name, settings, summary, Map.of(), series, place, terminal, lag);
   }
 }
