@@ -117,7 +117,7 @@ class ExperimentFileTest {
       "window before from    | 'from: 2s, until: 3s}' | 'from: 2s, until: 1s}'              | windows[0].until = '1s': must come after from (2s)",
       "window named a variant| 'name: flipped,' | 'name: all-rpc,'                           | windows[0].name = 'all-rpc': a name no variant has",
       "unknown window key    | 'name: flipped,' | 'name: flipped, to: 3s,'                   | windows[0].to = '3s': unknown key; allowed are [name, from, until]",
-      "unknown window measure| 'flipped.place_p90_ms <' | 'flipped.place_p95_ms <'           | hypotheses[2]: unknown measure 'flipped'",
+      "unknown window measure| 'flipped.place_p90_ms <' | 'flipped.place_p95_ms <'           | hypotheses[2]: unknown measure 'flipped.place_p95_ms' at position 9",
       "overlapping stops     | '{at: 1s, until: 2s, operation: payment.charge, latencyMs: 200}' | '{at: 1s, until: 2s, service: payment, stopped: true}' | faults[1] = 'payment stopped from 1500ms': a service is stopped in one window at a time",
 
   })

@@ -209,6 +209,10 @@ final class HypothesisParser {
         }
         return new Measure(null, measure, name.position(), last.end());
       }
+      Token after = tokens.get(next + 1);
+      if (after.kind() == Kind.WORD && measures.stream().anyMatch(known -> known.startsWith(name.text() + "."))) {
+        throw error("unknown measure '" + name.text() + "." + after.text() + "'", name, measureList());
+      }
     }
     if (peek().kind() == Kind.DOT) {
       if (!variants.contains(name.text())) {

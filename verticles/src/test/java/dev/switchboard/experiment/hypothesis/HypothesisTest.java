@@ -70,7 +70,7 @@ class HypothesisTest {
     @DisplayName("an unknown window measure is refused; a window measure without a variant too")
     void refused() {
       assertThatThrownBy(() -> Hypothesis.parse("all-rpc: event.place_p99_ms < 5", VARIANTS, measures))
-          .hasMessageStartingWith("unknown measure 'event' at position 9");
+          .hasMessageStartingWith("unknown measure 'event.place_p99_ms' at position 9");
       assertThatThrownBy(() -> Hypothesis.parse("event.place_p90_ms < 5", VARIANTS, measures))
           .hasMessageStartingWith("measure 'event.place_p90_ms' without a variant at position 0");
     }
