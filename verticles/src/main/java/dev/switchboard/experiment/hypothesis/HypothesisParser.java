@@ -30,8 +30,8 @@ import java.util.List;
  * measure    := name | window '.' name
  * </pre>
  * A bare measure needs a scope. A measure over a named window of the run is written
- * {@code <window>.<name>}, as the known measures list it. Parentheses hold either a value or a condition; each operator checks
- * that its operands are of the kind it takes.
+ * {@code <window>.<name>}, as the known measures list it. Parentheses hold either a value or a
+ * condition; each operator checks that its operands are of the kind it takes.
  */
 final class HypothesisParser {
 
@@ -201,7 +201,7 @@ final class HypothesisParser {
     if (peek().kind() == Kind.DOT && !variants.contains(name.text())) {
       Token last = windowed(name);
       if (last != name) {
-        String measure = text.substring(name.position(), last.end());
+        String measure = name.text() + "." + last.text();
         if (scope == null) {
           String example = variants.isEmpty() ? "variant" : variants.get(0);
           throw error("measure '" + measure + "' without a variant", name, "without a scope, write variant.measure (e.g. "
@@ -225,7 +225,7 @@ final class HypothesisParser {
             measureList());
       }
       Token last = windowed(measure);
-      String measureName = last == measure ? measure.text() : text.substring(measure.position(), last.end());
+      String measureName = last == measure ? measure.text() : measure.text() + "." + last.text();
       if (last == measure) {
         checkMeasure(measure);
       }

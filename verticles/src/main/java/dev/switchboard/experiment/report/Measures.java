@@ -109,7 +109,7 @@ public final class Measures {
       "call_rejections", "rpc calls the caller's own policy refused in this second (breaker open, limit reached)",
       "cpu_pct", "the process's CPU use in this second (100 = one core)",
       "heap_mb", "heap in use at the end of the second",
-      "active_faults", "faults active during this second");
+      "active_faults", "schedule entries active during this second: faults, stopped services and mode flips");
 
   private Measures() {
   }
