@@ -29,6 +29,8 @@ PLOTS = {
     "consistency-lag": "consistency-lag.png",
     "fan-out": "place-latency.png",
     "saga-compensation": "terminal-latency.png",
+    "breaker": "place-latency.png",
+    "live-flip": "place-latency.png",
 }
 ROWS = ["sent", "confirmed", "rejected", "errors", "lost", "duplicated_effects", "place_p50_ms", "place_p99_ms",
         "terminal_p50_ms", "terminal_p99_ms", "max_backlog", "consistency_lag_p99_ms"]

@@ -53,7 +53,8 @@ public final class Experiment {
   private static final java.util.concurrent.atomic.AtomicBoolean JVM_WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Settings a report does not show as a variant's difference: they differ on every run. */
-  private static final List<String> RUN_KEYS = List.of("topics.prefix", "kafka.bootstrap.servers", "store.path");
+  private static final List<String> RUN_KEYS = List.of("topics.prefix", "kafka.bootstrap.servers", "store.path",
+      "management.token");
 
   /**
    * The command's options.
@@ -138,7 +139,7 @@ public final class Experiment {
     List<String> skipped = new ArrayList<>();
     for (String text : spec.hypotheses()) {
       try {
-        hypotheses.add(Hypothesis.parse(text, names, Measures.SUMMARY.keySet()));
+        hypotheses.add(Hypothesis.parse(text, names, spec.measureNames()));
       } catch (IllegalArgumentException notRun) {
         skipped.add(text);
       }
@@ -162,12 +163,12 @@ public final class Experiment {
       SwitchboardNode node = SwitchboardNode.startAndAwait(settings);
       try {
         ExperimentRunner.Measured measured = await(ExperimentRunner.measure(client, node, variant.name(), workload,
-            spec.faults(), workloadSpec.graceMs(), workloadSpec.clientTimeoutMs(), console::println));
+            spec.faults(), spec.windows(), workloadSpec.graceMs(), workloadSpec.clientTimeoutMs(), console::println));
         Map<String, Number> summary = Summary.of(measured.run(), measured.findings(),
             node.switchboard().metrics().registry());
         VariantRun run = measured.run();
-        results.add(new VariantResults(variant.name(), diff, summary, List.copyOf(run.series), run.placeLatency(),
-            run.terminalLatency(), run.consistencyLag()));
+        results.add(new VariantResults(variant.name(), diff, summary, run.windowMeasures(), List.copyOf(run.series),
+            run.placeLatency(), run.terminalLatency(), run.consistencyLag()));
         console.printf("[%s] done: %d confirmed, %d rejected, %d errors, %d lost, %d duplicated effects in %.1f s%n%n",
             variant.name(), run.confirmed(), summary.get("rejected").intValue(), run.errors(),
             summary.get("lost").longValue(), summary.get("duplicated_effects").longValue(), run.seconds());
@@ -176,7 +177,7 @@ public final class Experiment {
       }
     }
     Map<String, Map<String, Number>> summaries = new LinkedHashMap<>();
-    results.forEach(result -> summaries.put(result.name(), result.summary()));
+    results.forEach(result -> summaries.put(result.name(), result.measures()));
     List<Verdict> verdicts = hypotheses.stream().map(hypothesis -> hypothesis.evaluate(summaries)).toList();
     // a fault without an end lasts as long as the longest run
     long runEndMs = 1000L * results.stream().mapToInt(result -> result.series().size()).max().orElse(0);

@@ -22,7 +22,8 @@ final class ExperimentCatalog {
 
   /** The experiments shipped in the jar, one claim each. */
   static final List<String> SHIPPED = List.of("chain-availability", "cascading-latency", "load-leveling",
-      "consumer-crash", "duplicate-delivery", "consistency-lag", "fan-out", "saga-compensation");
+      "consumer-crash", "duplicate-delivery", "consistency-lag", "fan-out", "saga-compensation", "breaker",
+      "live-flip");
   private static final String DIRECTORY = "config/experiments";
 
   /** An experiment file's name (for messages) and text. */
@@ -86,12 +87,16 @@ final class ExperimentCatalog {
     List<FaultSpec> faults = spec.faults().stream().map(fault -> {
       long at = Math.round(fault.atMs() * scale);
       long until = fault.untilMs() < 0 ? -1 : Math.max(at + 1, Math.round(fault.untilMs() * scale));
-      return new FaultSpec(at, until, fault.target(), fault.service(), fault.set(), fault.stopped());
+      return new FaultSpec(at, until, fault.target(), fault.service(), fault.set(), fault.stopped(), fault.mode());
+    }).toList();
+    List<ExperimentSpec.WindowSpec> windows = spec.windows().stream().map(window -> {
+      long from = Math.round(window.fromMs() * scale);
+      return new ExperimentSpec.WindowSpec(window.name(), from, Math.max(from + 1, Math.round(window.untilMs() * scale)));
     }).toList();
     WorkloadSpec quick = new WorkloadSpec(phases, workload.mix(), workload.stock(), workload.paymentLimitCents(),
         workload.graceMs(), workload.clientTimeoutMs(), workload.warmupOrders());
     ExperimentFile.checkOrders(spec.name() + " (quick)", quick, "quick.scale");
-    return new ExperimentSpec(spec.name(), spec.claim(), quick, spec.settings(), spec.variants(), faults,
+    return new ExperimentSpec(spec.name(), spec.claim(), quick, spec.settings(), spec.variants(), faults, windows,
         spec.hypotheses(), spec.quick());
   }
 

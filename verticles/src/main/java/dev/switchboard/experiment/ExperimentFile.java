@@ -3,6 +3,7 @@ package dev.switchboard.experiment;
 import dev.switchboard.experiment.ExperimentSpec.FaultSpec;
 import dev.switchboard.experiment.ExperimentSpec.Quick;
 import dev.switchboard.experiment.ExperimentSpec.VariantSpec;
+import dev.switchboard.experiment.ExperimentSpec.WindowSpec;
 import dev.switchboard.experiment.ExperimentSpec.WorkloadSpec;
 import dev.switchboard.experiment.hypothesis.Hypothesis;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
 final class ExperimentFile {
 
   static final Set<String> TOP_KEYS = ordered("name", "claim", "workload", "settings", "variants", "faults",
-      "hypotheses", "quick");
+      "windows", "hypotheses", "quick");
   static final Set<String> WORKLOAD_KEYS = ordered("phases", "luxuryShare", "seed", "stock", "paymentLimitCents",
       "grace", "clientTimeout", "warmup");
   static final Set<String> PHASES = ordered("steady", "ramp", "burst", "pause");
@@ -38,7 +39,11 @@ final class ExperimentFile {
   /** Operation fault knobs a schedule can set, as {@code operations.<op>.faults.<knob>} names them. */
   static final Set<String> FAULT_KNOBS = ordered("latencyMs", "errorRate", "down", "capacityPerSecond",
       "duplicateRate", "dedup");
-  static final Set<String> FAULT_KEYS = union(ordered("at", "until", "operation", "service", "stopped"), FAULT_KNOBS);
+  static final Set<String> FAULT_KEYS = union(ordered("at", "until", "operation", "service", "stopped", "mode"),
+      FAULT_KNOBS);
+  /** The modes a schedule entry can flip an operation to. */
+  static final Set<String> MODES = ordered("rpc", "event");
+  static final Set<String> WINDOW_KEYS = ordered("name", "from", "until");
   static final Set<String> QUICK_KEYS = ordered("scale", "set", "variants");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -83,6 +88,8 @@ final class ExperimentFile {
         : Map.of();
     List<VariantSpec> variants = variants(list("variants", require("variants", root)));
     List<FaultSpec> faults = root.containsKey("faults") ? faults(list("faults", root.get("faults"))) : List.of();
+    List<WindowSpec> windows = root.containsKey("windows")
+        ? windows(list("windows", root.get("windows")), workload, variants) : List.of();
     List<String> hypotheses = new ArrayList<>();
     List<Object> written = list("hypotheses", require("hypotheses", root));
     if (written.isEmpty()) {
@@ -92,7 +99,8 @@ final class ExperimentFile {
       hypotheses.add(string("hypotheses[" + i + "]", written.get(i)));
     }
     Quick quick = root.containsKey("quick") ? quick(map("quick", root.get("quick")), variants) : Quick.NONE;
-    ExperimentSpec spec = new ExperimentSpec(name, claim, workload, settings, variants, faults, hypotheses, quick);
+    ExperimentSpec spec = new ExperimentSpec(name, claim, workload, settings, variants, faults, windows, hypotheses,
+        quick);
     checkHypotheses(spec, variants.stream().map(VariantSpec::name).toList());
     return spec;
   }
@@ -101,7 +109,7 @@ final class ExperimentFile {
   void checkHypotheses(ExperimentSpec spec, List<String> variants) {
     for (int i = 0; i < spec.hypotheses().size(); i++) {
       try {
-        Hypothesis.parse(spec.hypotheses().get(i), variants, dev.switchboard.experiment.report.Measures.SUMMARY.keySet());
+        Hypothesis.parse(spec.hypotheses().get(i), variants, spec.measureNames());
       } catch (IllegalArgumentException e) {
         throw new ExperimentFileException(source + ": hypotheses[" + i + "]: " + e.getMessage());
       }
@@ -254,26 +262,87 @@ final class ExperimentFile {
         throw new ExperimentFileException(source, key + ".stopped", fault.get("stopped"),
             "only a service can be stopped: name it with service");
       }
+      String mode = fault.containsKey("mode") ? mode(key + ".mode", fault.get("mode"), onService) : null;
       Map<String, String> knobs = new LinkedHashMap<>();
       for (String knob : FAULT_KNOBS) {
         if (fault.containsKey(knob)) {
           knobs.put(knob, knob(key + "." + knob, knob, fault.get(knob)));
         }
       }
-      if (stopped == !knobs.isEmpty()) {
-        throw new ExperimentFileException(source, key, fault.keySet(), stopped
-            ? "a stopped service takes no other fault" : "say what happens: stopped: true, or one or more of " + FAULT_KNOBS);
+      if (mode != null && (stopped || !knobs.isEmpty())) {
+        throw new ExperimentFileException(source, key, fault.keySet(),
+            "a mode flip takes no fault: write the fault as an entry of its own");
       }
-      FaultSpec spec = new FaultSpec(at, until, target, onService, Map.copyOf(knobs), stopped);
+      if (mode == null && stopped == !knobs.isEmpty()) {
+        throw new ExperimentFileException(source, key, fault.keySet(), stopped
+            ? "a stopped service takes no other fault" : "say what happens: stopped: true, mode: rpc or event, or one or more of "
+            + FAULT_KNOBS);
+      }
+      FaultSpec spec = new FaultSpec(at, until, target, onService, Map.copyOf(knobs), stopped, mode);
       for (FaultSpec earlier : faults) {
         if (stopped && earlier.stopped() && earlier.target().equals(target) && overlap(earlier, spec)) {
           throw new ExperimentFileException(source, key, target + " stopped from " + fault.getOrDefault("at", "0s"),
               "a service is stopped in one window at a time: this one overlaps an earlier stop of " + target);
         }
+        if (spec.flips() && earlier.flips() && earlier.target().equals(target) && overlap(earlier, spec)) {
+          throw new ExperimentFileException(source, key, target + " mode " + mode + " from "
+              + fault.getOrDefault("at", "0s"), "an operation is flipped in one window at a time: this one overlaps an"
+              + " earlier flip of " + target + " (give that one an until)");
+        }
       }
       faults.add(spec);
     }
     return List.copyOf(faults);
+  }
+
+  /** A mode an operation is flipped to; a service cannot be flipped as a whole. */
+  private String mode(String key, Object value, boolean onService) {
+    if (onService) {
+      throw new ExperimentFileException(source, key, value, "only an operation's mode can be flipped: name it with operation");
+    }
+    String mode = string(key, value);
+    if (!MODES.contains(mode)) {
+      throw new ExperimentFileException(source, key, value, "one of " + MODES);
+    }
+    return mode;
+  }
+
+  /**
+   * Named windows of the timeline, each within the workload and named apart from the variants (a
+   * hypothesis writes {@code <window>.<measure>} as it writes {@code <variant>.<measure>}).
+   */
+  private List<WindowSpec> windows(List<Object> written, WorkloadSpec workload, List<VariantSpec> variants) {
+    long lengthMs = workload.phases().stream().mapToLong(Workload.Phase::lengthNanos).sum() / 1_000_000;
+    List<WindowSpec> windows = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < written.size(); i++) {
+      String key = "windows[" + i + "]";
+      Map<String, Object> window = map(key, written.get(i));
+      known(key + ".", window, WINDOW_KEYS);
+      String name = string(key + ".name", require(key + ".name", window));
+      if (!NAME.matcher(name).matches()) {
+        throw new ExperimentFileException(source, key + ".name", name, "lower-case letters, digits and '-'");
+      }
+      if (!names.add(name)) {
+        throw new ExperimentFileException(source, key + ".name", name, "each window's name must be unique");
+      }
+      if (name.equals("every") || variants.stream().anyMatch(variant -> variant.name().equals(name))) {
+        throw new ExperimentFileException(source, key + ".name", name,
+            "a name no variant has, and not 'every': hypotheses write <window>.<measure> as they write <variant>.<measure>");
+      }
+      long from = duration(key + ".from", require(key + ".from", window));
+      long until = duration(key + ".until", require(key + ".until", window));
+      if (until <= from) {
+        throw new ExperimentFileException(source, key + ".until", window.get("until"), "must come after from ("
+            + window.get("from") + ")");
+      }
+      if (until > lengthMs) {
+        throw new ExperimentFileException(source, key + ".until", window.get("until"), "within the workload, which lasts "
+            + lengthMs / 1000.0 + "s: a window measures the orders due within it");
+      }
+      windows.add(new WindowSpec(name, from, until));
+    }
+    return List.copyOf(windows);
   }
 
   private static boolean overlap(FaultSpec first, FaultSpec second) {

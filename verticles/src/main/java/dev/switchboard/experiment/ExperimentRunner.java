@@ -3,6 +3,7 @@ package dev.switchboard.experiment;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.experiment.ExperimentSpec.FaultSpec;
 import dev.switchboard.node.SwitchboardNode;
+import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -32,23 +33,20 @@ public final class ExperimentRunner {
   /** The demo's run: no faults, a minute's grace, no client deadline. */
   public static Future<VariantResult> run(Vertx clientVertx, SwitchboardNode node, String variant, Workload workload,
                                           Consumer<String> progress) {
-    return measure(clientVertx, node, variant, workload, List.of(), 60_000, 0, progress)
+    return measure(clientVertx, node, variant, workload, List.of(), List.of(), 60_000, 0, progress)
         .map(measured -> measured.run().result(measured.findings().violations()));
   }
 
   static Future<Measured> measure(Vertx clientVertx, SwitchboardNode node, String variant, Workload workload,
-                                  List<FaultSpec> faults, long graceMs, long clientTimeoutMs,
-                                  Consumer<String> progress) {
+                                  List<FaultSpec> faults, List<ExperimentSpec.WindowSpec> windows, long graceMs,
+                                  long clientTimeoutMs, Consumer<String> progress) {
     CheckoutGrpcClient client = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort(), CLIENT_CONNECTIONS);
     CheckoutGrpcClient watcher = new CheckoutGrpcClient(clientVertx, "127.0.0.1", node.grpcPort(), CLIENT_CONNECTIONS);
     FaultSchedule schedule = new FaultSchedule(clientVertx, node, faults);
-    VariantRun run = new VariantRun(clientVertx, client, watcher, variant, workload, graceMs, clientTimeoutMs,
-        probe(node, schedule), progress);
+    VariantRun run = new VariantRun(clientVertx, client, watcher, variant, workload, windows, graceMs,
+        clientTimeoutMs, probe(node, schedule), progress);
     return run.run()
-        .eventually(() -> {
-          schedule.stop();
-          return Future.succeededFuture();
-        })
+        .eventually(schedule::stop)
         .compose(over -> EffectsAudit.settle(clientVertx, client, node.checkout(),
             node.config().checkout().initialStock(), SETTLE_MS))
         .map(findings -> new Measured(run, findings))
@@ -70,6 +68,14 @@ public final class ExperimentRunner {
       @Override
       public Future<Long> backlog() {
         return node.checkout().orders().pendingCount();
+      }
+
+      @Override
+      public java.util.Map<String, Long> counts() {
+        var registry = node.switchboard().metrics().registry();
+        return java.util.Map.of(
+            "degraded_calls", Summary.counted(registry, SwitchboardMetrics.DEGRADED_CALLS),
+            "call_rejections", Summary.counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
       }
 
       @Override

@@ -5,6 +5,7 @@ import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.config.Settings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Plays a fault schedule against a running node on the workload's timeline: an operation's fault
  * knobs set at {@code at} and put back at {@code until} (over whatever its configuration set), a
  * service stopped at {@code at} — its in-flight work dropped, as a crash would — and started again
- * at {@code until}.
+ * at {@code until}, an operation's mode flipped at {@code at} and back to its configured one at
+ * {@code until} through the node's management API, as an operator would.
  */
 final class FaultSchedule {
 
@@ -32,12 +34,16 @@ final class FaultSchedule {
   private final List<String> operations;
   private final List<FaultSpec> active = new CopyOnWriteArrayList<>();
   private final List<Long> scheduled = new ArrayList<>();
+  private final ModeSwitch modes;
+  private final List<Future<Void>> flips = new CopyOnWriteArrayList<>();
 
   FaultSchedule(Vertx timers, SwitchboardNode node, List<FaultSpec> faults) {
     this.timers = timers;
     this.node = node;
     this.faults = faults;
     this.operations = node.config().operations().stream().map(Operation::name).toList();
+    this.modes = faults.stream().anyMatch(FaultSpec::flips) ? new ModeSwitch(timers, node.config().edge().httpHost(),
+        node.httpPort(), node.config().edge().managementToken()) : null;
   }
 
   /** Schedules every fault relative to {@code startNanos}; {@link #stop()} cancels what is still to come. */
@@ -50,13 +56,20 @@ final class FaultSchedule {
     }
   }
 
-  /** Cancels what is still to come and ends what is active: the node is left as configured. */
-  void stop() {
+  /**
+   * Cancels what is still to come and ends what is active: the node is left as configured. Completes
+   * when the flips made are answered.
+   */
+  Future<Void> stop() {
     scheduled.forEach(timers::cancelTimer);
     scheduled.clear();
     for (FaultSpec fault : List.copyOf(active)) {
       end(fault);
     }
+    if (modes == null) {
+      return Future.succeededFuture();
+    }
+    return Future.join(List.copyOf(flips)).<Void>mapEmpty().otherwiseEmpty().compose(answered -> modes.close());
   }
 
   /** The faults active now, described. */
@@ -76,7 +89,9 @@ final class FaultSchedule {
   private void begin(FaultSpec fault) {
     active.add(fault);
     LOGGER.info("fault on: {} {}", fault.target(), fault.describe());
-    if (fault.stopped()) {
+    if (fault.flips()) {
+      flip(fault.target(), fault.mode());
+    } else if (fault.stopped()) {
       node.checkout().stop(node.vertx(), fault.target())
           .onFailure(failure -> LOGGER.warn("could not stop {}: {}", fault.target(), failure.getMessage()));
     } else {
@@ -89,7 +104,9 @@ final class FaultSchedule {
       return;
     }
     LOGGER.info("fault off: {} {}", fault.target(), fault.describe());
-    if (fault.stopped()) {
+    if (fault.flips()) {
+      flip(fault.target(), node.config().platform().operation(fault.target()).mode().spelling());
+    } else if (fault.stopped()) {
       node.checkout().start(node.vertx(), fault.target())
           .onFailure(failure -> LOGGER.warn("could not start {} again: {}", fault.target(), failure.getMessage()));
     } else {
@@ -97,12 +114,18 @@ final class FaultSchedule {
     }
   }
 
+  private void flip(String operation, String mode) {
+    flips.add(modes.flip(operation, mode)
+        .onSuccess(flipped -> LOGGER.info("{} flipped to {} through the management API", operation, mode))
+        .onFailure(failure -> LOGGER.warn("could not flip {} to {}: {}", operation, mode, failure.getMessage())));
+  }
+
   /** The operation's configured faults with the knobs of every active window on it laid over, in schedule order. */
   private void apply(String operation) {
     String base = "operations." + operation + ".faults.";
     Map<String, String> knobs = new LinkedHashMap<>();
     for (FaultSpec fault : active) {
-      if (!fault.stopped() && targets(fault).contains(operation)) {
+      if (!fault.stopped() && !fault.flips() && targets(fault).contains(operation)) {
         fault.set().forEach((knob, value) -> knobs.put(base + knob, value));
       }
     }

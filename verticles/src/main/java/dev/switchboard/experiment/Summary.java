@@ -27,6 +27,7 @@ final class Summary {
     summary.put("offered", run.offered());
     summary.put("sent", run.sent());
     summary.put("accepted", run.accepted());
+    summary.put("answered_pending", run.answeredPending());
     summary.put("confirmed", run.confirmed());
     summary.put("rejected", rejected);
     summary.put("rejected_stock", run.rejectedStock());
@@ -67,6 +68,8 @@ final class Summary {
         : round((double) (run.staleSamples() + run.unresolvedSamples()) / run.samples(), 4));
     summary.put("consistency_unresolved", run.unresolvedSamples());
     summary.put("retries", counted(registry, SwitchboardMetrics.RETRIES));
+    summary.put("degraded_calls", counted(registry, SwitchboardMetrics.DEGRADED_CALLS));
+    summary.put("call_rejections", counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
     summary.put("dead_letters", counted(registry, SwitchboardMetrics.DEAD_LETTERS));
     summary.put("cpu_avg_pct", run.cpuAveragePercent());
     summary.put("heap_max_mb", round(run.heapMaxMb(), 1));
@@ -105,7 +108,8 @@ final class Summary {
         .mapToDouble(Counter::count).sum();
   }
 
-  private static long counted(MeterRegistry registry, String name) {
+  /** The sum of the counters named {@code name}, whatever their tags. */
+  static long counted(MeterRegistry registry, String name) {
     return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
@@ -120,5 +124,5 @@ final class Summary {
   /** The rows the console table shows. */
   static final List<String> CONSOLE_ROWS = List.of("sent", "accepted", "confirmed", "rejected", "errors", "lost",
       "duplicated_effects", "place_p50_ms", "place_p99_ms", "terminal_p50_ms", "terminal_p99_ms", "throughput_per_s",
-      "drain_s", "max_backlog", "consistency_lag_p99_ms", "retries", "dead_letters");
+      "drain_s", "max_backlog", "consistency_lag_p99_ms", "retries", "degraded_calls", "call_rejections", "dead_letters");
 }

@@ -36,6 +36,14 @@ final class VariantRun {
     /** Orders the system accepted and has not brought to a terminal state (its own records), or null when unknown. */
     Future<Long> backlog();
 
+    /**
+     * Counts the node kept since it started, by series name ({@code degraded_calls}, {@code call_rejections}):
+     * the series shows how many were added each second.
+     */
+    default Map<String, Long> counts() {
+      return Map.of();
+    }
+
     /** The faults active right now, described; empty when none. */
     List<String> activeFaults();
 
@@ -85,6 +93,7 @@ final class VariantRun {
   private final Promise<Void> finished = Promise.promise();
   private final Promise<Void> recorded = Promise.promise();
   private final ProcessSampler process = new ProcessSampler();
+  private final List<WindowMeasures> windows;
 
   private final Histogram placeLatency = histogram();
   private final Histogram terminalLatency = histogram();
@@ -97,6 +106,7 @@ final class VariantRun {
   final List<Map<String, Number>> series = new ArrayList<>();
   private int sent;
   private int accepted;
+  private int answeredPending;
   private int confirmed;
   private int rejectedStock;
   private int rejectedPayment;
@@ -113,6 +123,7 @@ final class VariantRun {
   private int unresolvedSamples;
   private final java.util.BitSet settled = new java.util.BitSet();
   private final int[] previous = new int[5];
+  private final Map<String, Long> previousCounts = new HashMap<>();
   /** The per-second entries are completed in order, each once the system's backlog has been read. */
   private Future<Void> seriesWritten = Future.succeededFuture();
 
@@ -121,7 +132,8 @@ final class VariantRun {
    * @param watcher follows them (connections of its own)
    */
   VariantRun(Vertx vertx, CheckoutGrpcClient client, CheckoutGrpcClient watcher, String variant, Workload workload,
-             long graceMs, long clientTimeoutMs, Probe probe, Consumer<String> progress) {
+             List<ExperimentSpec.WindowSpec> windows, long graceMs, long clientTimeoutMs, Probe probe,
+             Consumer<String> progress) {
     this.vertx = vertx;
     this.client = client;
     this.watcher = watcher;
@@ -131,6 +143,7 @@ final class VariantRun {
     this.clientTimeoutMs = clientTimeoutMs;
     this.probe = probe;
     this.progress = progress;
+    this.windows = windows.stream().map(WindowMeasures::new).toList();
   }
 
   /**
@@ -170,6 +183,7 @@ final class VariantRun {
   private void place(int index) {
     PlaceOrderRequest request = workload.orders().get(index);
     long intended = startNanos + workload.dueNanos(index);
+    inWindows(index, WindowMeasures::sent);
     client.placeOrder(request, "xp-" + variant + "-" + index, clientTimeoutMs).onComplete(answer -> {
       if (answer.failed()) {
         error(index, answer.cause());
@@ -180,7 +194,10 @@ final class VariantRun {
       placeLatency.recordValue(latency);
       secondPlace.recordValue(latency);
       var response = answer.result();
-      if (response.getStatus() == OrderStatus.ORDER_STATUS_PENDING) {
+      boolean pending = response.getStatus() == OrderStatus.ORDER_STATUS_PENDING;
+      inWindows(index, window -> window.answered(latency, pending));
+      if (pending) {
+        answeredPending++;
         watch(index, request, response.getOrderId(), intended);
       } else {
         terminal(index, request, Order.newBuilder().setOrderId(response.getOrderId()).setStatus(response.getStatus())
@@ -220,6 +237,7 @@ final class VariantRun {
       return;
     }
     errors++;
+    inWindows(index, WindowMeasures::failed);
     String status = failure instanceof GrpcCallException call ? call.status().name() : GrpcStatus.UNKNOWN.name();
     errorsByStatus.merge(status, 1, Integer::sum);
   }
@@ -232,6 +250,7 @@ final class VariantRun {
     long latency = micros(intended);
     terminalLatency.recordValue(latency);
     secondTerminal.recordValue(latency);
+    inWindows(index, window -> window.ended(latency, order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED));
     lastTerminalNanos = System.nanoTime();
     if (order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED) {
       confirmed++;
@@ -275,6 +294,22 @@ final class VariantRun {
     });
   }
 
+  private void inWindows(int index, Consumer<WindowMeasures> action) {
+    long due = workload.dueNanos(index);
+    for (WindowMeasures window : windows) {
+      if (window.holds(due)) {
+        action.accept(window);
+      }
+    }
+  }
+
+  /** The measures of each named window, by name, in the file's order. */
+  Map<String, Map<String, Number>> windowMeasures() {
+    Map<String, Map<String, Number>> measures = new LinkedHashMap<>();
+    windows.forEach(window -> measures.put(window.name(), window.measures()));
+    return measures;
+  }
+
   /** Marks the order as settled (terminal, or failed at PlaceOrder); false when it already was. */
   private boolean settle(int index) {
     if (settled.get(index) || finished.future().isComplete()) {
@@ -316,6 +351,9 @@ final class VariantRun {
     entry.put("terminal_p50_ms", millis(secondTerminal, 50));
     entry.put("terminal_p99_ms", millis(secondTerminal, 99));
     entry.put("consistency_lag_p99_ms", millis(secondLag, 99));
+    Map<String, Long> counts = probe.counts();
+    counts.forEach((name, count) -> entry.put(name, count - previousCounts.getOrDefault(name, 0L)));
+    previousCounts.putAll(counts);
     entry.put("cpu_pct", use.cpuPercent());
     entry.put("heap_mb", use.heapMb());
     entry.put("active_faults", faults.size());
@@ -376,6 +414,10 @@ final class VariantRun {
 
   int accepted() {
     return accepted;
+  }
+
+  int answeredPending() {
+    return answeredPending;
   }
 
   int confirmed() {

@@ -1,5 +1,6 @@
 package dev.switchboard.experiment;
 
+import dev.switchboard.edge.EdgeConfig;
 import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Vertx;
@@ -15,9 +16,13 @@ import static dev.switchboard.node.Blocking.await;
  * adds (an experiment's workload and settings), the variant ({@code config/variants/<name>.yaml}
  * and its inline settings), and the user's overrides. Given a {@code store.path}, each run gets a
  * fresh durable store in a directory of its own under it; a variant on Kafka gets topics of its
- * own and, without {@code kafka.bootstrap.servers}, the local broker.
+ * own and, without {@code kafka.bootstrap.servers}, the local broker; without a
+ * {@code management.token}, each run gets a random one (the runner flips modes through the
+ * management API with it; it is never shown).
  */
 final class VariantSettings {
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private VariantSettings() {
   }
@@ -43,6 +48,9 @@ final class VariantSettings {
   static Settings of(Settings base, Settings run, Settings variant, Map<String, String> overrides, String runName,
                      OnDemandBroker broker) {
     Settings settings = base.with(run).with(variant).with(overrides);
+    if (settings.getString(EdgeConfig.MANAGEMENT_TOKEN, "").isBlank()) {
+      settings = settings.with(EdgeConfig.MANAGEMENT_TOKEN, randomToken());
+    }
     String storePath = settings.getString("store.path", "").trim();
     if (!storePath.isEmpty()) {
       settings = settings.with("store.path", Path.of(storePath, runName + "-" + System.nanoTime()).toString());
@@ -57,6 +65,13 @@ final class VariantSettings {
       settings = settings.with("kafka.bootstrap.servers", broker.bootstrapServers());
     }
     return settings;
+  }
+
+  /** 24 random bytes, URL-safe base64: 32 characters. */
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   static boolean onKafka(Settings settings) {

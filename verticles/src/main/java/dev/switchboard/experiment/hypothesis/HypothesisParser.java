@@ -27,9 +27,11 @@ import java.util.List;
  * product    := unary (('*' | '/') unary)*
  * unary      := '-' unary | primary
  * primary    := number | variant '.' measure | measure | '(' or ')'
+ * measure    := name | window '.' name
  * </pre>
- * A bare measure needs a scope. Parentheses hold either a value or a condition; each operator checks
- * that its operands are of the kind it takes.
+ * A bare measure needs a scope. A measure over a named window of the run is written
+ * {@code <window>.<name>}, as the known measures list it. Parentheses hold either a value or a
+ * condition; each operator checks that its operands are of the kind it takes.
  */
 final class HypothesisParser {
 
@@ -196,6 +198,22 @@ final class HypothesisParser {
   }
 
   private Measure reference(Token name) {
+    if (peek().kind() == Kind.DOT && !variants.contains(name.text())) {
+      Token last = windowed(name);
+      if (last != name) {
+        String measure = name.text() + "." + last.text();
+        if (scope == null) {
+          String example = variants.isEmpty() ? "variant" : variants.get(0);
+          throw error("measure '" + measure + "' without a variant", name, "without a scope, write variant.measure (e.g. "
+              + example + "." + measure + "), or begin with '" + example + ":' or 'every:'");
+        }
+        return new Measure(null, measure, name.position(), last.end());
+      }
+      Token after = tokens.get(next + 1);
+      if (after.kind() == Kind.WORD && measures.stream().anyMatch(known -> known.startsWith(name.text() + "."))) {
+        throw error("unknown measure '" + name.text() + "." + after.text() + "'", name, measureList());
+      }
+    }
     if (peek().kind() == Kind.DOT) {
       if (!variants.contains(name.text())) {
         throw error("unknown variant " + name.quoted(), name, "variants are: " + String.join(", ", variants));
@@ -206,9 +224,14 @@ final class HypothesisParser {
         throw error("expected a measure after '" + name.text() + dot.text() + "', found " + measure.quoted(), measure,
             measureList());
       }
-      checkMeasure(measure);
-      return new Measure(name.text(), measure.text(), name.position(), measure.end());
+      Token last = windowed(measure);
+      String measureName = last == measure ? measure.text() : measure.text() + "." + last.text();
+      if (last == measure) {
+        checkMeasure(measure);
+      }
+      return new Measure(name.text(), measureName, name.position(), last.end());
     }
+
     boolean variant = variants.contains(name.text());
     if ((variant || name.text().equals(EVERY)) && peek().kind() == Kind.COLON) {
       throw error("scope '" + name.text() + ":'", name, "a scope may only begin the hypothesis");
@@ -232,6 +255,19 @@ final class HypothesisParser {
     }
     checkMeasure(name);
     return new Measure(null, name.text(), name.position(), name.end());
+  }
+
+  /**
+   * When {@code window} and the tokens after it spell a known {@code <window>.<name>} measure, takes
+   * them and returns the last; else takes nothing and returns {@code window}.
+   */
+  private Token windowed(Token window) {
+    if (peek().kind() != Kind.DOT || tokens.get(next + 1).kind() != Kind.WORD
+        || !measures.contains(window.text() + "." + tokens.get(next + 1).text())) {
+      return window;
+    }
+    take();
+    return take();
   }
 
   private void checkMeasure(Token measure) {

@@ -110,6 +110,25 @@ public final class HtmlReport {
       html.append("<td class=\"meaning\">").append(escape(Measures.SUMMARY.getOrDefault(measure, ""))).append("</td></tr>\n");
     }
     html.append("</table>\n");
+    List<String> windowed = ResultsJson.windowMeasureNames(results.variants());
+    if (windowed.isEmpty()) {
+      return;
+    }
+    html.append("<h2>Windows</h2>\n<p class=\"meta\">The orders due within each named window of the run, as ")
+        .append("<code>&lt;window&gt;.&lt;measure&gt;</code>.</p>\n<table class=\"summary\">\n<tr><th>measure</th>");
+    for (int i = 0; i < results.variants().size(); i++) {
+      html.append("<th>").append(swatch(i)).append(escape(results.variants().get(i).name())).append("</th>");
+    }
+    html.append("<th>meaning</th></tr>\n");
+    for (String measure : windowed) {
+      html.append("<tr><td><code>").append(escape(measure)).append("</code></td>");
+      for (VariantResults variant : results.variants()) {
+        html.append("<td class=\"num\">").append(escape(MeasureFormat.format(measure, variant.measures().get(measure))))
+            .append("</td>");
+      }
+      html.append("<td class=\"meaning\">").append(escape(ResultsJson.windowMeaning(measure))).append("</td></tr>\n");
+    }
+    html.append("</table>\n");
   }
 
   private static void faults(StringBuilder html, ExperimentResults results) {

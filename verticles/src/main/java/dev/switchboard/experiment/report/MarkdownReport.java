@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * {@code report.md}: the claim, the hypotheses with their verdicts, each variant's settings, the summary
- * side by side and the fault schedule as Markdown, and the plots as links to the PNG files written beside it.
+ * side by side (and each named window's), and the fault schedule as Markdown, and the plots as links to the PNG files written beside it.
  */
 public final class MarkdownReport {
 
@@ -56,6 +56,22 @@ public final class MarkdownReport {
         md.append(' ').append(MeasureFormat.format(measure, variant.summary().get(measure))).append(" |");
       }
       md.append(' ').append(inline(Measures.SUMMARY.getOrDefault(measure, ""))).append(" |\n");
+    }
+
+    List<String> windowed = ResultsJson.windowMeasureNames(results.variants());
+    if (!windowed.isEmpty()) {
+      md.append("\n## Windows\n\nThe orders due within each named window of the run, as `<window>.<measure>`.\n\n| measure |");
+      results.variants().forEach(variant -> md.append(' ').append(inline(variant.name())).append(" |"));
+      md.append(" meaning |\n|---|");
+      results.variants().forEach(variant -> md.append("---:|"));
+      md.append("---|\n");
+      for (String measure : windowed) {
+        md.append("| `").append(measure).append("` |");
+        for (VariantResults variant : results.variants()) {
+          md.append(' ').append(MeasureFormat.format(measure, variant.measures().get(measure))).append(" |");
+        }
+        md.append(' ').append(inline(ResultsJson.windowMeaning(measure))).append(" |\n");
+      }
     }
 
     md.append("\n## Fault schedule\n\n");

@@ -15,6 +15,7 @@ public final class Measures {
       "offered", "orders the workload scheduled",
       "sent", "orders sent (PlaceOrder calls made)",
       "accepted", "PlaceOrder calls answered with an order id",
+      "answered_pending", "PlaceOrder calls answered PENDING: the order went on asynchronously (event mode, or a degraded step)",
       "confirmed", "orders that ended CONFIRMED",
       "rejected", "orders that ended REJECTED, whatever the reason",
       "rejected_stock", "orders rejected for stock",
@@ -62,9 +63,30 @@ public final class Measures {
       "consistency_stale_share", "share of sampled confirmed orders (one in four) not yet reflected when the client saw CONFIRMED",
       "consistency_unresolved", "sampled confirmed orders still not reflected when the run ended (no lag recorded for them)",
       "retries", "handler attempts retried after an uncertain failure",
+      "degraded_calls", "rpc calls that could not be made and went as commands on the operation's event path instead (fallback: event)",
+      "call_rejections", "rpc calls the caller's own policy refused to make (breaker open, concurrency limit reached), every reason",
       "dead_letters", "messages dead-lettered",
       "cpu_avg_pct", "the process's CPU use, average over the run (100 = one core)",
       "heap_max_mb", "the most heap in use, sampled each second");
+
+  /**
+   * Over a named window of a variant's run, the orders due within it: {@code variants[].windows.<window>},
+   * and {@code <window>.<measure>} in hypotheses.
+   */
+  public static final Map<String, String> WINDOW = ordered(
+      "from_s", "where the window begins, in seconds since the start of the workload",
+      "until_s", "where it ends (exclusive)",
+      "sent", "orders due within the window and sent",
+      "answered_pending", "of those, PlaceOrder calls answered PENDING",
+      "errors", "of those, PlaceOrder calls that failed",
+      "confirmed", "of those, orders that ended CONFIRMED",
+      "rejected", "of those, orders that ended REJECTED",
+      "place_p50_ms", "PlaceOrder latency of those answered, median",
+      "place_p90_ms", "... 90th percentile",
+      "place_p99_ms", "... 99th percentile",
+      "terminal_p50_ms", "time to terminal state of those that ended, median",
+      "terminal_p90_ms", "... 90th percentile",
+      "terminal_p99_ms", "... 99th percentile");
 
   /** Per second of a variant's run: {@code variants[].series[]}, each entry with {@code t_s} first. */
   public static final Map<String, String> SERIES = ordered(
@@ -83,9 +105,11 @@ public final class Measures {
       "terminal_p50_ms", "time to terminal of the orders that ended in this second, median",
       "terminal_p99_ms", "... 99th percentile",
       "consistency_lag_p99_ms", "consistency lag of the samples taken in this second, 99th percentile",
+      "degraded_calls", "rpc calls that went as commands instead in this second (fallback: event)",
+      "call_rejections", "rpc calls the caller's own policy refused in this second (breaker open, limit reached)",
       "cpu_pct", "the process's CPU use in this second (100 = one core)",
       "heap_mb", "heap in use at the end of the second",
-      "active_faults", "faults active during this second");
+      "active_faults", "schedule entries active during this second: faults, stopped services and mode flips");
 
   private Measures() {
   }

@@ -17,6 +17,7 @@ import java.util.Set;
  * {"experiment", "claim", "startedAt" (ISO-8601),
  *  "variants": [{"name", "settings": {key: value},
  *                "summary": {measure: number, in {@link Measures#SUMMARY} order, then any other},
+ *                "windows": {window: {measure: number, in {@link Measures#WINDOW} order}} (when the experiment names any),
  *                "series": [{"t_s", ...the per-second measures}]}],
  *  "faults": [{"at_s", "until_s", "target", "what"}],
  *  "hypotheses": [{"text", "passed", "observed"}]}
@@ -71,6 +72,19 @@ public final class ResultsJson {
     return List.copyOf(names);
   }
 
+  /** Every {@code <window>.<measure>} any variant has, window by window, each in {@link Measures#WINDOW} order. */
+  static List<String> windowMeasureNames(List<VariantResults> variants) {
+    Set<String> names = new LinkedHashSet<>();
+    variants.forEach(variant -> variant.windows().forEach((window, measures) ->
+        measures.keySet().forEach(measure -> names.add(window + "." + measure))));
+    return List.copyOf(names);
+  }
+
+  /** The meaning of a {@code <window>.<measure>} name: the window's measure's. */
+  static String windowMeaning(String name) {
+    return Measures.WINDOW.getOrDefault(name.substring(name.indexOf('.') + 1), "");
+  }
+
   private static JsonObject variant(VariantResults variant) {
     JsonObject settings = new JsonObject();
     variant.settings().forEach(settings::put);
@@ -82,11 +96,20 @@ public final class ResultsJson {
     for (Map<String, Number> second : variant.series()) {
       series.add(second(second));
     }
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("name", variant.name())
         .put("settings", settings)
-        .put("summary", summary)
-        .put("series", series);
+        .put("summary", summary);
+    if (!variant.windows().isEmpty()) {
+      JsonObject windows = new JsonObject();
+      variant.windows().forEach((window, measures) -> {
+        JsonObject values = new JsonObject();
+        measures.forEach((name, value) -> values.put(name, number(value)));
+        windows.put(window, values);
+      });
+      json.put("windows", windows);
+    }
+    return json.put("series", series);
   }
 
   /** One second: {@code t_s} first, then the measures of {@link Measures#SERIES} in order, then any other. */

@@ -36,6 +36,12 @@ public final class ResultsSchema {
                 .put("description", "the measures over the variant's whole run; latencies in milliseconds")
                 .put("properties", measures(Measures.SUMMARY))
                 .put("additionalProperties", nullableNumber(null)))
+            .put("windows", new JsonObject().put("type", "object")
+                .put("description", "the measures over each named window of the run (the orders due within it),"
+                    + " by window name; present when the experiment names windows")
+                .put("additionalProperties", new JsonObject().put("type", "object")
+                    .put("properties", measures(Measures.WINDOW))
+                    .put("additionalProperties", false)))
             .put("series", new JsonObject().put("type", "array")
                 .put("description", "one entry per second of the run, t_s first")
                 .put("items", new JsonObject().put("type", "object")

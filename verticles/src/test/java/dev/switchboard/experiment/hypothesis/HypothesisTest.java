@@ -44,6 +44,39 @@ class HypothesisTest {
   }
 
   @Nested
+  @DisplayName("Measures over a named window of the run, written <window>.<measure>")
+  class Windows {
+
+    private final List<String> measures = java.util.stream.Stream.concat(Measures.SUMMARY.keySet().stream(),
+        Stream.of("event.place_p90_ms", "slow.place_p50_ms")).toList();
+
+    private Verdict windowed(String text, Map<String, Map<String, Number>> summaries) {
+      return Hypothesis.parse(text, VARIANTS, measures).evaluate(summaries);
+    }
+
+    @Test
+    @DisplayName("in a scope and qualified by a variant, beside a measure over the whole run")
+    void scopedAndQualified() {
+      Map<String, Map<String, Number>> values = summaries("all-rpc", "event.place_p90_ms", 12.5,
+          "all-rpc", "slow.place_p50_ms", 540, "all-rpc", "lost", 0, "all-event", "event.place_p90_ms", 9);
+
+      assertThat(windowed("all-rpc: event.place_p90_ms * 3 < slow.place_p50_ms and lost == 0", values))
+          .isEqualTo(new Verdict("all-rpc: event.place_p90_ms * 3 < slow.place_p50_ms and lost == 0", true,
+              "all-rpc.event.place_p90_ms = 12.5, all-rpc.slow.place_p50_ms = 540, all-rpc.lost = 0"));
+      assertThat(windowed("all-event.event.place_p90_ms < all-rpc.event.place_p90_ms", values).passed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("an unknown window measure is refused; a window measure without a variant too")
+    void refused() {
+      assertThatThrownBy(() -> Hypothesis.parse("all-rpc: event.place_p99_ms < 5", VARIANTS, measures))
+          .hasMessageStartingWith("unknown measure 'event.place_p99_ms' at position 9");
+      assertThatThrownBy(() -> Hypothesis.parse("event.place_p90_ms < 5", VARIANTS, measures))
+          .hasMessageStartingWith("measure 'event.place_p90_ms' without a variant at position 0");
+    }
+  }
+
+  @Nested
   @DisplayName("The examples experiments write")
   class Examples {
 

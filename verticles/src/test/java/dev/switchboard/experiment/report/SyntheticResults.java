@@ -101,6 +101,14 @@ final class SyntheticResults {
       settings.put("transport", "kafka");
     }
     settings.put("fault.payment.charge", "latencyMs=2000 & then <stopped>");
-    return new VariantResults(name, settings, summary, series, place, terminal, lag);
+    Map<String, Number> window = new LinkedHashMap<>();
+    for (String measure : Measures.WINDOW.keySet()) {
+      window.put(measure, (long) (measure.hashCode() & 0xff));
+    }
+    window.put("from_s", 2.0);
+    window.put("until_s", 5.0);
+    window.put("place_p90_ms", event ? 2.5 : 2031.0);
+    window.put("terminal_p90_ms", Double.NaN);
+    return new VariantResults(name, settings, summary, Map.of("fault", window), series, place, terminal, lag);
   }
 }
