@@ -231,20 +231,4 @@ async function check(opts) {
   }
 }
 
-(async () => {
-  let opts;
-  try {
-    opts = options(process.argv.slice(2));
-  } catch (error) {
-    console.log(JSON.stringify({ ok: false, failures: [error.message] }));
-    process.exit(2);
-  }
-  try {
-    const result = await check(opts);
-    console.log(JSON.stringify(result));
-    process.exit(result.ok ? 0 : 1);
-  } catch (error) {
-    console.log(JSON.stringify({ ok: false, failures: [`could not drive the browser: ${error.message}`] }));
-    process.exit(2);
-  }
-})();
+require('./run-check').runCheck(options, check);
