@@ -409,8 +409,10 @@ class ComposeFileTest {
     }
 
     private Run config(String envFile) throws IOException, InterruptedException {
-      Process process = new ProcessBuilder(composeTool().toString(), "-f", DockerFiles.DIR.resolve("compose.yaml").toString(),
-          "--env-file", envFile, "config", "-q").redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(composeTool().toString(), "-f",
+          DockerFiles.DIR.resolve("compose.yaml").toString(), "--env-file", envFile, "config", "-q").redirectErrorStream(true);
+      builder.environment().keySet().removeAll(env.keySet()); // only the env file speaks, not this shell's variables
+      Process process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
