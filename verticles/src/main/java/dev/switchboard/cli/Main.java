@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.node.NodeConfig;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.ConfigLoader;
+import dev.switchboard.node.InstanceLogConverter;
 import dev.switchboard.node.StartupCheck;
 import dev.switchboard.node.StartupFailure;
 import dev.switchboard.node.SwitchboardNode;
@@ -112,6 +113,7 @@ public final class Main {
 
   private static int serve(CommandLine commandLine) {
     NodeConfig config = NodeConfig.from(readSettings(commandLine));
+    InstanceLogConverter.show(config.instance()); // one node in this process: its id on every log line
     StartupCheck.require(config);
     SwitchboardNode node;
     try {

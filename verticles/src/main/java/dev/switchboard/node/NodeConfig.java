@@ -30,10 +30,11 @@ import java.util.stream.Collectors;
  *                         deployment runs a subset in each process
  * @param startupTimeoutMs {@code startup.timeoutMs}: how long the command line waits for the node to
  *                         start before it gives up and exits
+ * @param instance         {@code instance.id}: this process's name among the replicas ({@link InstanceId})
  */
 public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, PlatformConfig platform,
                          CheckoutConfig checkout, EdgeConfig edge, BridgeConfig bridge, List<String> services,
-                         ClusterConfig cluster, long startupTimeoutMs) {
+                         ClusterConfig cluster, long startupTimeoutMs, String instance) {
 
   public static final String SERVICES = "services";
   public static final String STARTUP_TIMEOUT = "startup.timeoutMs";
@@ -46,6 +47,7 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     keys.addAll(BridgeConfig.KEYS);
     keys.add(SERVICES);
     keys.add(STARTUP_TIMEOUT);
+    keys.add(InstanceId.KEY);
     keys.addAll(ClusterConfig.KEYS);
     Set<String> prefixes = new HashSet<>();
     prefixes.addAll(PlatformConfig.PREFIXES);
@@ -59,9 +61,11 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
       operations.add(KafkaBridgeVerticle.BRIDGE_ORDER_EVENTS);
     }
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
+    EdgeConfig edge = EdgeConfig.from(settings);
     return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
-        checkout, EdgeConfig.from(settings), bridge, services(settings),
-        ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000));
+        checkout, edge, bridge, services(settings),
+        ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000),
+        InstanceId.from(settings, edge.httpPort()));
   }
 
   private static List<String> services(Settings settings) {

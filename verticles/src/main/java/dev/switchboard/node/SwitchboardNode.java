@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardNode {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(SwitchboardNode.class);
+  /** The tag every metric of a node carries: its {@code instance.id}. */
+  public static final String INSTANCE_TAG = "instance";
 
   private final Vertx vertx;
   private final NodeConfig config;
@@ -149,6 +151,8 @@ public final class SwitchboardNode {
    */
   public static Future<SwitchboardNode> start(NodeConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // before Vert.x is built: a common tag applies only to meters registered after it
+    registry.config().commonTags(INSTANCE_TAG, config.instance());
     // completed outside any context: a failed start closes Vert.x, and a listener bound to one of the
     // event loops it is closing would never run, so the caller would wait for ever
     Promise<SwitchboardNode> started = Promise.promise();
@@ -170,7 +174,10 @@ public final class SwitchboardNode {
     return started.future();
   }
 
-  /** Starts a node on {@code vertx}; fails with a {@link StartupFailure} (the platform closed again). */
+  /**
+   * Starts a node on {@code vertx}; fails with a {@link StartupFailure} (the platform closed again).
+   * {@code registry} should carry the {@value #INSTANCE_TAG} common tag already, as {@link #start(NodeConfig)} sets it.
+   */
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
     return Switchboard.create(vertx, new OperationCatalog(config.operations()), config.platform(),
             new SwitchboardMetrics(registry))
@@ -183,7 +190,7 @@ public final class SwitchboardNode {
                                                Switchboard switchboard) {
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, config.application(),
-        ready::get);
+        ready::get, new ManagementVerticle.Instance(config.instance(), config.services()));
     return step(Step.MANAGEMENT, config, vertx.deployVerticle(management))
         .compose(managementUp -> step(Step.SERVICES, config,
             CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services())))
@@ -200,8 +207,8 @@ public final class SwitchboardNode {
           return step(Step.GRPC, config, vertx.deployVerticle(grpc)).map(id -> {
             ready.set(true);
             int internalPort = switchboard.internalServer().actualPort();
-            LOGGER.info("switchboard ready: gRPC on port {}, management on port {}, {}, default mode {}, services {}",
-                grpc.actualPort(), management.actualPort(),
+            LOGGER.info("switchboard ready: instance {}, gRPC on port {}, management on port {}, {}, default mode {}, "
+                    + "services {}", config.instance(), grpc.actualPort(), management.actualPort(),
                 internalPort < 0 ? "internal listener closed" : "internal on port " + internalPort,
                 config.platform().defaultMode().spelling(), String.join(",", config.services()));
             return new SwitchboardNode(vertx, config, switchboard, checkout, grpc, ready, management.actualPort());

@@ -71,6 +71,10 @@ class BadConfigTest {
         arguments("bridge.sendAttempts", "0", "expected a whole number between 1 and 100"),
         arguments("startup.timeoutMs", "10", "expected a whole number between 1000 and"),
         arguments("startup.kafkaTimeoutMs", "soon", "expected a whole number between 100 and"),
+        arguments("instance.id", "checkout 1", "1 to 64 characters of letters, digits, '.', '_', ':' and '-'"),
+        arguments("instance.id", "-checkout", "starting with a letter or a digit"),
+        arguments("instance.id", "checkout/1", "it is a metric tag, a log field and an HTTP header value"),
+        arguments("instance.id", "c".repeat(65), "1 to 64 characters"),
         arguments("grpcc.port", "1", "unknown key; known keys are ["));
   }
 

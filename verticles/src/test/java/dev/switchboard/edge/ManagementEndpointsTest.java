@@ -141,7 +141,22 @@ class ManagementEndpointsTest {
     }
 
     @Test
-    @DisplayName("tags operation timers with operation, mode, transport and outcome only")
+    @DisplayName("tags every metric, the platform's and Vert.x's, with the process's instance.id")
+    void instanceTag() {
+      start(Map.of("instance.id", "checkout-7"));
+      Orders.placeAndFollow(client, Orders.order(APPLE, 1, 1_000));
+
+      Eventually.asserts(SETTLE, () -> {
+        Scrape metrics = scrape();
+        assertThat(metrics.samples(CALLS)).as(CALLS).isNotEmpty();
+        assertThat(metrics.samples().stream().filter(sample -> sample.name().startsWith("vertx_"))).isNotEmpty();
+        assertThat(metrics.samples()).allSatisfy(sample ->
+            assertThat(sample.labels()).as(sample.name()).containsEntry("instance", "checkout-7"));
+      });
+    }
+
+    @Test
+    @DisplayName("tags operation timers with operation, mode, transport and outcome only (and the instance)")
     void fewMeaningfulTags() {
       start(Map.of("operations.payment.charge.mode", "event"));
       Orders.placeAndFollow(client, Orders.order(APPLE, 1, 1_000));
@@ -150,10 +165,10 @@ class ManagementEndpointsTest {
         Scrape metrics = scrape();
         assertThat(metrics.samples(CALLS)).as(CALLS).isNotEmpty()
             .allSatisfy(sample -> assertThat(sample.labels().keySet())
-                .containsExactlyInAnyOrder("operation", "mode", "transport", "outcome"));
+                .containsExactlyInAnyOrder("operation", "mode", "transport", "outcome", "instance"));
         assertThat(metrics.samples(HANDLED)).as(HANDLED).isNotEmpty()
             .allSatisfy(sample -> assertThat(sample.labels().keySet())
-                .containsExactlyInAnyOrder("operation", "mode", "transport", "outcome"));
+                .containsExactlyInAnyOrder("operation", "mode", "transport", "outcome", "instance"));
         assertThat(metrics.value(CALLS, operation("payment.charge", "event", "accepted"))).isEqualTo(1);
         assertThat(metrics.value(CALLS, operation("inventory.reserve", "rpc", "completed"))).isEqualTo(1);
       });
@@ -196,6 +211,40 @@ class ManagementEndpointsTest {
       get("/ready").onComplete(testContext.succeeding(response -> testContext.verify(() -> {
         assertThat(response.status()).isEqualTo(200);
         assertThat(new JsonObject(response.body()).getString("status")).isEqualTo("READY");
+        testContext.completeNow();
+      })));
+    }
+
+    @Test
+    @DisplayName("/instance names the process (instance.id) and its services, and every answer carries X-Switchboard-Instance")
+    void instance(VertxTestContext testContext) {
+      start(Map.of("instance.id", "orders-2.eu_west:8080", "services", "orders,inventory,payment,shipping"));
+
+      Future.all(get("/instance"), get("/operations"), get("/ready"), get("/no-such-page"))
+          .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+            Response instance = all.resultAt(0);
+            assertThat(instance.status()).isEqualTo(200);
+            assertThat(new JsonObject(instance.body())).isEqualTo(new JsonObject().put("instance", "orders-2.eu_west:8080")
+                .put("services", new JsonArray(List.of("orders", "inventory", "payment", "shipping"))));
+            for (int i = 0; i < all.size(); i++) {
+              assertThat(((Response) all.resultAt(i)).instance()).as("header of answer %d", i)
+                  .isEqualTo("orders-2.eu_west:8080");
+            }
+            assertThat(new JsonArray(((Response) all.resultAt(1)).body())).as("/operations stays an array").isNotEmpty();
+            testContext.completeNow();
+          })));
+    }
+
+    @Test
+    @DisplayName("instance.id defaults to the host and the management port, or the host and the pid on a free port")
+    void defaultInstance(VertxTestContext testContext) {
+      start(Map.of());
+
+      get("/instance").onComplete(testContext.succeeding(response -> testContext.verify(() -> {
+        String instance = new JsonObject(response.body()).getString("instance");
+        assertThat(instance).isEqualTo(node.config().instance()).endsWith("-" + ProcessHandle.current().pid())
+            .matches("[a-z0-9][a-z0-9.-]*-\\d+");
+        assertThat(response.instance()).isEqualTo(instance);
         testContext.completeNow();
       })));
     }
@@ -245,11 +294,12 @@ class ManagementEndpointsTest {
   private Future<Response> get(String path) {
     return http.request(HttpMethod.GET, node.httpPort(), "127.0.0.1", path)
         .compose(request -> request.send().compose(response -> response.body().map(body ->
-            new Response(response.statusCode(), response.getHeader("content-type"), body.toString()))))
+            new Response(response.statusCode(), response.getHeader("content-type"),
+                response.getHeader("X-Switchboard-Instance"), body.toString()))))
         .timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private record Response(int status, String contentType, String body) {
+  private record Response(int status, String contentType, String instance, String body) {
   }
 
   /** The samples of a Prometheus text scrape. */
@@ -284,9 +334,16 @@ class ManagementEndpointsTest {
       return samples.stream().filter(sample -> sample.name().equals(name)).toList();
     }
 
-    /** The value of the one sample of {@code name} with exactly {@code labels}; fails listing the ones there are. */
+    /**
+     * The value of the one sample of {@code name} with exactly {@code labels} besides {@code instance} (which
+     * every sample has); fails listing the ones there are.
+     */
     double value(String name, Map<String, String> labels) {
-      List<Sample> found = samples(name).stream().filter(sample -> sample.labels().equals(labels)).toList();
+      List<Sample> found = samples(name).stream().filter(sample -> {
+        Map<String, String> own = new LinkedHashMap<>(sample.labels());
+        own.remove("instance");
+        return own.equals(labels);
+      }).toList();
       assertThat(found).as("%s%s among:%n%s", name, labels, samples(name).stream().map(Sample::toString)
           .collect(Collectors.joining(System.lineSeparator()))).hasSize(1);
       return found.get(0).value();

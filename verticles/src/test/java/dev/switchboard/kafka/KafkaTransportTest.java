@@ -131,10 +131,12 @@ class KafkaTransportTest {
 
     Eventually.asserts(WITHIN, () -> {
       String scrape = scrape(running.node().httpPort());
+      String instance = "instance=\"" + running.node().config().instance() + "\"";
       assertThat(scrape)
-          .contains("switchboard_operation_delivery_delay_seconds_count{operation=\"payment.charge\",transport=\"kafka\"}")
-          .contains("switchboard_kafka_consumer_lag{group=\"" + prefix + ".payment.charge\",topic=\"" + prefix
-              + ".payment.charge.v1\"}");
+          .contains("switchboard_operation_delivery_delay_seconds_count{" + instance
+              + ",operation=\"payment.charge\",transport=\"kafka\"}")
+          .contains("switchboard_kafka_consumer_lag{group=\"" + prefix + ".payment.charge\"," + instance + ",topic=\""
+              + prefix + ".payment.charge.v1\"}");
     });
   }
 

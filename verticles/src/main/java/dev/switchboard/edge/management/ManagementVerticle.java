@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,6 +16,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,32 +29,51 @@ import java.util.function.BooleanSupplier;
  * {@code PUT /operations/{name}/breaker} forces its breakers open or closed. {@code GET /deadletters}
  * lists the messages operations gave up on (open) and {@code POST /deadletters/replay} sends them
  * again ({@link DeadLettersApi}). Errors have one shape ({@link ApiError}). {@code GET /} is the
- * operator's web console over that API ({@link ConsoleAssets}).
+ * operator's web console over that API ({@link ConsoleAssets}). Every answer names the process in the
+ * header {@value #INSTANCE_HEADER}; {@code GET /instance} tells its {@code instance.id} and services.
  */
 public final class ManagementVerticle extends VerticleBase {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ManagementVerticle.class);
   private static final int MAX_BODY_BYTES = 16 * 1024;
+  public static final String INSTANCE_HEADER = "X-Switchboard-Instance";
+
+  /**
+   * The process this port belongs to.
+   *
+   * @param id       its {@code instance.id}
+   * @param services the services it runs
+   */
+  public record Instance(String id, List<String> services) {
+  }
 
   private final EdgeConfig config;
   private final PrometheusMeterRegistry registry;
   private final Switchboard switchboard;
   private final ApplicationModel application;
   private final BooleanSupplier ready;
+  private final Instance instance;
   private HttpServer server;
 
   public ManagementVerticle(EdgeConfig config, PrometheusMeterRegistry registry, Switchboard switchboard,
-                            ApplicationModel application, BooleanSupplier ready) {
+                            ApplicationModel application, BooleanSupplier ready, Instance instance) {
     this.config = config;
     this.registry = registry;
     this.switchboard = switchboard;
     this.application = application;
     this.ready = ready;
+    this.instance = instance;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(INSTANCE_HEADER, instance.id());
+      ctx.next();
+    });
+    router.get("/instance").handler(ctx -> ctx.json(new JsonObject().put("instance", instance.id())
+        .put("services", new JsonArray(instance.services()))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
@@ -70,8 +91,8 @@ public final class ManagementVerticle extends VerticleBase {
     ConsoleAssets.mount(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(config.httpPort(), config.httpHost()).onSuccess(listening ->
-        LOGGER.info("management listening on http://{}:{} (console at /; /metrics /health /ready /operations "
-                + "/deadletters; changes {})",
+        LOGGER.info("management listening on http://{}:{} (console at /; /metrics /health /ready /instance "
+                + "/operations /deadletters; changes {})",
             config.httpHost(), listening.actualPort(),
             config.managementEnabled() ? "with the management token" : "disabled: management.token not set"));
   }
