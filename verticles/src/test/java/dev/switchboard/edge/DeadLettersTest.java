@@ -12,6 +12,8 @@ import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.LocalTransport;
 import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.ManagementClient;
+import dev.switchboard.testing.ManagementClient.Response;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.SharedKafka;
@@ -66,7 +68,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class DeadLettersTest {
 
   private static final String TOKEN = "dead-letters-test-token-0123456789";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofSeconds(30);
   private static final String CHARGE = "payment.charge";
   private static final String NOTIFICATIONS = "notifications.orderEvents";
@@ -495,22 +496,7 @@ class DeadLettersTest {
     return response;
   }
 
-  /** One request to the management port, read inside the send composition (see ManagementControlTest). */
   private Response send(HttpMethod method, String path, String token, String body) {
-    return Blocking.await(http.request(method, running.node().httpPort(), "127.0.0.1", path)
-        .compose(request -> {
-          if (token != null) {
-            request.putHeader("Authorization", "Bearer " + token);
-          }
-          return (body == null ? request.send() : request.send(body)).compose(response -> response.body()
-              .map(received -> new Response(response.statusCode(), received.toString())));
-        })
-        .timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  private record Response(int status, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
+    return ManagementClient.send(http, running.node().httpPort(), method, path, token, body);
   }
 }

@@ -13,6 +13,8 @@ import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.ManagementClient;
+import dev.switchboard.testing.ManagementClient.Response;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.TestNodes;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +39,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -57,7 +58,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class ManagementControlTest {
 
   private static final String TOKEN = "management-control-test-token-0123456789";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final String CHARGE = "payment.charge";
   private static final AtomicInteger ORDERS = new AtomicInteger();
@@ -546,25 +546,7 @@ class ManagementControlTest {
     return send(HttpMethod.PUT, path, token, body);
   }
 
-  /**
-   * One request to the management port. The response is read inside the {@code send} composition
-   * (eclipse-vertx/vert.x#4705, see ManagementEndpointsTest).
-   */
   private Response send(HttpMethod method, String path, String token, String body) {
-    return Blocking.await(http.request(method, running.node().httpPort(), "127.0.0.1", path)
-        .compose(request -> {
-          if (token != null) {
-            request.putHeader("Authorization", "Bearer " + token);
-          }
-          return (body == null ? request.send() : request.send(body)).compose(response -> response.body()
-              .map(received -> new Response(response.statusCode(), received.toString())));
-        })
-        .timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  private record Response(int status, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
+    return ManagementClient.send(http, running.node().httpPort(), method, path, token, body);
   }
 }

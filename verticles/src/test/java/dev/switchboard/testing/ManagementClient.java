@@ -64,6 +64,15 @@ public final class ManagementClient implements AutoCloseable {
   }
 
   private Response send(HttpMethod method, String path, String body) {
+    return send(http, port, method, path, token, body);
+  }
+
+  /**
+   * One request to a management port on 127.0.0.1 with {@code http}, with the bearer {@code token}
+   * if not null; waits for the answer, body included.
+   */
+  public static Response send(HttpClientAgent http, int port, HttpMethod method, String path, String token,
+                              String body) {
     return Blocking.await(http.request(method, port, "127.0.0.1", path)
         .compose(request -> {
           if (token != null) {
