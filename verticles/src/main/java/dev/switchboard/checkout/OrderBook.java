@@ -150,6 +150,7 @@ public final class OrderBook {
                                              boolean onlyUnclaimed) {
     boolean[] changed = {false};
     return database.transaction(store -> {
+      changed[0] = false; // (the store may run the work again after a conflict)
       Optional<Order> found = findForUpdate(store, orderId);
       if (found.isEmpty()) {
         throw new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId);

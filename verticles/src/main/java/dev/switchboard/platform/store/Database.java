@@ -377,10 +377,14 @@ public final class Database {
   /** Closes the pool; an H2 database is shut down first (files closed, a memory one dropped). */
   private static void shutdown(HikariDataSource pool, StoreSettings settings) {
     if (!settings.postgres()) {
+      boolean shutDown = false;
       try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
         statement.execute("SHUTDOWN");
+        shutDown = true;
       } catch (SQLException e) {
-        LOGGER.warn("store: shutdown: {}", e.getMessage());
+        if (!shutDown) { // (handing the connection back after SHUTDOWN fails: the database is closed, as meant)
+          LOGGER.warn("store: shutdown: {}", e.getMessage());
+        }
       }
     }
     pool.close();
