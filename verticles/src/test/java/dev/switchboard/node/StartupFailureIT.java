@@ -57,7 +57,8 @@ class StartupFailureIT {
     ServeProcess process = launch("startup-store-url", "--set", "store.url=" + url + "?password=startup-secret",
         "--set", "store.connectTimeoutMs=1000");
 
-    assertFailsWith(process, "switchboard: store.url " + url + "?password=***** ");
+    assertFailsWith(process, "switchboard: store.url " + url + "?password=*****: ");
+    assertThat(process.messages().get(0)).contains("cannot be opened").contains("refused");
     assertThat(process.text()).doesNotContain("startup-secret");
   }
 
