@@ -35,7 +35,7 @@ public record SchemaMigrations(String location, String history) {
         .table(history)
         .baselineOnMigrate(true)
         .baselineVersion("0")
-        .baselineDescription("tables created by an earlier version at start-up")
+        .baselineDescription("baseline: the schema had tables before this history began")
         .validateOnMigrate(true)
         .load();
     MigrateResult result = flyway.migrate();
