@@ -5,6 +5,7 @@ import dev.switchboard.platform.saga.SagaEngine;
 import dev.switchboard.platform.saga.SagaOutline;
 import dev.switchboard.platform.saga.SagaStore;
 import dev.switchboard.platform.store.Database;
+import dev.switchboard.platform.store.SchemaMigrations;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +34,8 @@ public final class CheckoutApplication {
   /** The services, in deployment order. */
   public static final List<String> SERVICES =
       List.of("inventory", "payment", "shipping", "notifications", "analytics", "views", "orders");
+  /** The checkout services' tables: migrations of their own, in a history of their own, beside the platform's. */
+  public static final SchemaMigrations SCHEMA = new SchemaMigrations("db/checkout", "checkout_schema_history");
 
   private final StockLedger stock;
   private final PaymentLedger payments;
@@ -67,8 +70,8 @@ public final class CheckoutApplication {
   }
 
   /**
-   * Creates the services' tables where the store lacks them (and the SKUs of the configured stock
-   * that it does not know yet), then deploys every checkout verticle, in order; fails (and undeploys
+   * Brings the services' tables to the latest version of their migrations (and adds the SKUs of the
+   * configured stock that the store does not know yet), then deploys every checkout verticle, in order; fails (and undeploys
    * what started) if one fails.
    */
   public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config) {
@@ -78,12 +81,11 @@ public final class CheckoutApplication {
   /** As {@link #deploy(Vertx, Switchboard, CheckoutConfig)}, with only {@code only} of the services (a split deployment). */
   public static Future<CheckoutApplication> deploy(Vertx vertx, Switchboard switchboard, CheckoutConfig config,
                                                    List<String> only) {
-    return SagaStore.create(switchboard.store()).compose(sagaStore -> {
-      CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config, sagaStore);
-      return Future.all(application.stock.createTables(config.initialStock()), application.payments.createTables(),
-              application.notifications.createTables(), application.orders.createTables(),
-              application.shipments.createTables(), application.views.createTables())
-          .compose(created -> application.deployServices(vertx, only));
+    return switchboard.store().migrate(SCHEMA).compose(migrated -> {
+      CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config,
+          new SagaStore(switchboard.store()));
+      return application.stock.seed(config.initialStock())
+          .compose(seeded -> application.deployServices(vertx, only));
     });
   }
 

@@ -24,14 +24,6 @@ public final class NotificationLog {
     this.database = database;
   }
 
-  Future<Void> createTables() {
-    return database.createTables(
-        "CREATE TABLE IF NOT EXISTS notifications_sent (notification_id VARCHAR(100) PRIMARY KEY, "
-            + "event_id VARCHAR(200) NOT NULL, order_id VARCHAR(100) NOT NULL, kind VARCHAR(20) NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS notifications_sent_order ON notifications_sent (order_id)",
-        "CREATE INDEX IF NOT EXISTS notifications_sent_event ON notifications_sent (event_id)");
-  }
-
   /** Records the notification sent for the event. */
   void record(Connection store, OrderEvent event) throws SQLException {
     try (PreparedStatement insert = store.prepareStatement(

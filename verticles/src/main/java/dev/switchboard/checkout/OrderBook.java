@@ -62,14 +62,6 @@ public final class OrderBook {
     this.database = database;
   }
 
-  Future<Void> createTables() {
-    return database.createTables(
-        "CREATE TABLE IF NOT EXISTS orders_order (order_id VARCHAR(100) PRIMARY KEY, "
-            + "idempotency_key VARCHAR(200) UNIQUE, status VARCHAR(40) NOT NULL, "
-            + "checkout_started BOOLEAN NOT NULL, accepted_at_ms BIGINT NOT NULL, body VARBINARY NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS orders_order_status ON orders_order (status)");
-  }
-
   /** Accepts a valid request as a PENDING order, or returns the order placed earlier with the same key. */
   public Future<Acceptance> accept(PlaceOrderRequest request, String correlationId) {
     String key = request.getIdempotencyKey();
@@ -120,7 +112,7 @@ public final class OrderBook {
    */
   public Future<Boolean> claimCheckout(String orderId) {
     return database.transaction(store -> {
-      Optional<Order> order = find(store, "order_id", orderId);
+      Optional<Order> order = findForUpdate(store, orderId);
       if (order.isEmpty() || isTerminal(order.get())) {
         return false;
       }
@@ -158,7 +150,8 @@ public final class OrderBook {
                                              boolean onlyUnclaimed) {
     boolean[] changed = {false};
     return database.transaction(store -> {
-      Optional<Order> found = find(store, "order_id", orderId);
+      changed[0] = false; // (the store may run the work again after a conflict)
+      Optional<Order> found = findForUpdate(store, orderId);
       if (found.isEmpty()) {
         throw new OperationException(ErrorCode.NOT_FOUND, "no order " + orderId);
       }
@@ -270,6 +263,16 @@ public final class OrderBook {
   private static Optional<Order> find(Connection store, String column, String value) throws SQLException {
     try (PreparedStatement select = store.prepareStatement("SELECT body FROM orders_order WHERE " + column + " = ?")) {
       select.setString(1, value);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(decode(row.getBytes(1))) : Optional.empty();
+      }
+    }
+  }
+
+  /** The order, its row locked until the transaction ends: a concurrent change of it waits, then sees this one's. */
+  private static Optional<Order> findForUpdate(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement("SELECT body FROM orders_order WHERE order_id = ? FOR UPDATE")) {
+      select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(decode(row.getBytes(1))) : Optional.empty();
       }

@@ -20,11 +20,6 @@ public final class OrderViews {
     this.database = database;
   }
 
-  Future<Void> createTables() {
-    return database.createTables("CREATE TABLE IF NOT EXISTS order_view (view_name VARCHAR(50) NOT NULL, "
-        + "order_id VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL, PRIMARY KEY (view_name, order_id))");
-  }
-
   /** The view's copy of the order takes the event's status (a later event of the same order overwrites it). */
   void apply(Connection store, String view, OrderEvent event) throws SQLException {
     String status = event.getKindCase().name();

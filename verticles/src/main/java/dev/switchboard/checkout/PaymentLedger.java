@@ -19,7 +19,9 @@ import java.util.UUID;
  * keyed by payment id), as a call to a card processor would be: charging the same order twice
  * charges it twice. That a command handled again charges nothing again is the platform's doing
  * (it records each message in the charge's own transaction). A refund refunds every charge of the
- * order and leaves a tombstone ({@code payment_refund}), so a charge that lands after it is refused.
+ * order and marks the order refunded ({@code payment_order}), so a charge that lands after it is
+ * refused. Charges and refunds of one order lock its {@code payment_order} row first, so they take
+ * turns even when several writers (or processes) handle them at once.
  */
 public final class PaymentLedger {
 
@@ -31,16 +33,8 @@ public final class PaymentLedger {
     this.maxChargeCents = maxChargeCents;
   }
 
-  Future<Void> createTables() {
-    return database.createTables(
-        "CREATE TABLE IF NOT EXISTS payment_charge (payment_id VARCHAR(100) PRIMARY KEY, "
-            + "order_id VARCHAR(100) NOT NULL, amount_cents BIGINT NOT NULL, refunded BOOLEAN NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS payment_charge_order ON payment_charge (order_id)",
-        "CREATE TABLE IF NOT EXISTS payment_refund (order_id VARCHAR(100) PRIMARY KEY)");
-  }
-
   PaymentReceipt charge(Connection store, String orderId, long amountCents) throws SQLException {
-    if (refunded(store, orderId)) {
+    if (lockOrder(store, orderId)) {
       throw new OperationException(ErrorCode.FAILED_PRECONDITION,
           "payment for order " + orderId + " was already refunded; charge refused");
     }
@@ -65,6 +59,7 @@ public final class PaymentLedger {
    * time). Refuses any later charge of the order.
    */
   long refund(Connection store, String orderId) throws SQLException {
+    boolean refundedBefore = lockOrder(store, orderId);
     long refunded;
     try (PreparedStatement select = store.prepareStatement(
         "SELECT COALESCE(SUM(amount_cents), 0) FROM payment_charge WHERE order_id = ? AND NOT refunded")) {
@@ -79,10 +74,11 @@ public final class PaymentLedger {
       update.setString(1, orderId);
       update.executeUpdate();
     }
-    if (!refunded(store, orderId)) {
-      try (PreparedStatement tombstone = store.prepareStatement("INSERT INTO payment_refund (order_id) VALUES (?)")) {
-        tombstone.setString(1, orderId);
-        tombstone.executeUpdate();
+    if (!refundedBefore) {
+      try (PreparedStatement mark = store.prepareStatement(
+          "UPDATE payment_order SET refunded = TRUE WHERE order_id = ?")) {
+        mark.setString(1, orderId);
+        mark.executeUpdate();
       }
     }
     return refunded;
@@ -111,11 +107,24 @@ public final class PaymentLedger {
     return database.queryTotals("SELECT order_id, SUM(amount_cents) FROM payment_charge WHERE NOT refunded GROUP BY order_id");
   }
 
-  private static boolean refunded(Connection store, String orderId) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement("SELECT 1 FROM payment_refund WHERE order_id = ?")) {
+  /**
+   * Locks the order's row (adding it if payment has not seen the order yet) until the transaction
+   * ends; tells whether the order was refunded. Two first sights of one order meet on the primary
+   * key, and the store runs the later one again.
+   */
+  private static boolean lockOrder(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement insert = store.prepareStatement("INSERT INTO payment_order (order_id, refunded) "
+        + "SELECT ?, FALSE WHERE NOT EXISTS (SELECT 1 FROM payment_order WHERE order_id = ?)")) {
+      insert.setString(1, orderId);
+      insert.setString(2, orderId);
+      insert.executeUpdate();
+    }
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT refunded FROM payment_order WHERE order_id = ? FOR UPDATE")) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
-        return row.next();
+        row.next();
+        return row.getBoolean(1);
       }
     }
   }

@@ -25,11 +25,6 @@ public final class ShipmentBook {
     this.database = database;
   }
 
-  Future<Void> createTables() {
-    return database.createTables("CREATE TABLE IF NOT EXISTS shipping_shipment (order_id VARCHAR(100) PRIMARY KEY, "
-        + "shipment_id VARCHAR(100), cancelled BOOLEAN NOT NULL)");
-  }
-
   Shipment schedule(Connection store, String orderId) throws SQLException {
     try (PreparedStatement select = store.prepareStatement(
         "SELECT shipment_id, cancelled FROM shipping_shipment WHERE order_id = ?")) {

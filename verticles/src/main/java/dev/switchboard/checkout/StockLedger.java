@@ -14,11 +14,14 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Stock per SKU and the reservations per order, in the store (tables {@code inventory_*}). Every
- * change is one transaction, so available stock never goes negative whatever the concurrency; every
- * change is idempotent per order, so a command handled twice changes nothing twice.
+ * Stock per SKU and the reservations per order, in the store (tables {@code inventory_*}). Units are
+ * taken with a conditional update ({@code available >= units}), so available stock never goes negative
+ * whatever the concurrency — writers of one process or of several on one PostgreSQL; the order's
+ * state row is locked by whoever changes it, and every change is idempotent per order, so a command
+ * handled twice changes nothing twice.
  */
 public final class StockLedger {
 
@@ -32,26 +35,24 @@ public final class StockLedger {
     this.database = database;
   }
 
-  /** Creates the tables, and the SKUs of {@code initialStock} that the store does not have yet. */
-  Future<Void> createTables(Map<String, Long> initialStock) {
-    return database.createTables(
-        "CREATE TABLE IF NOT EXISTS inventory_stock (sku VARCHAR(100) PRIMARY KEY, available BIGINT NOT NULL, "
-            + "reserved BIGINT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS inventory_order (order_id VARCHAR(100) PRIMARY KEY, state VARCHAR(10) NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS inventory_reservation (order_id VARCHAR(100) NOT NULL, sku VARCHAR(100) NOT NULL, "
-            + "units BIGINT NOT NULL, PRIMARY KEY (order_id, sku))")
-        .compose(created -> database.transaction(connection -> {
-          try (PreparedStatement seed = connection.prepareStatement(
-              "MERGE INTO inventory_stock USING (VALUES (CAST(? AS VARCHAR(100)), CAST(? AS BIGINT))) AS s(sku, units) "
-                  + "ON inventory_stock.sku = s.sku WHEN NOT MATCHED THEN INSERT VALUES (s.sku, s.units, 0)")) {
-            for (Map.Entry<String, Long> sku : initialStock.entrySet()) {
-              seed.setString(1, sku.getKey());
-              seed.setLong(2, sku.getValue());
-              seed.executeUpdate();
-            }
-          }
-          return null;
-        }));
+  /**
+   * Adds the SKUs of {@code initialStock} that the store does not have yet; those it has keep their
+   * stock (a restart, or another process on the same database, seeds nothing twice).
+   */
+  Future<Void> seed(Map<String, Long> initialStock) {
+    return database.transaction(connection -> {
+      try (PreparedStatement seed = connection.prepareStatement(
+          "INSERT INTO inventory_stock (sku, available, reserved) SELECT ?, ?, 0 "
+              + "WHERE NOT EXISTS (SELECT 1 FROM inventory_stock WHERE sku = ?)")) {
+        for (Map.Entry<String, Long> sku : new TreeMap<>(initialStock).entrySet()) {
+          seed.setString(1, sku.getKey());
+          seed.setLong(2, sku.getValue());
+          seed.setString(3, sku.getKey());
+          seed.executeUpdate();
+        }
+      }
+      return null;
+    });
   }
 
   /** Reserves every item of the order, or none; the same order reserved twice reserves once. */
@@ -64,26 +65,26 @@ public final class StockLedger {
     if (state != null) {
       return reservation(store, orderId);
     }
-    Map<String, Long> wanted = new LinkedHashMap<>();
+    // SKUs in one order (sorted): two orders taking the same SKUs lock their rows in the same order
+    Map<String, Long> wanted = new TreeMap<>();
     for (LineItem item : items) {
       wanted.merge(item.getSku(), (long) item.getQuantity(), Long::sum);
     }
-    for (Map.Entry<String, Long> entry : wanted.entrySet()) {
-      long available = available(store, entry.getKey());
-      if (available < entry.getValue()) {
-        throw new OperationException(ErrorCode.FAILED_PRECONDITION, "insufficient stock for " + entry.getKey()
-            + ": requested " + entry.getValue() + ", available " + available);
-      }
-    }
     try (PreparedStatement take = store.prepareStatement(
-        "UPDATE inventory_stock SET available = available - ?, reserved = reserved + ? WHERE sku = ?");
+        "UPDATE inventory_stock SET available = available - ?, reserved = reserved + ? WHERE sku = ? "
+            + "AND available >= ?");
          PreparedStatement record = store.prepareStatement(
              "INSERT INTO inventory_reservation (order_id, sku, units) VALUES (?, ?, ?)")) {
       for (Map.Entry<String, Long> entry : wanted.entrySet()) {
         take.setLong(1, entry.getValue());
         take.setLong(2, entry.getValue());
         take.setString(3, entry.getKey());
-        take.executeUpdate();
+        take.setLong(4, entry.getValue());
+        if (take.executeUpdate() != 1) {
+          // nothing taken: the transaction, units taken for earlier SKUs included, rolls back
+          throw new OperationException(ErrorCode.FAILED_PRECONDITION, "insufficient stock for " + entry.getKey()
+              + ": requested " + entry.getValue() + ", available " + available(store, entry.getKey()));
+        }
         record.setString(1, orderId);
         record.setString(2, entry.getKey());
         record.setLong(3, entry.getValue());
@@ -168,7 +169,7 @@ public final class StockLedger {
 
   private static long available(Connection store, String sku) throws SQLException {
     try (PreparedStatement select = store.prepareStatement(
-        "SELECT available FROM inventory_stock WHERE sku = ? FOR UPDATE")) {
+        "SELECT available FROM inventory_stock WHERE sku = ?")) {
       select.setString(1, sku);
       try (ResultSet row = select.executeQuery()) {
         if (!row.next()) {
@@ -179,8 +180,13 @@ public final class StockLedger {
     }
   }
 
+  /**
+   * The order's state, its row locked until the transaction ends: whoever changes it next waits. (An
+   * order with no row yet locks nothing; two first changes meet on its primary key instead.)
+   */
   private static String state(Connection store, String orderId) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement("SELECT state FROM inventory_order WHERE order_id = ?")) {
+    try (PreparedStatement select = store.prepareStatement(
+        "SELECT state FROM inventory_order WHERE order_id = ? FOR UPDATE")) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? row.getString(1) : null;

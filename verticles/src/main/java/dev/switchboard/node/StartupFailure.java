@@ -81,10 +81,9 @@ public final class StartupFailure extends RuntimeException {
     }
     StoreOpenException store = find(failure, StoreOpenException.class);
     if (store != null) {
-      String path = config.settings().getString("store.path", "");
       return store.inUse()
-          ? "store.path " + path + " is in use by another process; give each process a store of its own"
-          : "store.path " + path + ": " + store.getMessage();
+          ? store.setting() + " is in use by another process; give each process a store of its own"
+          : store.setting() + ": " + store.getMessage();
     }
     BindException bind = find(failure, BindException.class);
     if (bind != null) {

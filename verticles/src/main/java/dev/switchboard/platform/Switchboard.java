@@ -88,11 +88,8 @@ public final class Switchboard {
   /** Opens the store the configuration names, then the transports. */
   public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
                                            SwitchboardMetrics metrics) {
-    return Database.open(vertx, config.store()).compose(store -> Future.all(ProcessedMessages.create(store),
-            EventOutbox.create(store), DeadLetterStore.create(store))
-        .map(created -> new Switchboard(vertx, catalog, config, metrics, store, created.resultAt(0),
-            created.resultAt(1), created.resultAt(2)))
-        .recover(failure -> store.close().transform(closed -> Future.failedFuture(failure))));
+    return Database.open(vertx, config.store()).map(store -> new Switchboard(vertx, catalog, config, metrics, store,
+        new ProcessedMessages(store), new EventOutbox(store), new DeadLetterStore(store)));
   }
 
   /** Closes the transports' clients (Kafka producers and consumers, committing what is done), then the store. */

@@ -13,6 +13,7 @@ import dev.switchboard.testing.Orders.Placed;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.SharedKafka;
 import dev.switchboard.testing.TestNodes;
+import dev.switchboard.testing.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,8 @@ class CheckoutScenariosTest {
 
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final String[] STEPS = {"orders.place", "inventory.reserve", "payment.charge", "shipping.schedule"};
+  /** The combinations run on PostgreSQL too: all rpc, all event, and the two alternating mixes. */
+  private static final int[] POSTGRES_COMBINATIONS = {0b0000, 0b1111, 0b0101, 0b1010};
 
   private RunningNode running;
   private SwitchboardNode node;
@@ -49,25 +52,38 @@ class CheckoutScenariosTest {
 
   /**
    * All 16 combinations of rpc and event for the four operations, with the event-mode ones on the
-   * event bus (local) and on a real Kafka broker.
+   * event bus (local) and on a real Kafka broker, on the embedded H2 store; and on PostgreSQL, every
+   * step rpc, every step event, and two mixes that alternate (each step meets the other mode on
+   * both sides), on both transports.
    */
   static Stream<Arguments> modes() {
     List<Arguments> combinations = new ArrayList<>();
     for (String transport : List.of("local", "kafka")) {
       for (int bits = 0; bits < 16; bits++) {
-        Object[] modes = new Object[STEPS.length + 1];
-        for (int i = 0; i < STEPS.length; i++) {
-          modes[i] = ((bits >> i) & 1) == 1 ? "event" : "rpc";
-        }
-        modes[STEPS.length] = transport;
-        combinations.add(Arguments.of(modes));
+        combinations.add(combination(bits, transport, TestStore.H2));
+      }
+      for (int bits : POSTGRES_COMBINATIONS) {
+        combinations.add(combination(bits, transport, TestStore.POSTGRES));
       }
     }
     return combinations.stream();
   }
 
-  private void start(String place, String reserve, String charge, String schedule, String transport) {
-    Map<String, String> settings = new HashMap<>(Map.of(
+  /** Bit i set: step i in event mode. */
+  private static Arguments combination(int bits, String transport, TestStore store) {
+    Object[] modes = new Object[STEPS.length + 2];
+    for (int i = 0; i < STEPS.length; i++) {
+      modes[i] = ((bits >> i) & 1) == 1 ? "event" : "rpc";
+    }
+    modes[STEPS.length] = transport;
+    modes[STEPS.length + 1] = store;
+    return Arguments.of(modes);
+  }
+
+  private void start(String place, String reserve, String charge, String schedule, String transport,
+                     TestStore store) {
+    Map<String, String> settings = new HashMap<>(store.settings());
+    settings.putAll(Map.of(
         "operations.orders.place.mode", place,
         "operations.inventory.reserve.mode", reserve,
         "operations.payment.charge.mode", charge,
@@ -87,11 +103,12 @@ class CheckoutScenariosTest {
     }
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}, store {5}")
   @MethodSource("modes")
   @DisplayName("an order within stock and payment limit is confirmed and its units leave the stock")
-  void confirmed(String place, String reserve, String charge, String schedule, String transport) {
-    start(place, reserve, charge, schedule, transport);
+  void confirmed(String place, String reserve, String charge, String schedule, String transport,
+                 TestStore store) {
+    start(place, reserve, charge, schedule, transport, store);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 3, 1_000));
 
@@ -104,11 +121,12 @@ class CheckoutScenariosTest {
         .count(placed.answer().getOrderId(), OrderEvent.KindCase.CONFIRMED)) == 1);
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}, store {5}")
   @MethodSource("modes")
   @DisplayName("an order above the available stock is rejected for stock and changes nothing")
-  void outOfStock(String place, String reserve, String charge, String schedule, String transport) {
-    start(place, reserve, charge, schedule, transport);
+  void outOfStock(String place, String reserve, String charge, String schedule, String transport,
+                  TestStore store) {
+    start(place, reserve, charge, schedule, transport, store);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(CHERRY, (int) CHERRY_STOCK + 1, 100));
 
@@ -119,11 +137,12 @@ class CheckoutScenariosTest {
     assertThat(Blocking.await(node.checkout().payments().chargeCount())).isZero();
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}, store {5}")
   @MethodSource("modes")
   @DisplayName("a charge above the limit is declined, the order rejected for payment and its stock released")
-  void paymentDeclined(String place, String reserve, String charge, String schedule, String transport) {
-    start(place, reserve, charge, schedule, transport);
+  void paymentDeclined(String place, String reserve, String charge, String schedule, String transport,
+                       TestStore store) {
+    start(place, reserve, charge, schedule, transport, store);
 
     Placed placed = Orders.placeAndFollow(client, Orders.order(APPLE, 2, TestNodes.MAX_CHARGE_CENTS));
 
@@ -134,11 +153,12 @@ class CheckoutScenariosTest {
     assertThat(Blocking.await(node.checkout().payments().capturedCents())).isZero();
   }
 
-  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}")
+  @ParameterizedTest(name = "place={0} reserve={1} charge={2} schedule={3} events on {4}, store {5}")
   @MethodSource("modes")
   @DisplayName("PlaceOrder retried with the same idempotency key returns the same order, placed once")
-  void idempotentRetry(String place, String reserve, String charge, String schedule, String transport) {
-    start(place, reserve, charge, schedule, transport);
+  void idempotentRetry(String place, String reserve, String charge, String schedule, String transport,
+                       TestStore store) {
+    start(place, reserve, charge, schedule, transport, store);
     PlaceOrderRequest request = Orders.order(APPLE, 4, 500);
 
     Placed first = Orders.placeAndFollow(client, request);

@@ -12,11 +12,13 @@ import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
 import dev.switchboard.testing.SharedKafka;
+import dev.switchboard.testing.TestStore;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,11 +51,18 @@ class ConcurrentBurstTest {
     }
   }
 
-  @ParameterizedTest(name = "all {0}")
-  @ValueSource(strings = {"rpc", "event", "event on kafka"})
+  /** Every mode on both stores. */
+  static Stream<Arguments> modesAndStores() {
+    return Stream.of(TestStore.values()).flatMap(store -> Stream.of("rpc", "event", "event on kafka")
+        .map(mode -> Arguments.of(mode, store)));
+  }
+
+  @ParameterizedTest(name = "all {0}, store {1}")
+  @MethodSource("modesAndStores")
   @DisplayName("300 one-unit orders from 20 clients against 200 in stock: 200 confirmed, 100 rejected, stock 0, each terminal once")
-  void burst(String mode) {
-    Map<String, String> settings = new HashMap<>(Map.of("inventory.stock." + SKU, Integer.toString(STOCK)));
+  void burst(String mode, TestStore store) {
+    Map<String, String> settings = new HashMap<>(store.settings());
+    settings.put("inventory.stock." + SKU, Integer.toString(STOCK));
     settings.put("defaults.mode", mode.startsWith("event") ? "event" : "rpc");
     if (mode.endsWith("kafka")) {
       settings.putAll(SharedKafka.kafkaTransport());

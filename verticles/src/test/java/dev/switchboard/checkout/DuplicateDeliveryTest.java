@@ -10,17 +10,20 @@ import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.Quiet;
 import dev.switchboard.testing.RunningNode;
+import dev.switchboard.testing.TestStore;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.switchboard.testing.TestNodes.APPLE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +49,15 @@ class DuplicateDeliveryTest {
     }
   }
 
-  private void start(String mode, Map<String, String> overrides) {
-    Map<String, String> settings = new HashMap<>(overrides);
+  /** Both modes on both stores. */
+  static Stream<Arguments> modesAndStores() {
+    return Stream.of(TestStore.values()).flatMap(store -> Stream.of("rpc", "event")
+        .map(mode -> Arguments.of(mode, store)));
+  }
+
+  private void start(String mode, TestStore store, Map<String, String> overrides) {
+    Map<String, String> settings = new HashMap<>(store.settings());
+    settings.putAll(overrides);
     settings.put("defaults.mode", mode);
     running = RunningNode.start(settings);
     node = running.node();
@@ -75,16 +85,16 @@ class DuplicateDeliveryTest {
         .tag("outcome", "duplicate").timers().stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
   }
 
-  @ParameterizedTest(name = "all {0}")
-  @ValueSource(strings = {"rpc", "event"})
+  @ParameterizedTest(name = "all {0}, store {1}")
+  @MethodSource("modesAndStores")
   @DisplayName("with deduplication on, every message delivered twice: one reservation, charge, shipment and notification per order")
-  void deduplicatedEffectsStaySingle(String mode) {
+  void deduplicatedEffectsStaySingle(String mode, TestStore store) {
     Map<String, String> settings = new HashMap<>();
     for (String operation : List.of("inventory.reserve", "payment.charge", "shipping.schedule",
         "notifications.orderEvents", "inventory.orderEvents")) {
       settings.put("operations." + operation + ".faults.duplicateRate", "1");
     }
-    start(mode, settings);
+    start(mode, store, settings);
 
     List<String> orders = placeConfirmed(5);
 
@@ -112,11 +122,11 @@ class DuplicateDeliveryTest {
     }
   }
 
-  @ParameterizedTest(name = "all {0}")
-  @ValueSource(strings = {"rpc", "event"})
+  @ParameterizedTest(name = "all {0}, store {1}")
+  @MethodSource("modesAndStores")
   @DisplayName("with deduplication off on payment.charge, every duplicate is a second charge")
-  void withoutDeduplicationChargesTwice(String mode) {
-    start(mode, Map.of("operations.payment.charge.faults.duplicateRate", "0.5",
+  void withoutDeduplicationChargesTwice(String mode, TestStore store) {
+    start(mode, store, Map.of("operations.payment.charge.faults.duplicateRate", "0.5",
         "operations.payment.charge.faults.dedup", "false"));
 
     List<String> orders = placeConfirmed(20);

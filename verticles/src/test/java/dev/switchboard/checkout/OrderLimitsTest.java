@@ -5,7 +5,6 @@ import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.TextLimit;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.config.StoreSettings;
-import dev.switchboard.platform.saga.SagaStore;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -29,10 +28,7 @@ class OrderLimitsTest {
   void open() {
     vertx = Vertx.vertx();
     database = Blocking.await(Database.open(vertx, StoreSettings.from(Settings.of(Map.of()))));
-    OrderBook orders = new OrderBook(vertx, database);
-    Blocking.await(orders.createTables());
-    Blocking.await(new StockLedger(database).createTables(Map.of()));
-    Blocking.await(SagaStore.create(database));
+    Blocking.await(database.migrate(CheckoutApplication.SCHEMA));
   }
 
   @AfterEach

@@ -51,6 +51,18 @@ class StartupFailureIT {
   }
 
   @Test
+  @DisplayName("serve on a PostgreSQL store nothing answers for exits 1 naming store.url, its password masked")
+  void storeUnreachable() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/switchboard";
+    ServeProcess process = launch("startup-store-url", "--set", "store.url=" + url + "?password=startup-secret",
+        "--set", "store.connectTimeoutMs=1000");
+
+    assertFailsWith(process, "switchboard: store.url " + url + "?password=*****: ");
+    assertThat(process.messages().get(0)).contains("cannot be opened").contains("refused");
+    assertThat(process.text()).doesNotContain("startup-secret");
+  }
+
+  @Test
   @DisplayName("serve whose gRPC port is taken exits 1 naming grpc.port")
   void grpcPortTaken() throws Exception {
     try (ServerSocket taken = takenPort()) {

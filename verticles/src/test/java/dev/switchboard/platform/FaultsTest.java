@@ -5,6 +5,7 @@ import dev.switchboard.node.Blocking;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.testing.Eventually;
+import dev.switchboard.testing.StoreRows;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -207,8 +208,8 @@ class FaultsTest {
   }
 
   private static void createEffects(Switchboard switchboard) {
-    Blocking.await(switchboard.store().createTables(
-        "CREATE TABLE effects (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id VARCHAR(500) NOT NULL)"));
+    StoreRows.execute(switchboard.store(),
+        "CREATE TABLE effects (id BIGINT AUTO_INCREMENT PRIMARY KEY, message_id VARCHAR(500) NOT NULL)");
   }
 
   private static long effects(Switchboard switchboard) {

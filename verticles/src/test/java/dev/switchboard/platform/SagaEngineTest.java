@@ -56,7 +56,7 @@ class SagaEngineTest {
         PlatformConfig.from(Settings.of(settings), catalog.names()), new SwitchboardMetrics(new SimpleMeterRegistry())));
     switchboard.serve(BOOK, (request, context) -> Future.succeededFuture(StringValue.of("booking-1")));
     return new Rig(switchboard, new SagaEngine(vertx, switchboard,
-        Blocking.await(SagaStore.create(switchboard.store()))));
+        new SagaStore(switchboard.store())));
   }
 
   private SagaDefinition<StringValue> trip() {

@@ -2,6 +2,7 @@ package dev.switchboard.testing;
 
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.SwitchboardNode;
+import dev.switchboard.platform.store.Database;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,18 @@ import java.sql.ResultSet;
 public final class StoreRows {
 
   private StoreRows() {
+  }
+
+  /** Runs statements of a test's own (a table of its effects, …) in one transaction. */
+  public static void execute(Database database, String... statements) {
+    Blocking.await(database.transaction(connection -> {
+      try (java.sql.Statement statement = connection.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+      }
+      return null;
+    }));
   }
 
   /** The number of rows of a platform or service table ({@code sb_saga}, {@code orders_order}, …). */

@@ -31,8 +31,8 @@ public record PlatformConfig(Mode defaultMode,
       "defaults.mode", "defaults.transport", "defaults.timeoutMs", "defaults.retries", "defaults.retryBackoffMs",
       "saga.compensation.maxAttempts", "saga.compensation.backoffMs", "saga.stallAfterMs", "saga.maxRedrives",
       "outbox.redeliverAfterMs",
-      "store.path", "store.processedRetentionHours", KafkaSettings.STARTUP_TIMEOUT_KEY),
-      InternalSettings.KEYS);
+      KafkaSettings.STARTUP_TIMEOUT_KEY),
+      union(InternalSettings.KEYS, StoreSettings.KEYS));
   /** How long a saga may wait for its step's outcome before the sweeper sends the step again. */
   public static final long DEFAULT_STALL_AFTER_MS = 15_000;
   /** How often the sweeper sends a step again before treating it as an uncertain failure. */

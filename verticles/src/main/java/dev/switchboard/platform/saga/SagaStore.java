@@ -24,28 +24,9 @@ public final class SagaStore {
 
   private final Database database;
 
-  private SagaStore(Database database) {
+  /** Over the store's table(s), created by the platform's migrations ({@code db/platform}). */
+  public SagaStore(Database database) {
     this.database = database;
-  }
-
-  public static Future<SagaStore> create(Database database) {
-    return database.createTables("""
-        CREATE TABLE IF NOT EXISTS sb_saga (
-          saga_id VARCHAR(200) PRIMARY KEY,
-          saga VARCHAR(100) NOT NULL,
-          status VARCHAR(20) NOT NULL,
-          step INT NOT NULL,
-          attempt INT NOT NULL,
-          data VARBINARY NOT NULL,
-          reason VARCHAR NOT NULL,
-          correlation_id VARCHAR(200) NOT NULL,
-          started_at_ms BIGINT NOT NULL,
-          updated_at_ms BIGINT NOT NULL,
-          version BIGINT NOT NULL,
-          open BOOLEAN NOT NULL)""",
-        // stores written before the sweeper existed lack the column
-        "ALTER TABLE sb_saga ADD COLUMN IF NOT EXISTS redrives INT DEFAULT 0 NOT NULL",
-        "CREATE INDEX IF NOT EXISTS sb_saga_open ON sb_saga (open)").map(created -> new SagaStore(database));
   }
 
   /** Stores a new instance; completes with {@code false} if one with that id exists already. */

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.StoreSettings;
@@ -10,10 +11,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -22,23 +20,42 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The platform's durable store: an embedded H2 database (a file in {@code store.path}, or memory)
- * behind one connection that only one dedicated thread ever uses. Every piece of work is its own
- * transaction on that thread: JDBC never runs on an event loop and transactions never interleave.
+ * The platform's durable store: an embedded H2 database (a file in {@code store.path}, or memory) or
+ * a PostgreSQL database ({@code store.url}), reached through a connection pool ({@link StorePool})
+ * by the store's own writer threads. Every piece of work is a transaction on a writer thread: JDBC
+ * never runs on an event loop. The schema is the platform's migrations ({@link SchemaMigrations#PLATFORM}),
+ * applied when the store opens, and each application's, applied by {@link #migrate}.
  *
- * <p>Group commit: the thread takes every piece of work waiting (up to {@value #MAX_BATCH}), runs
- * each behind a savepoint — a piece that fails is rolled back to its savepoint alone — and commits
- * them together. A caller's future completes, on the caller's context, only after that commit.
- * Commits are written to the file before anyone is told ({@code WRITE_DELAY=0}), so what a caller
- * was told is stored survives a killed process. H2 locks the files: a second process opening the
- * same path fails at start-up instead of corrupting it.
+ * <p><b>H2: one writer, group commit.</b> H2 runs one writer, as it always has: the writer takes every
+ * piece of work waiting (up to {@value #MAX_BATCH}), runs each behind a savepoint — a piece that fails
+ * is rolled back to its savepoint alone — and commits them together. Pieces of work never interleave,
+ * which is what the services' read-then-write code was written against, and one commit (one file
+ * write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
+ * so what a caller was told is stored survives a killed process. H2 locks its files: a second process
+ * opening the same path fails at start-up instead of corrupting it.
+ *
+ * <p><b>PostgreSQL: {@code store.poolSize} writers, one transaction per piece of work</b>, at READ
+ * COMMITTED. Batching several pieces into one transaction would hold every piece's row locks until
+ * the slowest is done, and make one piece's deadlock everyone's; PostgreSQL already flushes the WAL
+ * of transactions that commit together in one go. Pieces run concurrently here (and in other
+ * processes on the same database), so the work locks what it reads to decide ({@code FOR UPDATE}),
+ * changes stock with conditional updates, and lets primary keys refuse duplicates. A piece that
+ * PostgreSQL aborts for a conflict — a deadlock (40P01), a serialization failure (40001), or a key
+ * another transaction inserted first (23505, the piece's own check not having seen it yet) — is
+ * rolled back and run again, up to {@value #MAX_CONFLICT_ATTEMPTS} times: run again, it sees what
+ * the other committed.
+ *
+ * <p>Either way a caller's future completes, on the caller's context, only after the commit.
  */
 public final class Database {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Database.class);
   private static final int MAX_BATCH = 512;
+  private static final int MAX_CONFLICT_ATTEMPTS = 10;
 
   /** One piece of work, the promise of its caller, and the context to complete it on. */
   private record Job<T>(SqlWork<T> work, Promise<T> promise, Context context) {
@@ -48,80 +65,102 @@ public final class Database {
         if (failure == null) {
           @SuppressWarnings("unchecked")
           T value = (T) result;
-          promise.complete(value);
+          promise.tryComplete(value);
         } else {
-          promise.fail(failure);
+          promise.tryFail(failure);
         }
       };
-      if (context == null) {
-        done.run();
-      } else {
-        context.runOnContext(ignored -> done.run());
+      try {
+        if (context == null) {
+          done.run();
+        } else {
+          context.runOnContext(ignored -> done.run());
+        }
+      } catch (RuntimeException listener) {
+        // a caller's context already closed, or a listener that threw: the writer goes on
+        LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
       }
     }
   }
 
+  /** What each writer takes last: once the store is closing, one per writer ends the queue. */
+  private static final Job<Void> STOP = new Job<>(connection -> null, null, null);
+
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
-  private final Connection connection;
-  private final String description;
-  private final Thread thread;
+  private final Vertx vertx;
+  private final HikariDataSource pool;
+  private final StoreSettings settings;
+  private final int writers;
+  private final int maxBatch;
+  private final AtomicInteger running;
+  private final Promise<Void> closedPromise = Promise.promise();
+  private Context closingContext;
   private boolean closed;
 
-  private Database(Connection connection, String name, String description) {
-    this.connection = connection;
-    this.description = description;
-    this.thread = new Thread(this::run, name);
-    this.thread.setDaemon(true);
-    this.thread.start();
+  private Database(Vertx vertx, HikariDataSource pool, StoreSettings settings, String name) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.settings = settings;
+    this.writers = settings.postgres() ? settings.poolSize() : 1;
+    this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
+    this.running = new AtomicInteger(writers);
+    for (int i = 0; i < writers; i++) {
+      Thread writer = new Thread(this::write, name + "-" + i);
+      writer.setDaemon(true);
+      writer.start();
+    }
   }
 
   /**
-   * Opens (creating if needed) the database the settings name; the blocking open runs on a worker.
-   * Fails with a {@link StoreOpenException} (saying whether another process holds the files).
+   * Opens the database the settings name (an H2 one is created if needed) and brings the platform's
+   * tables to the latest version; the blocking work runs on a worker. Fails with a
+   * {@link StoreOpenException} (saying whether another process holds H2's files) within
+   * {@code store.connectTimeoutMs} when the database cannot be reached.
    */
   public static Future<Database> open(Vertx vertx, StoreSettings settings) {
     String name = "switchboard-store-" + UUID.randomUUID().toString().substring(0, 8);
     return vertx.executeBlocking(() -> {
-      String url = settings.path()
-          .map(Database::fileUrl)
-          .orElse("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256");
-      Connection connection = DriverManager.getConnection(url);
-      connection.setAutoCommit(false);
+      HikariDataSource pool = StorePool.open(settings, name);
+      try {
+        SchemaMigrations.PLATFORM.migrate(pool);
+      } catch (RuntimeException failure) {
+        shutdown(pool, settings);
+        throw failure;
+      }
       LOGGER.info("store: {}", settings.describe());
-      return new Database(connection, name, settings.describe());
-    }).recover(failure -> Future.failedFuture(new StoreOpenException(settings.describe(), failure)));
+      return new Database(vertx, pool, settings, name);
+    }).recover(failure -> Future.failedFuture(new StoreOpenException(settings, failure)));
   }
 
-  private static String fileUrl(Path directory) {
-    try {
-      Files.createDirectories(directory);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create " + directory + ": " + e.getMessage(), e);
-    }
-    // closed by close(), after the transports, not by H2's own shutdown hook
-    return "jdbc:h2:file:" + directory.resolve("switchboard")
-        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
+  /** Brings an application's tables to the latest version of its migrations; the blocking work runs on a worker. */
+  public Future<Void> migrate(SchemaMigrations migrations) {
+    return vertx.executeBlocking(() -> {
+      migrations.migrate(pool);
+      return null;
+    });
+  }
+
+  /** Whether this is a PostgreSQL database (else the embedded H2). */
+  public boolean postgres() {
+    return settings.postgres();
   }
 
   /**
    * Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. An
    * {@link OperationException} thrown by the work (a refusal), or a {@link DuplicateMessageException},
-   * reaches the caller as it is; any other
-   * failure is INTERNAL (uncertain: the caller may try again).
+   * reaches the caller as it is; a store that cannot be reached is UNAVAILABLE; any other failure is
+   * INTERNAL (uncertain: the caller may try again). The work may run more than once (see above): it
+   * must not do anything but SQL on the connection it is given.
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
-    return enqueue(work, false);
-  }
-
-  /** Queues the work; once the shutdown is queued (it is the last job ever), nothing more is taken. */
-  private synchronized <T> Future<T> enqueue(SqlWork<T> work, boolean last) {
-    if (closed) {
-      return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, "store is closed"));
+    synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, "store is closed"));
+      }
+      Promise<T> promise = Promise.promise();
+      queue.add(new Job<>(work, promise, Vertx.currentContext()));
+      return promise.future();
     }
-    closed = last;
-    Promise<T> promise = Promise.promise();
-    queue.add(new Job<>(work, promise, Vertx.currentContext()));
-    return promise.future();
   }
 
   /** Whether a statement failed on a unique or primary key (SQL state 23505, in H2 and PostgreSQL alike). */
@@ -155,37 +194,25 @@ public final class Database {
     });
   }
 
-  /** Runs DDL statements in one transaction (CREATE TABLE IF NOT EXISTS …). */
-  public Future<Void> createTables(String... statements) {
-    return transaction(connection -> {
-      try (Statement statement = connection.createStatement()) {
-        for (String sql : statements) {
-          statement.execute(sql);
+  /**
+   * Stops taking work, lets the writers finish what was queued before, then closes the pool (and
+   * shuts an H2 database down: an in-memory one goes with it). Completes once all that is done.
+   */
+  public Future<Void> close() {
+    synchronized (this) {
+      if (!closed) {
+        closed = true;
+        closingContext = Vertx.currentContext();
+        for (int i = 0; i < writers; i++) {
+          queue.add(STOP);
         }
       }
-      return null;
-    });
-  }
-
-  /** Closes the connection (an in-memory database goes with it) and ends the store's thread. */
-  public Future<Void> close() {
-    Future<Void> closing = enqueue(connection -> {
-      throw new ShutdownSignal();
-    }, true);
-    return closing.recover(closed -> Future.succeededFuture());
-  }
-
-  /** What the last job tells the store's thread: shut the database down and stop. */
-  private static final class ShutdownSignal extends RuntimeException {
-    ShutdownSignal() {
-      super("store shutting down", null, false, false);
     }
+    return closedPromise.future();
   }
 
-  private void run() {
+  private void write() {
     List<Job<?>> batch = new ArrayList<>();
-    List<Object> results = new ArrayList<>();
-    List<Throwable> failures = new ArrayList<>();
     while (true) {
       try {
         batch.add(queue.take());
@@ -193,80 +220,173 @@ public final class Database {
         Thread.currentThread().interrupt();
         return;
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
-      boolean shutdown = false;
-      for (Job<?> job : batch) {
-        Object result = null;
-        Throwable failure = null;
-        try {
-          Savepoint savepoint = connection.setSavepoint();
-          try {
-            result = job.work().apply(connection);
-            connection.releaseSavepoint(savepoint);
-          } catch (Throwable thrown) {
-            connection.rollback(savepoint);
-            failure = thrown;
-          }
-        } catch (SQLException savepointFailure) {
-          failure = savepointFailure;
-        }
-        if (failure instanceof ShutdownSignal) {
-          shutdown = true;
-        } else if (failure != null && !(failure instanceof OperationException) && !(failure instanceof DuplicateMessageException)) {
-          LOGGER.warn("store: a transaction failed and was rolled back", failure);
-          failure = new OperationException(ErrorCode.INTERNAL, "store: " + failure.getMessage());
-        }
-        results.add(result);
-        failures.add(failure);
+      if (maxBatch > 1) {
+        queue.drainTo(batch, maxBatch - 1);
       }
-      Throwable commitFailure = commit();
-      if (shutdown) {
-        shutdown(); // before anyone hears back: close() completes once the database is shut down
+      int stops = 0;
+      while (batch.remove(STOP)) {
+        stops++;
       }
-      for (int i = 0; i < batch.size(); i++) {
-        Throwable failure = commitFailure != null ? commitFailure : failures.get(i);
-        try {
-          batch.get(i).complete(results.get(i), failure);
-        } catch (RuntimeException listener) {
-          // a caller's context already closed, or a listener that threw: the store thread goes on
-          LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
+      if (!batch.isEmpty()) {
+        run(batch);
+        batch.clear();
+      }
+      if (stops > 0) {
+        for (int i = 1; i < stops; i++) {
+          queue.add(STOP); // taken along with this writer's: they are the other writers'
         }
-      }
-      batch.clear();
-      results.clear();
-      failures.clear();
-      if (shutdown) {
+        writerEnded();
         return;
       }
     }
   }
 
-  private Throwable commit() {
+  private void run(List<Job<?>> batch) {
+    try (Connection connection = pool.getConnection()) {
+      if (batch.size() == 1) {
+        runAlone(connection, batch.get(0));
+      } else {
+        runTogether(connection, batch);
+      }
+    } catch (SQLException unavailable) {
+      LOGGER.warn("store: no connection to {}: {}", settings.setting(), unavailable.getMessage());
+      OperationException failure = new OperationException(ErrorCode.UNAVAILABLE,
+          "store: no connection within " + settings.connectTimeoutMs() + " ms: " + unavailable.getMessage());
+      batch.forEach(job -> job.complete(null, failure)); // those already completed keep their outcome
+    }
+  }
+
+  /** One piece of work, its own transaction; run again after a conflict when other writers exist. */
+  private void runAlone(Connection connection, Job<?> job) {
+    for (int attempt = 1; ; attempt++) {
+      Object result = null;
+      Throwable failure = null;
+      try {
+        result = job.work().apply(connection);
+        connection.commit();
+      } catch (Throwable thrown) {
+        failure = thrown;
+        rollback(connection);
+      }
+      if (failure != null && writers > 1 && conflict(failure) && attempt < MAX_CONFLICT_ATTEMPTS) {
+        LOGGER.debug("store: a transaction conflicted with another ({}); running it again", failure.toString());
+        pause(attempt);
+        continue;
+      }
+      job.complete(result, outcome(failure));
+      return;
+    }
+  }
+
+  /** Several pieces of work, each behind a savepoint, committed together (group commit). */
+  private void runTogether(Connection connection, List<Job<?>> batch) {
+    List<Object> results = new ArrayList<>(batch.size());
+    List<Throwable> failures = new ArrayList<>(batch.size());
+    for (Job<?> job : batch) {
+      Object result = null;
+      Throwable failure = null;
+      try {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+          result = job.work().apply(connection);
+          connection.releaseSavepoint(savepoint);
+        } catch (Throwable thrown) {
+          connection.rollback(savepoint);
+          failure = thrown;
+        }
+      } catch (SQLException savepointFailure) {
+        failure = savepointFailure;
+      }
+      results.add(result);
+      failures.add(outcome(failure));
+    }
+    Throwable commitFailure = commit(connection);
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).complete(results.get(i), commitFailure != null ? commitFailure : failures.get(i));
+    }
+  }
+
+  /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */
+  private static Throwable outcome(Throwable failure) {
+    if (failure == null || failure instanceof OperationException || failure instanceof DuplicateMessageException) {
+      return failure;
+    }
+    LOGGER.warn("store: a transaction failed and was rolled back", failure);
+    return new OperationException(ErrorCode.INTERNAL, "store: " + failure.getMessage());
+  }
+
+  /** A deadlock, a serialization failure or a key inserted first by another transaction. */
+  private static boolean conflict(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if ("40001".equals(state) || "40P01".equals(state) || "23505".equals(state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A short random wait on the writer's own thread, so that two conflicting pieces do not meet again at once. */
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2L * attempt + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Throwable commit(Connection connection) {
     try {
       connection.commit();
       return null;
     } catch (SQLException e) {
       LOGGER.error("store: commit failed; the batch is rolled back", e);
-      try {
-        connection.rollback();
-      } catch (SQLException rollback) {
-        LOGGER.error("store: rollback failed", rollback);
-      }
+      rollback(connection);
       return new OperationException(ErrorCode.INTERNAL, "store: commit failed: " + e.getMessage());
     }
   }
 
-  private void shutdown() {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SHUTDOWN");
-    } catch (SQLException e) {
-      LOGGER.warn("store: shutdown: {}", e.getMessage());
-    }
+  private static void rollback(Connection connection) {
     try {
-      connection.close();
-    } catch (SQLException e) {
-      LOGGER.warn("store: close: {}", e.getMessage());
+      connection.rollback();
+    } catch (SQLException rollback) {
+      LOGGER.error("store: rollback failed", rollback);
     }
-    LOGGER.info("store closed: {}", description);
+  }
+
+  /** The last writer to end closes the pool and tells whoever called {@link #close()}. */
+  private void writerEnded() {
+    if (running.decrementAndGet() > 0) {
+      return;
+    }
+    shutdown(pool, settings);
+    LOGGER.info("store closed: {}", settings.describe());
+    Context context;
+    synchronized (this) {
+      context = closingContext;
+    }
+    if (context == null) {
+      closedPromise.tryComplete();
+    } else {
+      context.runOnContext(ignored -> closedPromise.tryComplete());
+    }
+  }
+
+  /** Closes the pool; an H2 database is shut down first (files closed, a memory one dropped). */
+  private static void shutdown(HikariDataSource pool, StoreSettings settings) {
+    if (!settings.postgres()) {
+      boolean shutDown = false;
+      try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+        statement.execute("SHUTDOWN");
+        shutDown = true;
+      } catch (SQLException e) {
+        if (!shutDown) { // (handing the connection back after SHUTDOWN fails: the database is closed, as meant)
+          LOGGER.warn("store: shutdown: {}", e.getMessage());
+        }
+      }
+    }
+    pool.close();
   }
 }

@@ -24,35 +24,27 @@ public final class EventOutbox {
 
   private final Database database;
 
-  private EventOutbox(Database database) {
+  /** Over the store's table(s), created by the platform's migrations ({@code db/platform}). */
+  public EventOutbox(Database database) {
     this.database = database;
   }
 
-  public static Future<EventOutbox> create(Database database) {
-    return database.createTables("""
-        CREATE TABLE IF NOT EXISTS sb_outbox (
-          event_id VARCHAR(500) PRIMARY KEY,
-          stream VARCHAR(200) NOT NULL,
-          event VARBINARY NOT NULL,
-          attempts INT NOT NULL,
-          attempted_at_ms BIGINT NOT NULL)""",
-        "CREATE INDEX IF NOT EXISTS sb_outbox_due ON sb_outbox (attempted_at_ms)").map(created -> new EventOutbox(database));
-  }
-
-  /** Keeps an event for a later delivery (once: keeping it again changes nothing). */
+  /**
+   * Keeps an event for a later delivery (once: keeping it again changes nothing). Inserted only if
+   * absent, rather than caught when the key refuses it: PostgreSQL allows nothing more in a
+   * transaction after a failed statement.
+   */
   public Future<Void> keep(String stream, Envelope event) {
     return database.transaction(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO sb_outbox (event_id, stream, event, attempts, attempted_at_ms) VALUES (?, ?, ?, 1, ?)")) {
+          "INSERT INTO sb_outbox (event_id, stream, event, attempts, attempted_at_ms) SELECT ?, ?, ?, 1, ? "
+              + "WHERE NOT EXISTS (SELECT 1 FROM sb_outbox WHERE event_id = ?)")) {
         insert.setString(1, event.context().messageId());
         insert.setString(2, stream);
         insert.setBytes(3, event.toBytes());
         insert.setLong(4, System.currentTimeMillis());
+        insert.setString(5, event.context().messageId());
         insert.executeUpdate();
-      } catch (SQLException e) {
-        if (!Database.isUniqueViolation(e)) {
-          throw e;
-        }
       }
       return null;
     });

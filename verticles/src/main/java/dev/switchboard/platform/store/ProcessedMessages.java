@@ -40,19 +40,9 @@ public final class ProcessedMessages {
   private final Database database;
   private final Map<String, Promise<Void>> inProgress = new ConcurrentHashMap<>();
 
-  private ProcessedMessages(Database database) {
+  /** Over the store's table(s), created by the platform's migrations ({@code db/platform}). */
+  public ProcessedMessages(Database database) {
     this.database = database;
-  }
-
-  public static Future<ProcessedMessages> create(Database database) {
-    return database.createTables("""
-        CREATE TABLE IF NOT EXISTS sb_processed (
-          consumer VARCHAR(200) NOT NULL,
-          message_id VARCHAR(500) NOT NULL,
-          result VARBINARY,
-          processed_at_ms BIGINT NOT NULL,
-          PRIMARY KEY (consumer, message_id))""",
-        "CREATE INDEX IF NOT EXISTS sb_processed_age ON sb_processed (processed_at_ms)").map(created -> new ProcessedMessages(database));
   }
 
   /** Claims the message for handling; tells what was seen before if it was not new. */

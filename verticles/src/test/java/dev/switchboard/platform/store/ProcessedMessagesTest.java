@@ -3,14 +3,15 @@ package dev.switchboard.platform.store;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.config.StoreSettings;
+import dev.switchboard.testing.StoreRows;
+import dev.switchboard.testing.TestStore;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.PreparedStatement;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,24 +23,29 @@ class ProcessedMessagesTest {
   private Database database;
   private ProcessedMessages processed;
 
-  @BeforeEach
-  void open() {
+  private void open(TestStore store) {
     vertx = Vertx.vertx();
-    database = Blocking.await(Database.open(vertx, StoreSettings.from(Settings.of(Map.of("store.path", "")))));
-    processed = Blocking.await(ProcessedMessages.create(database));
+    database = Blocking.await(Database.open(vertx, StoreSettings.from(Settings.of(store.settings()))));
+    processed = new ProcessedMessages(database);
   }
 
   @AfterEach
   void close() {
-    Blocking.await(database.close());
-    Blocking.await(vertx.close());
+    if (database != null) {
+      Blocking.await(database.close());
+    }
+    if (vertx != null) {
+      Blocking.await(vertx.close());
+    }
   }
 
-  @Test
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
   @DisplayName("a second record of the same message is refused by the primary key, and its transaction rolls back")
-  void secondRecordIsRefused() {
+  void secondRecordIsRefused(TestStore store) {
+    open(store);
     Blocking.await(processed.complete("payment.charge", "m-1", null));
-    Blocking.await(database.createTables("CREATE TABLE effect (id INT)"));
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
     assertThatThrownBy(() -> Blocking.await(database.transaction(connection -> {
       try (PreparedStatement effect = connection.prepareStatement("INSERT INTO effect VALUES (1)")) {
         effect.executeUpdate();
@@ -51,9 +57,11 @@ class ProcessedMessagesTest {
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isZero();
   }
 
-  @Test
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
   @DisplayName("old records are purged in chunks, every one of them, and the young ones stay")
-  void purgeInChunks() {
+  void purgeInChunks(TestStore store) {
+    open(store);
     int old = ProcessedMessages.PURGE_CHUNK * 2 + 500;
     Blocking.await(database.transaction(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
