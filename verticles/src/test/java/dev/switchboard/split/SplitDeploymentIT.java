@@ -169,7 +169,7 @@ class SplitDeploymentIT {
   @DisplayName("a deadline set by the outside client is honoured down the chain: the slow payment is not run, the order is rejected")
   void clientDeadlineHonouredDownTheChain() throws Exception {
     List<String> slowPayment = new ArrayList<>(paymentArgs(0));
-    slowPayment.addAll(List.of("--set", "operations.payment.charge.faults.latencyMs=1500"));
+    slowPayment.addAll(List.of("--set", "operations.payment.charge.faults.latencyMs=4000"));
     ServeProcess ownPayment = launch("split-payment-slow", slowPayment);
     int[] paymentPorts = ownPayment.awaitReady(60);
     // the charge's own deadline (10 s) is far away: only the client's can end the call in time
@@ -177,7 +177,7 @@ class SplitDeploymentIT {
         "--set", "operations.payment.charge.timeoutMs=10000"));
 
     PlaceOrderRequest request = Orders.order(APPLE, 1, 500);
-    Throwable failure = catchThrowable(() -> Blocking.await(orders.placeOrder(request, "split-deadline", 700)));
+    Throwable failure = catchThrowable(() -> Blocking.await(orders.placeOrder(request, "split-deadline", 1500)));
     assertThat(failure).isInstanceOf(GrpcCallException.class);
     assertThat(((GrpcCallException) failure).status()).isEqualTo(GrpcStatus.DEADLINE_EXCEEDED);
 
