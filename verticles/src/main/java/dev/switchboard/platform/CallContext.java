@@ -76,6 +76,16 @@ public record CallContext(String correlationId,
     return new CallContext(correlationId, aggregateId, messageId, causationId, merged, deadlineMs);
   }
 
+  /** The same context without the attribute {@code name}. */
+  public CallContext withoutAttribute(String name) {
+    if (!attributes.containsKey(name)) {
+      return this;
+    }
+    Map<String, String> rest = new HashMap<>(attributes);
+    rest.remove(name);
+    return new CallContext(correlationId, aggregateId, messageId, causationId, rest, deadlineMs);
+  }
+
   /** The same context bounded by a deadline (epoch millis; 0 removes it); an earlier one already set stays. */
   public CallContext withDeadline(long epochMs) {
     long deadline = epochMs == 0 ? 0 : deadlineMs == 0 ? epochMs : Math.min(deadlineMs, epochMs);

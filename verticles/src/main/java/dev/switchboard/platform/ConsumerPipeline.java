@@ -125,12 +125,7 @@ final class ConsumerPipeline {
     if (!java.util.Arrays.asList(audience.split(",")).contains(subscriber)) {
       return null;
     }
-    java.util.Map<String, String> attributes = new java.util.HashMap<>(event.context().attributes());
-    attributes.remove(Emitter.AUDIENCE);
-    CallContext context = event.context();
-    return new Envelope(event.body(), new CallContext(context.correlationId(), context.aggregateId(),
-        context.messageId(), context.causationId(), attributes, context.deadlineMs()), event.failure(),
-        event.sentAtMs());
+    return event.withContext(event.context().withoutAttribute(Emitter.AUDIENCE));
   }
 
   /**

@@ -138,8 +138,7 @@ final class Emitter {
 
   /** The event addressed to {@code subscribers}: only they take it from the stream. */
   static Envelope addressed(Envelope event, List<String> subscribers) {
-    return new Envelope(event.body(), event.context().withAttributes(Map.of(AUDIENCE, String.join(",", subscribers))),
-        null, event.sentAtMs());
+    return event.withContext(event.context().withAttributes(Map.of(AUDIENCE, String.join(",", subscribers))));
   }
 
   private <T> Future<T> withRetries(OperationSettings settings, CallContext context, String target,

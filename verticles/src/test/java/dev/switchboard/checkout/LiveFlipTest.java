@@ -118,13 +118,12 @@ class LiveFlipTest {
     }));
   }
 
-  /** Places {@code count} more orders, a few milliseconds apart, spread over the clients. */
+  /** Places {@code count} more orders at once, spread over the clients. */
   private static void send(List<CheckoutGrpcClient> clients, List<Future<Order>> outcomes, int count) {
     for (int i = 0; i < count; i++) {
       int n = outcomes.size();
       CheckoutGrpcClient client = clients.get(n % clients.size());
       outcomes.add(client.placeOrder(Orders.order(SKU, 1, PRICE), "flip-" + n).compose(answer -> follow(client, answer)));
-      pause(2);
     }
   }
 
@@ -144,14 +143,5 @@ class LiveFlipTest {
           .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
     }
     return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -113,7 +113,12 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
 
   /** The same message under another message id (a message that came without one). */
   public Envelope withMessageId(String messageId) {
-    return new Envelope(body, context.withMessageId(messageId), failure, sentAtMs);
+    return withContext(context.withMessageId(messageId));
+  }
+
+  /** The same message with another context. */
+  public Envelope withContext(CallContext changed) {
+    return new Envelope(body, changed, failure, sentAtMs);
   }
 
   private static long parseTime(String millis) {
