@@ -5,7 +5,6 @@ import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.node.NodeConfig;
 import dev.switchboard.platform.check.ConfigCheck;
 import dev.switchboard.platform.check.Finding;
-import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +46,6 @@ import static org.assertj.core.api.Assertions.fail;
 class ComposeFileTest {
 
   /** The PostgreSQL store's keys (issue 11), checked as soon as this build knows them. */
-  private static final Set<String> STORE_KEYS = Set.of("store.url", "store.user", "store.password", "store.poolSize");
   private static final Set<String> SECRET_KEYS = Set.of("management.token", "internal.token", "store.password");
   private static final String REQUIRE_COMPOSE = "SWITCHBOARD_REQUIRE_COMPOSE";
 
@@ -246,19 +244,9 @@ class ComposeFileTest {
   @DisplayName("The replicas' configurations")
   class Configurations {
 
-    /** The replica's configuration as this build validates it (without the store keys until it knows them). */
+    /** The replica's configuration as this build validates it. */
     private NodeConfig validated(Replica replica) {
-      Settings settings = replica.settings();
-      try {
-        return NodeConfig.from(settings);
-      } catch (ConfigException refused) {
-        if (!STORE_KEYS.contains(refused.key()) || !refused.allowed().startsWith("unknown key")) {
-          throw refused;
-        }
-        Map<String, String> withoutStore = new TreeMap<>(settings.asMap());
-        withoutStore.keySet().removeAll(STORE_KEYS);
-        return NodeConfig.from(Settings.of(withoutStore));
-      }
+      return NodeConfig.from(replica.settings());
     }
 
     @Test
