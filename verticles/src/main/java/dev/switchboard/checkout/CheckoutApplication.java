@@ -83,7 +83,7 @@ public final class CheckoutApplication {
                                                    List<String> only) {
     return switchboard.store().migrate(SCHEMA).compose(migrated -> {
       CheckoutApplication application = new CheckoutApplication(vertx, switchboard, config,
-          new SagaStore(switchboard.store()));
+          SagaStore.of(switchboard));
       return application.stock.seed(config.initialStock())
           .compose(seeded -> application.deployServices(vertx, only));
     });

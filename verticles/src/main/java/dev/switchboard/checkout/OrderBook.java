@@ -7,6 +7,7 @@ import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.store.Database;
+import dev.switchboard.platform.store.StoreSignals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -28,7 +29,9 @@ import java.util.UUID;
 /**
  * The orders, in the store (table {@code orders_order}): accepted once per idempotency key, terminal
  * exactly once. Every change is announced, after it is committed, to whoever watches the order in
- * this process, on the watcher's own context.
+ * this process, on the watcher's own context — also a change another replica made on a shared
+ * store: it signals the order's id ({@link StoreSignals}, channel {@value #CHANGED}), and each
+ * replica with a watcher of that order reads it again and announces it.
  */
 public final class OrderBook {
 
@@ -53,13 +56,39 @@ public final class OrderBook {
     }
   }
 
+  /** The store signal of an order changed by some replica; its payload is {@code <book>|<order id>}. */
+  static final String CHANGED = "orders_changed";
+
   private final Vertx vertx;
   private final Database database;
   private final Map<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
+  /** This book among the replicas' books: its own signals come back to it, and are skipped. */
+  private final String book = UUID.randomUUID().toString();
 
   OrderBook(Vertx vertx, Database database) {
     this.vertx = vertx;
     this.database = database;
+    database.signals().listen(vertx, CHANGED, new StoreSignals.Listener() {
+      @Override
+      public void signalled(String payload) {
+        int bar = payload.indexOf('|');
+        if (bar > 0 && !payload.substring(0, bar).equals(book)) {
+          changedElsewhere(payload.substring(bar + 1));
+        }
+      }
+
+      @Override
+      public void missed() {
+        watchers.keySet().forEach(OrderBook.this::changedElsewhere);
+      }
+    });
+  }
+
+  /** Another replica changed the order: watchers here get it as it is now. */
+  private void changedElsewhere(String orderId) {
+    if (watchers.containsKey(orderId)) {
+      get(orderId).onSuccess(found -> found.ifPresent(this::announce));
+    }
   }
 
   /** Accepts a valid request as a PENDING order, or returns the order placed earlier with the same key. */
@@ -178,6 +207,7 @@ public final class OrderBook {
         update.setString(3, orderId);
         update.executeUpdate();
       }
+      database.signals().signal(store, CHANGED, book + "|" + orderId);
       changed[0] = true;
       return Optional.of(updated);
     }).onSuccess(updated -> {
@@ -235,6 +265,44 @@ public final class OrderBook {
   Future<List<Order>> pending() {
     return list("SELECT body FROM orders_order WHERE status = '" + OrderStatus.ORDER_STATUS_PENDING.name()
         + "' ORDER BY accepted_at_ms");
+  }
+
+  /**
+   * Claims, for this replica, up to {@code limit} orders accepted before {@code acceptedBeforeMs}
+   * whose checkout has not started — their replica may have died between accepting and placing
+   * them — that no replica has claimed within {@code leaseMs}: the rows are locked
+   * ({@code FOR UPDATE SKIP LOCKED}) and marked in one transaction, so two replicas never place the
+   * same order again at once.
+   */
+  Future<List<Order>> claimUnplaced(long acceptedBeforeMs, long leaseMs, int limit) {
+    long now = System.currentTimeMillis();
+    return database.transaction(store -> {
+      List<Order> orders = new ArrayList<>();
+      try (PreparedStatement select = store.prepareStatement("SELECT body FROM orders_order WHERE status = '"
+          + OrderStatus.ORDER_STATUS_PENDING.name() + "' AND NOT checkout_started AND accepted_at_ms < ? "
+          + "AND resume_after_ms < ? ORDER BY accepted_at_ms FETCH FIRST " + limit + " ROWS ONLY "
+          + "FOR UPDATE SKIP LOCKED")) {
+        select.setLong(1, acceptedBeforeMs);
+        select.setLong(2, now);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            orders.add(decode(rows.getBytes(1)));
+          }
+        }
+      }
+      if (!orders.isEmpty()) {
+        try (PreparedStatement claim = store.prepareStatement(
+            "UPDATE orders_order SET resume_after_ms = ? WHERE order_id = ?")) {
+          for (Order order : orders) {
+            claim.setLong(1, now + leaseMs);
+            claim.setString(2, order.getOrderId());
+            claim.addBatch();
+          }
+          claim.executeBatch();
+        }
+      }
+      return orders;
+    });
   }
 
   /** Orders accepted and not yet terminal: the checkout's backlog. */

@@ -13,6 +13,8 @@ import dev.switchboard.platform.OperationResult;
 import dev.switchboard.platform.Switchboard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class OrderDesk {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(OrderDesk.class);
+  /** How many unplaced orders one replica claims at a time. */
+  private static final int UNPLACED_BATCH = 500;
 
   private final Switchboard switchboard;
   private final OrderBook orders;
@@ -87,19 +91,37 @@ public final class OrderDesk {
    * After a restart: every accepted order still pending is announced and placed again, so that it
    * ends even if its checkout never started (the process stopped between accepting it and starting
    * the saga). One whose checkout runs is not checked out twice: the saga exists, and orders.place
-   * waits for it.
+   * waits for it. On a store shared by replicas this is {@link #placeUnplaced} instead: the pending
+   * orders of live replicas are theirs.
    */
   public Future<Integer> resumePending() {
-    return orders.pending().map(pending -> {
-      for (Order order : pending) {
-        CallContext context = CallContext.begin(order.getCorrelationId()).withAggregate(order.getOrderId());
-        LOGGER.debug("{} accepted order still pending: placing it again", context.logTag());
-        events.placed(order, context)
-            .compose(announced -> checkout(order, context))
-            .onFailure(failure -> LOGGER.warn("{} order not placed again: {}", context.logTag(), failure.getMessage()));
-      }
-      return pending.size();
-    });
+    if (switchboard.store().postgres()) {
+      return placeUnplaced();
+    }
+    return orders.pending().map(this::placeAgain);
+  }
+
+  /**
+   * On a store shared by replicas, run every {@code saga.stallAfterMs}: the orders accepted longer
+   * ago than that whose checkout has not started (a replica died between accepting and placing
+   * them) are claimed by one replica and placed again. An order still queued as an orders.place
+   * command may be placed twice; the second is a duplicate to the consumer.
+   */
+  public Future<Integer> placeUnplaced() {
+    long stallAfterMs = switchboard.config().sagaStallAfterMs();
+    return orders.claimUnplaced(System.currentTimeMillis() - stallAfterMs, stallAfterMs, UNPLACED_BATCH)
+        .map(this::placeAgain);
+  }
+
+  private int placeAgain(List<Order> pending) {
+    for (Order order : pending) {
+      CallContext context = CallContext.begin(order.getCorrelationId()).withAggregate(order.getOrderId());
+      LOGGER.debug("{} accepted order still pending: placing it again", context.logTag());
+      events.placed(order, context)
+          .compose(announced -> checkout(order, context))
+          .onFailure(failure -> LOGGER.warn("{} order not placed again: {}", context.logTag(), failure.getMessage()));
+    }
+    return pending.size();
   }
 
   /**

@@ -32,6 +32,24 @@ public final class OrdersVerticle extends VerticleBase {
     this.checkout = CheckoutSaga.definition(orders, events);
   }
 
+  /**
+   * On a store shared by replicas, places again now and then the orders a dead replica accepted
+   * and never placed (see {@link OrderDesk#placeUnplaced}); the timer ends with this verticle.
+   */
+  private void sweepUnplaced() {
+    if (!switchboard.store().postgres()) {
+      return;
+    }
+    long every = Math.max(50, Math.min(5_000, switchboard.config().sagaStallAfterMs() / 4));
+    vertx.setPeriodic(every, tick -> desk.placeUnplaced()
+        .onSuccess(placed -> {
+          if (placed > 0) {
+            LOGGER.info("placed again {} accepted orders whose checkout never started", placed);
+          }
+        })
+        .onFailure(failure -> LOGGER.warn("accepted orders not placed again: {}", failure.getMessage())));
+  }
+
   @Override
   public Future<?> stop() {
     sagas.stop();
@@ -66,6 +84,7 @@ public final class OrdersVerticle extends VerticleBase {
         })
         .compose(resumed -> desk.resumePending())
         .onSuccess(pending -> sagas.startSweeper())
+        .onSuccess(pending -> sweepUnplaced())
         .onSuccess(pending -> {
           if (pending > 0) {
             LOGGER.info("placed again {} accepted orders still pending (a running checkout is not started twice)",

@@ -62,10 +62,10 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
     }
     Set<String> names = operations.stream().map(Operation::name).collect(Collectors.toSet());
     EdgeConfig edge = EdgeConfig.from(settings);
-    return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names),
+    String instance = InstanceId.from(settings, edge.httpPort());
+    return new NodeConfig(settings, List.copyOf(operations), PlatformConfig.from(settings, names).withInstance(instance),
         checkout, edge, bridge, services(settings),
-        ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000),
-        InstanceId.from(settings, edge.httpPort()));
+        ClusterConfig.from(settings), settings.getLong(STARTUP_TIMEOUT, 60_000, 1_000, 3_600_000), instance);
   }
 
   private static List<String> services(Settings settings) {

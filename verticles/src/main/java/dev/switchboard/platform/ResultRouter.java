@@ -4,8 +4,11 @@ import com.google.protobuf.Message;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.Transport;
+import dev.switchboard.platform.transport.Envelope;
+import dev.switchboard.platform.transport.EventTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -43,35 +46,52 @@ final class ResultRouter {
   }
 
   /**
-   * Listens to the result events of an operation, on every path its commands may take (the event bus
+   * Consumes the result events of an operation, on every path its commands may take (the event bus
    * and its event path): whatever its mode now, a flip or a degraded call may send it as a command.
-   * The listener lives as long as the verticle that registered it.
+   * Each result reaches one of the processes consuming them (a saga owner among the replicas). The
+   * listener lives as long as the verticle that registered it.
    */
   <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation, ResultHandler<R> handler) {
+    return onEveryPath(operation, handler, EventTransport::consumeResults);
+  }
+
+  /** As {@link #onResult}, but every result, in this process, whoever else consumes it: for {@link #call}. */
+  private <Q extends Message, R extends Message> Future<Void> listen(Operation<Q, R> operation,
+                                                                 ResultHandler<R> handler) {
+    return onEveryPath(operation, handler, EventTransport::listenResults);
+  }
+
+  /** How results are taken from a transport: consumed in the operation's group, or listened to here. */
+  @FunctionalInterface
+  private interface ResultSource {
+    Future<Void> take(EventTransport transport, String operation, Handler<Envelope> handler);
+  }
+
+  private <Q extends Message, R extends Message> Future<Void> onEveryPath(Operation<Q, R> operation,
+                                                                      ResultHandler<R> handler, ResultSource source) {
     List<Future<Void>> listening = new ArrayList<>();
     for (Transport path : Transports.eventPaths(live.get(operation.name()))) {
-      listening.add(onResult(operation, handler, path));
+      listening.add(source.take(transports.events(path), operation.name(), envelope -> handler.handle(
+          decode(operation, envelope))));
     }
     return Future.all(listening).mapEmpty();
   }
 
-  private <Q extends Message, R extends Message> Future<Void> onResult(Operation<Q, R> operation,
-                                                                   ResultHandler<R> handler, Transport path) {
-    return transports.events(path).consumeResults(operation.name(), envelope -> {
-      OperationResult<R> result;
-      if (envelope.isFailure()) {
-        result = OperationResult.failure(envelope.context(), envelope.failure());
-      } else {
-        try {
-          result = OperationResult.success(envelope.context(), operation.parseReply(envelope.body().getBytes()));
-        } catch (OperationException undecodable) {
-          result = OperationResult.failure(envelope.context(), undecodable);
-        }
+  private static <Q extends Message, R extends Message> OperationResult<R> decode(Operation<Q, R> operation,
+                                                                                Envelope envelope) {
+    OperationResult<R> result;
+    if (envelope.isFailure()) {
+      result = OperationResult.failure(envelope.context(), envelope.failure());
+    } else {
+      try {
+        result = OperationResult.success(envelope.context(), operation.parseReply(envelope.body().getBytes()));
+      } catch (OperationException undecodable) {
+        result = OperationResult.failure(envelope.context(), undecodable);
       }
-      LOGGER.debug("{} {} result {} for msg={}", envelope.context().logTag(), operation,
-          result.succeeded() ? "ok" : result.failure().code(), envelope.context().causationId());
-      handler.handle(result);
-    });
+    }
+    LOGGER.debug("{} {} result {} for msg={}", envelope.context().logTag(), operation,
+        result.succeeded() ? "ok" : result.failure().code(), envelope.context().causationId());
+    return result;
   }
 
   /**
@@ -121,7 +141,7 @@ final class ResultRouter {
   private <Q extends Message, R extends Message> Future<Void> listenForCalls(Operation<Q, R> operation) {
     return callListeners.computeIfAbsent(operation.name(), name -> {
       Promise<Void> listening = Promise.promise();
-      context.runOnContext(v -> onResult(operation, arrived -> {
+      context.runOnContext(v -> listen(operation, arrived -> {
         Promise<OperationResult<?>> waiter = awaiting.remove(arrived.context().causationId());
         if (waiter != null) {
           waiter.tryComplete(arrived);

@@ -67,7 +67,7 @@ class EarlierStoreTest {
         "store.path", directory.toString())))));
     Blocking.await(database.migrate(CheckoutApplication.SCHEMA));
 
-    var saga = Blocking.await(new SagaStore(database).load("o-1")).orElseThrow();
+    var saga = Blocking.await(new SagaStore(database, "test", 15_000).load("o-1")).orElseThrow();
     assertThat(saga.version()).isEqualTo(3);
     assertThat(saga.redrives()).as("the column added, with its default").isZero();
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_outbox"))).as("a table added").isZero();

@@ -56,7 +56,7 @@ class SagaEngineTest {
         PlatformConfig.from(Settings.of(settings), catalog.names()), new SwitchboardMetrics(new SimpleMeterRegistry())));
     switchboard.serve(BOOK, (request, context) -> Future.succeededFuture(StringValue.of("booking-1")));
     return new Rig(switchboard, new SagaEngine(vertx, switchboard,
-        new SagaStore(switchboard.store())));
+        SagaStore.of(switchboard)));
   }
 
   private SagaDefinition<StringValue> trip() {

@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * operation, how the saga engine retries compensations and drives stalled sagas again. Built once at start-up from
  * {@link Settings}; an unknown operation name or a bad value stops start-up. {@code keysSet} are the
  * keys the configuration gave (file, environment, command line), values aside: what tells a value set
- * on purpose from a default.
+ * on purpose from a default. {@code instance} is this process's name among the replicas
+ * ({@code instance.id}): the owner of the saga leases it holds.
  */
 public record PlatformConfig(Mode defaultMode,
                              Transport defaultTransport,
@@ -24,7 +25,8 @@ public record PlatformConfig(Mode defaultMode,
                              KafkaSettings kafka,
                              StoreSettings store,
                              InternalSettings internal,
-                             Set<String> keysSet) {
+                             Set<String> keysSet,
+                             String instance) {
 
   public static final Set<String> KEYS = union(Set.of(
       "topics.prefix", "topics.create", "topics.partitions", "topics.replicationFactor",
@@ -37,6 +39,8 @@ public record PlatformConfig(Mode defaultMode,
   public static final long DEFAULT_STALL_AFTER_MS = 15_000;
   /** How often the sweeper sends a step again before treating it as an uncertain failure. */
   public static final int DEFAULT_MAX_REDRIVES = 3;
+  /** The key of this process's name among the replicas (validated by the node; see {@code InstanceId}). */
+  public static final String INSTANCE_KEY = "instance.id";
   public static final Set<String> PREFIXES = Set.of(OperationSettings.PREFIX, KafkaSettings.PREFIX);
   private static final Set<String> OPERATION_PROPERTIES = Set.of(
       "mode", "transport", "timeoutMs", "retries", "retryBackoffMs", "topic", "resultTopic", "target",
@@ -105,7 +109,18 @@ public record PlatformConfig(Mode defaultMode,
         KafkaSettings.from(settings, kafkaUsed),
         StoreSettings.from(settings),
         internal,
-        Set.copyOf(settings.asMap().keySet()));
+        Set.copyOf(settings.asMap().keySet()),
+        settings.getString(INSTANCE_KEY, "local-" + ProcessHandle.current().pid()));
+  }
+
+  /**
+   * The same configuration naming this process {@code instance} among the replicas (the node works
+   * out its {@code instance.id}, whose default depends on its ports).
+   */
+  public PlatformConfig withInstance(String instance) {
+    return new PlatformConfig(defaultMode, defaultTransport, operations, compensationMaxAttempts,
+        compensationBackoffMs, sagaStallAfterMs, sagaMaxRedrives, outboxRedeliverAfterMs, kafka, store, internal,
+        keysSet, instance);
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -148,7 +163,7 @@ public record PlatformConfig(Mode defaultMode,
     keys.addAll(changedKeys);
     return new PlatformConfig(defaultMode, defaultTransport, Map.copyOf(changedOperations), compensationMaxAttempts,
         compensationBackoffMs, sagaStallAfterMs, sagaMaxRedrives, outboxRedeliverAfterMs, kafka, store, internal,
-        Set.copyOf(keys));
+        Set.copyOf(keys), instance);
   }
 
   /**

@@ -42,6 +42,8 @@ public final class SagaEngine {
   static final String ATTR_ATTEMPT = "saga.attempt";
   private static final String FORWARD = "forward";
   private static final String COMPENSATE = "compensate";
+  /** How often an outcome is applied again after another replica changed the saga first. */
+  private static final int MAX_CHANGED_ATTEMPTS = 5;
 
   private final Vertx vertx;
   private final Switchboard switchboard;
@@ -148,10 +150,11 @@ public final class SagaEngine {
   /**
    * After a restart: invokes again the awaited step of every unfinished saga (with the same message
    * id, so a consumer that handled it already answers from its records), and runs the end hook of
-   * every saga that ended without it having run.
+   * every saga that ended without it having run. On a store shared by replicas, only the sagas this
+   * instance claims ({@link SagaStore#claimUnfinished}): a live replica's are left to it.
    */
   public Future<Integer> resumeUnfinished() {
-    return store.unfinished().map(records -> {
+    return store.claimUnfinished().map(records -> {
       for (SagaRecord record : records) {
         SagaDefinition<?> definition = definitions.get(record.saga());
         if (definition == null) {
@@ -253,6 +256,16 @@ public final class SagaEngine {
 
   private void advance(SagaDefinition<?> definition, String sagaId, String phase, int step, int attempt,
                        Outcome outcome) {
+    advance(definition, sagaId, phase, step, attempt, outcome, MAX_CHANGED_ATTEMPTS);
+  }
+
+  /**
+   * As above; when another replica stored a change of the saga between this load and this store
+   * ({@link SagaChangedException}), loads it again and decides again — the outcome may be stale by
+   * then — up to {@code attemptsLeft} times.
+   */
+  private void advance(SagaDefinition<?> definition, String sagaId, String phase, int step, int attempt,
+                       Outcome outcome, int attemptsLeft) {
     sequencer.run(sagaId, () -> store.load(sagaId).compose(found -> {
       if (found.isEmpty()) {
         LOGGER.warn("[agg={}] outcome for unknown saga ignored", sagaId);
@@ -268,8 +281,16 @@ public final class SagaEngine {
         return Future.succeededFuture();
       }
       return FORWARD.equals(phase) ? forward(definition, record, outcome) : compensated(definition, record, outcome);
-    })).onFailure(failure -> logFailure("[agg=" + sagaId + "] saga " + definition.name()
-        + " could not advance (it resumes from its stored state after a restart)", failure));
+    })).onFailure(failure -> {
+      if (failure instanceof SagaChangedException && attemptsLeft > 1) {
+        LOGGER.debug("[agg={}] saga {} changed elsewhere while advancing: loading it again", sagaId,
+            definition.name());
+        advance(definition, sagaId, phase, step, attempt, outcome, attemptsLeft - 1);
+      } else {
+        logFailure("[agg=" + sagaId + "] saga " + definition.name()
+            + " could not advance (the sweeper drives it again from its stored state)", failure);
+      }
+    });
   }
 
   private <D extends Message> Future<Void> forward(SagaDefinition<D> definition, SagaRecord record, Outcome outcome) {
@@ -362,10 +383,13 @@ public final class SagaEngine {
             + " end hook failed (the sweeper runs it again)", failure));
   }
 
-  /** A known failure (the store closing at shutdown, a refusal) in one line; anything else with its stack. */
+  /**
+   * A known failure (the store closing at shutdown, a refusal, a replica that changed the saga first)
+   * in one line; anything else with its stack.
+   */
   static void logFailure(String what, Throwable failure) {
-    if (failure instanceof OperationException known) {
-      LOGGER.warn("{}: {}", what, known.toString());
+    if (failure instanceof OperationException || failure instanceof SagaChangedException) {
+      LOGGER.warn("{}: {}", what, failure.toString());
     } else {
       LOGGER.error(what, failure);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.saga;
 
+import dev.switchboard.platform.Switchboard;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
 
@@ -8,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +16,15 @@ import java.util.Optional;
  * Where saga instances live between steps: table {@code sb_saga} of the platform's store. A saga
  * stays "open" until its end hook (confirm or reject the order, announce it) has run, so that a
  * process that dies between the last step and the hook runs the hook after its restart.
+ *
+ * <p><b>Replicas on one database.</b> Every change is checked against the version it was based on
+ * (optimistic: a change based on an older version fails with {@link SagaChangedException}), and a
+ * saga's creation is guarded by its primary key. An open saga is <em>leased</em> to the process that
+ * stored its last step ({@code lease_owner}, {@code lease_until_ms} = that time plus
+ * {@code saga.stallAfterMs}); the start-up resume and the sweeper claim only sagas whose lease has
+ * run out (or, at start-up, this instance's own), in a transaction that locks them with
+ * {@code FOR UPDATE SKIP LOCKED}: two replicas never claim the same saga at once, and a live
+ * replica's sagas are left to it.
  */
 public final class SagaStore {
 
@@ -23,21 +32,41 @@ public final class SagaStore {
       + "started_at_ms, updated_at_ms, version, redrives";
 
   private final Database database;
+  private final String owner;
+  private final long leaseMs;
 
-  /** Over the store's table(s), created by the platform's migrations ({@code db/platform}). */
-  public SagaStore(Database database) {
+  /**
+   * Over the store's table(s), created by the platform's migrations ({@code db/platform}).
+   *
+   * @param owner   this process's {@code instance.id}: the owner of the leases it takes
+   * @param leaseMs how long a lease lasts after the step that took it ({@code saga.stallAfterMs})
+   */
+  public SagaStore(Database database, String owner, long leaseMs) {
     this.database = database;
+    this.owner = owner;
+    this.leaseMs = leaseMs;
   }
 
-  /** Stores a new instance; completes with {@code false} if one with that id exists already. */
+  /** The saga store of a platform: in its store, leases owned by its {@code instance.id}. */
+  public static SagaStore of(Switchboard switchboard) {
+    return new SagaStore(switchboard.store(), switchboard.config().instance(), switchboard.config().sagaStallAfterMs());
+  }
+
+  /**
+   * Stores a new instance, leased to this process; completes with {@code false} if one with that id
+   * exists already (the primary key decides between replicas creating it at once).
+   */
   public Future<Boolean> create(SagaRecord record) {
     return database.transaction(connection -> {
       if (find(connection, record.sagaId()).isPresent()) {
         return false;
       }
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO sb_saga (" + COLUMNS + ", open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
+          "INSERT INTO sb_saga (" + COLUMNS + ", lease_owner, lease_until_ms, open) "
+              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
         bind(insert, record, record.version());
+        insert.setString(13, owner);
+        insert.setLong(14, record.updatedAtMs() + leaseMs);
         insert.executeUpdate();
       }
       return true;
@@ -62,8 +91,9 @@ public final class SagaStore {
   }
 
   /**
-   * Replaces the instance if its stored version is {@code record.version()}; completes with the
-   * stored record (version incremented) or fails if someone else changed it first.
+   * Replaces the instance if its stored version is {@code record.version()}, renewing this process's
+   * lease; completes with the stored record (version incremented), or fails with
+   * {@link SagaChangedException} if someone else changed it first.
    */
   public Future<SagaRecord> update(SagaRecord record) {
     SagaRecord stored = new SagaRecord(record.sagaId(), record.saga(), record.status(), record.step(),
@@ -72,17 +102,17 @@ public final class SagaStore {
     return database.transaction(connection -> {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE sb_saga SET saga_id = ?, saga = ?, status = ?, step = ?, attempt = ?, data = ?, reason = ?, "
-              + "correlation_id = ?, started_at_ms = ?, updated_at_ms = ?, version = ?, redrives = ? "
-              + "WHERE saga_id = ? AND version = ?")) {
+              + "correlation_id = ?, started_at_ms = ?, updated_at_ms = ?, version = ?, redrives = ?, "
+              + "lease_owner = ?, lease_until_ms = ? WHERE saga_id = ? AND version = ?")) {
         bind(update, stored, stored.version());
-        update.setString(13, record.sagaId());
-        update.setLong(14, record.version());
-        if (update.executeUpdate() != 1) {
-          throw new ConcurrentModificationException("saga " + record.sagaId() + " changed concurrently");
-        }
+        update.setString(13, owner);
+        update.setLong(14, record.updatedAtMs() + leaseMs);
+        update.setString(15, record.sagaId());
+        update.setLong(16, record.version());
+        return update.executeUpdate() == 1;
       }
-      return stored;
-    });
+    }).compose(updated -> updated ? Future.succeededFuture(stored)
+        : Future.failedFuture(new SagaChangedException(record.sagaId(), record.version())));
   }
 
   /** Records that the end hook of a terminal saga has run: the saga is closed for good. */
@@ -97,40 +127,67 @@ public final class SagaStore {
     });
   }
 
-  /** Every instance still open: running, compensating, or ended without its end hook having run. */
-  public Future<List<SagaRecord>> unfinished() {
-    return database.transaction(connection -> {
-      List<SagaRecord> records = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + COLUMNS + " FROM sb_saga WHERE open ORDER BY started_at_ms");
-           ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          records.add(read(rows));
-        }
-      }
-      return records;
-    });
+  /**
+   * Claims, for a process starting up, the open instances it should resume — running,
+   * compensating, or ended without their end hook having run — oldest first: on a store of this
+   * process alone (the embedded H2) every one; on a store shared by replicas, those whose lease
+   * ran out or that this instance leased before it stopped, leaving a live replica's to it.
+   */
+  public Future<List<SagaRecord>> claimUnfinished() {
+    boolean shared = database.postgres();
+    long now = System.currentTimeMillis();
+    String which = shared ? "open AND (lease_owner = ? OR lease_until_ms < ?)" : "open";
+    return claim("SELECT " + COLUMNS + " FROM sb_saga WHERE " + which + " ORDER BY started_at_ms FOR UPDATE SKIP LOCKED",
+        select -> {
+          if (shared) {
+            select.setString(1, owner);
+            select.setLong(2, now);
+          }
+        }, now);
   }
 
   /**
-   * Open instances not changed since {@code olderThanMs} (epoch millis), oldest first, at most
-   * {@code limit}: sagas waiting longer than they should for an outcome, or for their end hook.
+   * Claims the open instances whose lease has run out — not changed for {@code saga.stallAfterMs}:
+   * waiting longer than they should for an outcome, or for their end hook — oldest first, at most
+   * {@code limit}. Rows another replica is claiming at this moment are skipped, not waited for.
    */
-  public Future<List<SagaRecord>> stalled(long olderThanMs, int limit) {
+  public Future<List<SagaRecord>> claimStalled(int limit) {
+    long now = System.currentTimeMillis();
+    return claim("SELECT " + COLUMNS + " FROM sb_saga WHERE open AND lease_until_ms < ? ORDER BY updated_at_ms "
+        + "FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED", select -> select.setLong(1, now), now);
+  }
+
+  /** Selects rows with {@code sql} (locking them), then leases them to this process, in one transaction. */
+  private Future<List<SagaRecord>> claim(String sql, Binder binder, long now) {
     return database.transaction(connection -> {
       List<SagaRecord> records = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + COLUMNS + " FROM sb_saga WHERE open AND updated_at_ms < ? ORDER BY updated_at_ms "
-              + "FETCH FIRST " + limit + " ROWS ONLY")) {
-        select.setLong(1, olderThanMs);
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        binder.bind(select);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             records.add(read(rows));
           }
         }
       }
+      if (!records.isEmpty()) {
+        try (PreparedStatement lease = connection.prepareStatement(
+            "UPDATE sb_saga SET lease_owner = ?, lease_until_ms = ? WHERE saga_id = ?")) {
+          for (SagaRecord record : records) {
+            lease.setString(1, owner);
+            lease.setLong(2, now + leaseMs);
+            lease.setString(3, record.sagaId());
+            lease.addBatch();
+          }
+          lease.executeBatch();
+        }
+      }
       return records;
     });
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
   }
 
   private static Optional<SagaRecord> find(Connection connection, String sagaId) throws SQLException {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * it, which answers from its record), up to {@code saga.maxRedrives} times, after which the step
  * counts as an uncertain failure and is compensated; an end hook is run again until it succeeds.
  * A saga whose step invocation is under way in this process (an rpc call within its deadline) is
- * not stalled.
+ * not stalled. Replicas on one store sweep together: each sweep claims the sagas whose lease ran out
+ * ({@link SagaStore#claimStalled}), so one replica drives each, a dead replica's included.
  */
 final class SagaSweeper {
 
@@ -65,8 +66,7 @@ final class SagaSweeper {
       return Future.succeededFuture(0);
     }
     sweeping = true;
-    long stalledBefore = System.currentTimeMillis() - stallAfterMs();
-    return store.stalled(stalledBefore, SWEEP_BATCH).map(records -> {
+    return store.claimStalled(SWEEP_BATCH).map(records -> {
       int driven = 0;
       for (SagaRecord record : records) {
         SagaDefinition<?> definition = engine.definition(record.saga());

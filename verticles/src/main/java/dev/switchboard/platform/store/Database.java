@@ -90,6 +90,7 @@ public final class Database {
   private final Vertx vertx;
   private final HikariDataSource pool;
   private final StoreSettings settings;
+  private final StoreSignals signals;
   private final int writers;
   private final int maxBatch;
   private final AtomicInteger running;
@@ -101,6 +102,7 @@ public final class Database {
     this.vertx = vertx;
     this.pool = pool;
     this.settings = settings;
+    this.signals = new StoreSignals(settings);
     this.writers = settings.postgres() ? settings.poolSize() : 1;
     this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
     this.running = new AtomicInteger(writers);
@@ -143,6 +145,11 @@ public final class Database {
   /** Whether this is a PostgreSQL database (else the embedded H2). */
   public boolean postgres() {
     return settings.postgres();
+  }
+
+  /** Signals between the processes on this database, sent when a transaction commits. */
+  public StoreSignals signals() {
+    return signals;
   }
 
   /**
@@ -203,6 +210,7 @@ public final class Database {
       if (!closed) {
         closed = true;
         closingContext = Vertx.currentContext();
+        signals.close();
         for (int i = 0; i < writers; i++) {
           queue.add(STOP);
         }

@@ -19,7 +19,19 @@ public interface EventTransport {
 
   Future<Void> publishResult(String operation, Envelope result);
 
+  /**
+   * Consumes the operation's result events as one of its result consumers: each result reaches one
+   * process among those consuming them (on Kafka, one group for the saga owners of every replica), so
+   * that it is acted on once.
+   */
   Future<Void> consumeResults(String operation, Handler<Envelope> handler);
+
+  /**
+   * Listens, in this process, to every result event of the operation from now on, whichever process
+   * consumes it too: for callers waiting here for the result of a command that any replica may
+   * handle. Nothing is redelivered to a listener.
+   */
+  Future<Void> listenResults(String operation, Handler<Envelope> handler);
 
   /** Publishes a domain event to every event-mode subscriber of the stream. */
   Future<Void> publishEvent(String stream, Envelope event);

@@ -34,7 +34,9 @@ import java.util.function.Function;
  *       headers = the envelope's ({@code x-message-id}, {@code x-correlation-id}, …);</li>
  *   <li>producer: idempotent, {@code acks=all} (both overridable under {@code kafka.});</li>
  *   <li>consumers: one group per consuming operation ({@code <prefix>.<name>}), offsets committed
- *       after the work is done (at least once; consumers deduplicate by message id).</li>
+ *       after the work is done (at least once; consumers deduplicate by message id); result events
+ *       in one group per operation for the saga owners ({@code <prefix>.<name>.results}), and read
+ *       by every process from the end for callers waiting for them ({@link KafkaTopicTail}).</li>
  * </ul>
  */
 public final class KafkaEventTransport implements EventTransport {
@@ -50,9 +52,10 @@ public final class KafkaEventTransport implements EventTransport {
   private final MeterRegistry registry;
   private final KafkaClients clients;
   private final io.vertx.core.Context transportContext;
-  private final Map<String, List<Handler<Envelope>>> resultListeners = new ConcurrentHashMap<>();
-  private final Map<String, Future<Void>> resultConsumers = new ConcurrentHashMap<>();
+  private final ResultFan resultConsumers = new ResultFan();
+  private final ResultFan resultTails = new ResultFan();
   private final List<KafkaRecordConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final List<KafkaTopicTail> tails = new CopyOnWriteArrayList<>();
 
   public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
     this.vertx = vertx;
@@ -115,16 +118,50 @@ public final class KafkaEventTransport implements EventTransport {
   }
 
   /**
-   * One consumer per operation and process, fanning result events out to every local listener. It
-   * lives on the transport's own context, not on the first listener's verticle, so undeploying a
-   * verticle does not stop the results of the others.
+   * One consumer per operation and process, in the operation's results group ({@code <group>.results},
+   * shared by the saga owners of every replica: each result reaches one of them), fanning result
+   * events out to every local listener. It lives on the transport's own context, not on the first
+   * listener's verticle, so undeploying a verticle does not stop the results of the others.
    */
   @Override
   public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
-    List<Handler<Envelope>> listeners = resultListeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>());
+    return fanOut(resultConsumers, operation, handler, () ->
+        consume(resultTopic(operation), kafka.group(operation) + ".results", operation + ".results",
+            result -> {
+              deliver(resultConsumers, operation, result);
+              return Future.succeededFuture();
+            }));
+  }
+
+  /**
+   * One tail of the result topic per operation and process ({@link KafkaTopicTail}: no group, every
+   * partition, from its end), fanning every result out to the local listeners: whichever replica
+   * handled a command, the process whose caller waits for its result sees it.
+   */
+  @Override
+  public Future<Void> listenResults(String operation, Handler<Envelope> handler) {
+    return fanOut(resultTails, operation, handler, () -> clients.ensureTopic(resultTopic(operation)).compose(ready -> {
+      KafkaTopicTail tail = new KafkaTopicTail(vertx, kafka.clientConfig(), resultTopic(operation), record -> {
+        try {
+          deliver(resultTails, operation, envelope(record));
+        } catch (RuntimeException undecodable) {
+          LOGGER.debug("undecodable result record on {} skipped: {}", record.topic(), undecodable.getMessage());
+        }
+      });
+      tails.add(tail);
+      return tail.start();
+    }));
+  }
+
+  /**
+   * Adds a listener of the operation's results in {@code fan}, starting its reader (on the transport's
+   * context) for the first one. A listener lives as long as the verticle that registered it (a service
+   * stopped and started again registers anew).
+   */
+  private Future<Void> fanOut(ResultFan fan, String operation, Handler<Envelope> handler,
+                              java.util.function.Supplier<Future<Void>> reader) {
+    List<Handler<Envelope>> listeners = fan.listeners.computeIfAbsent(operation, name -> new CopyOnWriteArrayList<>());
     listeners.add(handler);
-    // a listener lives as long as the verticle that registered it (a service stopped and started again
-    // registers anew)
     if (io.vertx.core.Vertx.currentContext() instanceof io.vertx.core.internal.ContextInternal listening
         && listening.isDeployment()) {
       listening.addCloseHook(completion -> {
@@ -132,17 +169,24 @@ public final class KafkaEventTransport implements EventTransport {
         completion.succeed();
       });
     }
-    return resultConsumers.computeIfAbsent(operation, name -> onTransportContext(() ->
-        consume(resultTopic(name), kafka.group(name) + ".results", name + ".results", result -> {
-          for (Handler<Envelope> listener : resultListeners.get(name)) {
-            try {
-              listener.handle(result);
-            } catch (RuntimeException e) {
-              LOGGER.error("{} a listener of {} results failed", result.context().logTag(), name, e);
-            }
-          }
-          return Future.succeededFuture();
-        })).onFailure(failure -> resultConsumers.remove(name)));
+    return fan.readers.computeIfAbsent(operation, name -> onTransportContext(reader)
+        .onFailure(failure -> fan.readers.remove(name)));
+  }
+
+  private static void deliver(ResultFan fan, String operation, Envelope result) {
+    for (Handler<Envelope> listener : fan.listeners.get(operation)) {
+      try {
+        listener.handle(result);
+      } catch (RuntimeException e) {
+        LOGGER.error("{} a listener of {} results failed", result.context().logTag(), operation, e);
+      }
+    }
+  }
+
+  /** The listeners of each operation's results, and the reader that feeds them. */
+  private static final class ResultFan {
+    final Map<String, List<Handler<Envelope>>> listeners = new ConcurrentHashMap<>();
+    final Map<String, Future<Void>> readers = new ConcurrentHashMap<>();
   }
 
   private <T> Future<T> onTransportContext(java.util.function.Supplier<Future<T>> task) {
@@ -208,6 +252,7 @@ public final class KafkaEventTransport implements EventTransport {
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     consumers.forEach(consumer -> closing.add(clients.bounded(consumer.close(), "consumer " + consumer)));
+    tails.forEach(tail -> closing.add(clients.bounded(tail.close(), tail.toString())));
     return Future.join(closing).transform(closed -> clients.close());
   }
 }

@@ -108,6 +108,12 @@ public final class LocalTransport implements RpcTransport, EventTransport {
         message -> handler.handle(Envelope.fromHeaders(message.body(), message.headers()))).completion();
   }
 
+  /** Results are published on the event bus: every consumer of them is a listener too. */
+  @Override
+  public Future<Void> listenResults(String operation, Handler<Envelope> handler) {
+    return consumeResults(operation, handler);
+  }
+
   @Override
   public Future<Void> publishEvent(String stream, Envelope event) {
     bus.publish(streamAddress(stream), event.body(), new DeliveryOptions().setHeaders(event.headers()));
