@@ -138,7 +138,7 @@ class ReplicasTest {
           .compose(answer -> follow(client, answer)));
     }
     List<Order> terminal = Blocking.await(Future.all(outcomes), 120_000,
-        () -> new AssertionError("the burst's orders did not all end within 120 s")).list();
+        () -> new IllegalStateException("the burst's orders did not all end within 120 s")).list();
 
     assertThat(terminal).extracting(Order::getOrderId).doesNotHaveDuplicates().hasSize(orders);
     Map<OrderStatus, List<Order>> byStatus = terminal.stream().collect(Collectors.groupingBy(Order::getStatus));

@@ -115,7 +115,10 @@ public final class KafkaRecordConsumer {
 
   private Future<Void> subscribe() {
     consumer.partitionsRevokedHandler(this::revoked);
-    consumer.partitionsAssignedHandler(assigned::addAll);
+    consumer.partitionsAssignedHandler(partitions -> {
+      LOGGER.debug("{} ({}): assigned {}", topic, group, partitions);
+      assigned.addAll(partitions);
+    });
     consumer.exceptionHandler(failure -> {
       if (closing) {
         // vertx-kafka-client's close can race its own poll loop; the offsets were committed before
@@ -232,6 +235,7 @@ public final class KafkaRecordConsumer {
   }
 
   private void revoked(Set<TopicPartition> partitions) {
+    LOGGER.debug("{} ({}): revoked {}", topic, group, partitions);
     if (!closing) {
       commitDone();
     }
