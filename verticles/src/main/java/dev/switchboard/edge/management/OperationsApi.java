@@ -66,6 +66,7 @@ final class OperationsApi {
       String name = settings.operation();
       operations.add(new JsonObject()
           .put("operation", name)
+          .put("instance", switchboard.config().instance())
           .put("mode", settings.mode().spelling())
           .put("transport", settings.transport().spelling())
           .put("eventPath", settings.eventTransport().spelling())
