@@ -216,7 +216,7 @@ class ManagementEndpointsTest {
     }
 
     @Test
-    @DisplayName("/instance names the process (instance.id) and its services, and every answer carries X-Switchboard-Instance")
+    @DisplayName("/instance names the process (instance.id) and its services, /operations names it in every entry, and every answer carries X-Switchboard-Instance")
     void instance(VertxTestContext testContext) {
       start(Map.of("instance.id", "orders-2.eu_west:8080", "services", "orders,inventory,payment,shipping"));
 
@@ -230,7 +230,9 @@ class ManagementEndpointsTest {
               assertThat(((Response) all.resultAt(i)).instance()).as("header of answer %d", i)
                   .isEqualTo("orders-2.eu_west:8080");
             }
-            assertThat(new JsonArray(((Response) all.resultAt(1)).body())).as("/operations stays an array").isNotEmpty();
+            assertThat(new JsonArray(((Response) all.resultAt(1)).body())).as("/operations stays an array").isNotEmpty()
+                .allSatisfy(operation -> assertThat(((JsonObject) operation).getString("instance"))
+                    .as("each operation names the instance").isEqualTo("orders-2.eu_west:8080"));
             testContext.completeNow();
           })));
     }
