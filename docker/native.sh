@@ -11,6 +11,11 @@
 #   docker/native.sh kill REPLICA [--dir DIR]
 #   docker/native.sh down [--dir DIR]
 #
+# status exits 0 when every process of the topology is alive, else 1. down exits 0 when every replica it
+# stopped did so gracefully within 60 s of SIGTERM (one already dead, killed say, is reported, not an
+# error) and the broker and PostgreSQL it started stopped. Each replica's JVM options: NATIVE_JAVA_OPTS
+# (default -Xms64m -Xmx512m); an external store's password: SWITCHBOARD_STORE_PASSWORD.
+#
 # Build first: ./mvnw -B package -DskipTests (verticles/target/switchboard.jar, kafka-dev/target/lib).
 # Everything lives in DIR (default target/native-topology): topology.env (what runs where, read by
 # status/kill/down and by the tests' NativeTopology), secrets.env (the generated tokens, mode 600),
@@ -33,6 +38,7 @@ PORT=""
 TAKEN_PORTS=" "
 
 usage() {
+  printf 'usage:\n'
   sed -n '7,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
@@ -364,6 +370,7 @@ cmd_up() {
   KAFKA="" STORE_URL="" PAYMENT_STORE_URL="" STORE_USER="" PREFIX=""
   EXTRA_SETTINGS=()
   while (($#)); do
+    [[ $# -ge 2 || "$1" != --* ]] || die "up: $1 needs a value"
     case $1 in
       --dir) dir=$2; shift 2 ;;
       --checkout) checkout=$2; shift 2 ;;
@@ -508,6 +515,7 @@ cmd_status() {
 cmd_kill() {
   local replica=""
   while (($#)); do
+    [[ $# -ge 2 || "$1" != --dir ]] || die "kill: --dir needs a value"
     case $1 in
       --dir) set_dir "$2"; shift 2 ;;
       -*) die "kill: unknown option $1" ;;
@@ -515,9 +523,9 @@ cmd_kill() {
     esac
   done
   [[ -n "$TOPOLOGY" ]] || set_dir "$DIR"
-  [[ -n "$replica" ]] || die "kill: which replica? ($(replicas | tr '\n' ' '))"
+  [[ -n "$replica" ]] || die "kill: which replica? ($(get replicas 2>/dev/null || true))"
   require_topology
-  get "replica.$replica.pid" >/dev/null || die "kill: no replica $replica in $DIR ($(replicas | tr '\n' ' '))"
+  get "replica.$replica.pid" >/dev/null || die "kill: no replica $replica in $DIR ($(get replicas 2>/dev/null || true))"
   local pid
   pid=$(get "replica.$replica.pid")
   replica_alive "$replica" || die "kill: $replica (pid $pid) is not running"
@@ -582,6 +590,7 @@ cmd_down() {
 
 parse_dir_only() {
   while (($#)); do
+    [[ $# -ge 2 || "$1" != --dir ]] || die "--dir needs a value"
     case $1 in
       --dir) set_dir "$2"; shift 2 ;;
       *) die "unknown option $1" ;;
