@@ -109,7 +109,7 @@ launch() {
   setsid bash -c 'echo "$$" >"$0" && exec "$@"' "$pidfile" "$@" </dev/null >"$log" 2>&1 &
   local waited=0
   until [[ -s "$pidfile" ]]; do
-    ((waited++ < 100)) || die "could not start $1"
+    ((waited++ < 600)) || die "could not start $1 (no pid within 30 s)"
     sleep 0.05
   done
   LAUNCHED=$(<"$pidfile")
