@@ -53,7 +53,7 @@ public final class LocalKafka {
     Files.createDirectories(dir.resolve("logs"));
     writeProperties(properties, port, controllerPort, dir.resolve("logs"));
 
-    format(properties);
+    format(properties, clusterId(dir.resolve("logs").resolve("meta.properties")));
 
     Properties config = new Properties();
     try (var in = Files.newInputStream(properties)) {
@@ -67,13 +67,32 @@ public final class LocalKafka {
     server.awaitShutdown();
   }
 
+  /**
+   * The cluster id of a log directory formatted before (its {@code meta.properties}), so that a broker
+   * restarted on it keeps its topics: StorageTool refuses a directory of another cluster, even with
+   * {@code --ignore-formatted}. A new random id for a new directory.
+   */
+  private static String clusterId(Path metaProperties) throws IOException {
+    if (Files.isRegularFile(metaProperties)) {
+      Properties meta = new Properties();
+      try (var in = Files.newInputStream(metaProperties)) {
+        meta.load(in);
+      }
+      String id = meta.getProperty("cluster.id", "").trim();
+      if (!id.isEmpty()) {
+        return id;
+      }
+    }
+    return Uuid.randomUuid().toString();
+  }
+
   /** Runs Kafka's StorageTool, which ends by calling Exit.exit: caught here so this JVM goes on to serve. */
-  private static void format(Path properties) {
+  private static void format(Path properties, String clusterId) {
     Exit.setExitProcedure((code, message) -> {
       throw new ToolExit(code, message);
     });
     try {
-      StorageTool.main(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString(),
+      StorageTool.main(new String[] {"format", "-t", clusterId, "-c", properties.toString(),
           "--ignore-formatted"});
     } catch (ToolExit exit) {
       if (exit.code != 0) {

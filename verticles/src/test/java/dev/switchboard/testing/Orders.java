@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.checkout.OrderBook;
 import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
@@ -7,7 +8,10 @@ import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
+import dev.switchboard.experiment.GrpcCallException;
+import io.vertx.grpc.common.GrpcStatus;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,5 +40,39 @@ public final class Orders {
       return new Placed(answer, watched.get(watched.size() - 1), watched);
     }
     return new Placed(answer, Blocking.await(client.getOrder(answer.getOrderId())), List.of());
+  }
+
+  /**
+   * Places an order and returns it once it has ended, as a client of a replicated deployment does: while
+   * PlaceOrder answers that the order is still pending (DEADLINE_EXCEEDED after orders.place's
+   * timeoutMs), it places again with the same idempotency key (the same order, answered at once when
+   * it has ended); answered PENDING, it reads the order with GetOrder until it ends. Asserts the
+   * outcome, never how long it took; fails if the order has not ended {@code within}.
+   */
+  public static Order placeUntilEnded(CheckoutGrpcClient client, PlaceOrderRequest request, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    String correlationId = "test-" + UUID.randomUUID();
+    PlaceOrderResponse answer = null;
+    while (answer == null) {
+      try {
+        answer = Blocking.await(client.placeOrder(request, correlationId), leftMs(deadline),
+            () -> new IllegalStateException("PlaceOrder unanswered within " + within.toMillis() + " ms"));
+      } catch (GrpcCallException stillPending) {
+        if (stillPending.status() != GrpcStatus.DEADLINE_EXCEEDED || leftMs(deadline) == 0) {
+          throw stillPending;
+        }
+      }
+    }
+    String orderId = answer.getOrderId();
+    Order[] last = {null};
+    Eventually.holds("order " + orderId + " ends", Duration.ofMillis(leftMs(deadline)), Duration.ofMillis(200), () -> {
+      last[0] = Blocking.await(client.getOrder(orderId));
+      return OrderBook.isTerminal(last[0]);
+    });
+    return last[0];
+  }
+
+  private static long leftMs(long deadlineNanos) {
+    return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
   }
 }
