@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator {
 
   /** How long a target has to answer the probe before the run. */
-  static final long PROBE_MS = 5_000;
+  static final long PROBE_MS = 20_000;
 
   private final LoadOptions options;
   private final PrintStream out;
@@ -43,7 +43,9 @@ public final class LoadGenerator {
   }
 
   public int run() {
-    Vertx vertx = Vertx.vertx();
+    // an event loop late by seconds on a busy machine is reported as the run's send lag: one line, no stack trace
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(10)
+        .setWarningExceptionTimeUnit(TimeUnit.MINUTES));
     List<LoadRun.Connections> targets = connect(vertx);
     try {
       List<String> unreachable = Blocking.await(probe(targets));
@@ -162,18 +164,28 @@ public final class LoadGenerator {
   }
 
   /**
-   * Asks each target for an order that does not exist: any gRPC answer but UNIMPLEMENTED means the
-   * target serves OrderService; a connection refused, a name that does not resolve or no answer within
+   * Asks each target, on each of its connections (so that they are open before the schedule starts),
+   * for an order that does not exist: any gRPC answer but UNIMPLEMENTED means the target serves
+   * OrderService; a connection refused, a name that does not resolve or no answer within
    * {@value #PROBE_MS} ms means it cannot be reached. One line per target that failed.
    */
   private static Future<List<String>> probe(List<LoadRun.Connections> targets) {
-    List<Future<String>> answers = targets.stream().map(target -> target.placers().get(0)
-        .getOrder("load-probe-" + UUID.randomUUID())
-        .timeout(PROBE_MS, TimeUnit.MILLISECONDS)
-        .map(order -> (String) null)
-        .recover(failure -> Future.succeededFuture(problem(target.target(), failure)))).toList();
+    List<Future<String>> answers = targets.stream().map(target -> probe(target)).toList();
     return Future.all(answers).map(all -> answers.stream().map(Future::result)
         .filter(java.util.Objects::nonNull).toList());
+  }
+
+  /** The target's first problem, or null when every connection got an answer. */
+  private static Future<String> probe(LoadRun.Connections target) {
+    List<Future<String>> connections = java.util.stream.Stream.concat(target.placers().stream(),
+            target.watchers().stream())
+        .map(connection -> connection.getOrder("load-probe-" + UUID.randomUUID())
+            .timeout(PROBE_MS, TimeUnit.MILLISECONDS)
+            .map(order -> (String) null)
+            .recover(failure -> Future.succeededFuture(problem(target.target(), failure))))
+        .toList();
+    return Future.all(connections).map(all -> connections.stream().map(Future::result)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null));
   }
 
   private static String problem(LoadOptions.Target target, Throwable failure) {

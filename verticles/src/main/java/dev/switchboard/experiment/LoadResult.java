@@ -15,14 +15,19 @@ import java.util.stream.Stream;
  * {@value #KEEP_UP_P99_MS} ms, and no backlog growing over the measured window.
  *
  * @param backlogGrowth orders in flight at the end of the measured window minus at its start
+ * @param maxSendLagMs  how far behind its schedule the generator sent a measured order at worst: its own
+ *                      event loop was late (a busy machine), so the targets got the load later and
+ *                      burstier than planned (latencies still count from the planned start)
  */
 record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally total, List<LoadTally> targets,
-                  long backlogGrowth) {
+                  long backlogGrowth, double maxSendLagMs) {
 
   static final double KEEP_UP_SHARE = 0.95;
   static final double KEEP_UP_P99_MS = 1_000;
   /** A backlog grows when it gains more than this share of the window's orders (or 5 orders). */
   static final double BACKLOG_GROWTH_SHARE = 0.05;
+  /** A send lag beyond this is worth a line in the report. */
+  static final double NOTABLE_SEND_LAG_MS = 100;
 
   LoadResult {
     targets = List.copyOf(targets);
@@ -69,6 +74,7 @@ record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally
     json.put("kept_up", keptUp());
     json.put("shortfalls", shortfalls());
     json.put("backlog_growth", backlogGrowth);
+    json.put("max_send_lag_ms", maxSendLagMs);
     json.put("total", total.json(seconds));
     Map<String, Object> perTarget = new LinkedHashMap<>();
     targets.forEach(target -> perTarget.put(target.name(), target.json(seconds)));
@@ -98,6 +104,10 @@ record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally
     if (total.rejected(Rejection.STOCK) > 0) {
       out.printf("%d orders were rejected for stock: the targets need more (inventory.stock.<SKU>) or the run measures"
           + " rejections%n", total.rejected(Rejection.STOCK));
+    }
+    if (maxSendLagMs > NOTABLE_SEND_LAG_MS) {
+      out.printf(Locale.ROOT, "the generator sent up to %.0f ms behind its schedule (its own event loop was late: a"
+          + " busy machine?): the targets got the load later and burstier than planned%n", maxSendLagMs);
     }
     out.printf("orders/s: terminal states reached per second within the %d s measured window (after %d s of"
         + " warm-up); latencies: from each order's intended start to its terminal state, %d orders due in the"

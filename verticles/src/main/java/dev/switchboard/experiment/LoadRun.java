@@ -26,6 +26,11 @@ final class LoadRun {
 
   /** How often a progress line is printed. */
   static final long PROGRESS_MS = 2_000;
+  /**
+   * Orders sent in one tick of the sender at most: a generator that fell behind (a busy machine)
+   * catches up over several ticks, with the answers handled in between, rather than in one long task.
+   */
+  static final int MAX_SENDS_PER_TICK = 50;
 
   /** A target and its connections: PlaceOrder on {@code placers} in turn, each PENDING order watched on the watcher of the same index. */
   record Connections(LoadOptions.Target target, List<CheckoutGrpcClient> placers, List<CheckoutGrpcClient> watchers) {
@@ -51,6 +56,7 @@ final class LoadRun {
   private int settledCount;
   private long inFlightAtWindowStart = -1;
   private long inFlightAtWindowEnd = -1;
+  private long maxSendLagNanos;
 
   /**
    * @param runId    makes this run's idempotency keys distinct from every other run's
@@ -121,14 +127,18 @@ final class LoadRun {
           inFlightAtWindowEnd = inFlight();
         }
         result.complete(new LoadResult(rate, options.seconds(), options.warmup(), options.graceSeconds(), total,
-            perTarget, inFlightAtWindowEnd - inFlightAtWindowStart));
+            perTarget, inFlightAtWindowEnd - inFlightAtWindowStart, maxSendLagNanos / 1e6));
       });
     });
     return result.future();
   }
 
   private void sendDue() {
-    int due = workload.dueBy(System.nanoTime() - startNanos);
+    long elapsed = System.nanoTime() - startNanos;
+    int due = Math.min(workload.dueBy(elapsed), sent + MAX_SENDS_PER_TICK);
+    if (sent < due && workload.dueNanos(sent) >= warmupNanos) {
+      maxSendLagNanos = Math.max(maxSendLagNanos, elapsed - workload.dueNanos(sent));
+    }
     while (sent < due) {
       place(sent++);
     }

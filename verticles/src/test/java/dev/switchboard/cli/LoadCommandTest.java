@@ -131,7 +131,7 @@ class LoadCommandTest {
       JsonObject json = json(report);
       assertThat(json.fieldNames()).contains("command", "mode", "started_at", "run_id", "targets", "clients_per_target",
           "skus", "rate", "seconds", "warmup_seconds", "grace_seconds", "kept_up", "shortfalls", "backlog_growth",
-          "total", "per_target");
+          "max_send_lag_ms", "total", "per_target");
       assertThat(json.getString("mode")).isEqualTo("run");
       assertThat(json.getJsonArray("targets").getList()).containsExactly(target(node));
       JsonObject total = json.getJsonObject("total");
