@@ -82,7 +82,8 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         --find-max       double the rate while the targets keep up (terminal throughput >= 95% of
                          the rate, p99 under 1 s, no growing backlog), then bisect; report the
                          highest rate sustained
-        --max-rate N     with --find-max: never beyond this rate (default 100000)
+        --max-rate N     with --find-max: never beyond this rate (default 100000, or less for a
+                         long step: a run holds at most 5000000 orders)
         --out FILE       the report as JSON too
         Exit status: 0 measured and reported, 1 a target cannot be reached, 2 a bad option.
 

@@ -73,7 +73,9 @@ final class LoadCommand {
     int grace = commandLine.intOption("grace", LoadOptions.DEFAULT_GRACE, 0, LoadOptions.MAX_SECONDS);
     int clients = commandLine.intOption("clients", LoadOptions.DEFAULT_CLIENTS, 1, LoadOptions.MAX_CLIENTS);
     boolean findMax = commandLine.flags().contains("find-max");
-    int maxRate = commandLine.intOption("max-rate", LoadOptions.MAX_RATE, 1, LoadOptions.MAX_RATE);
+    // the search's ceiling by default: the highest rate whose run fits in LoadOptions.MAX_ORDERS
+    int fitting = (int) Math.max(1, Math.min(LoadOptions.MAX_RATE, LoadOptions.MAX_ORDERS / (warmup + seconds)));
+    int maxRate = commandLine.intOption("max-rate", fitting, 1, LoadOptions.MAX_RATE);
     if (!findMax && commandLine.options().containsKey("max-rate")) {
       throw new IllegalArgumentException("--max-rate applies to --find-max only");
     }

@@ -275,6 +275,8 @@ class LoadCommandTest {
         Arguments.of(List.of("--target", "127.0.0.1:9090", "--max-rate", "10"), "--max-rate applies to --find-max only"),
         Arguments.of(List.of("--target", "127.0.0.1:9090", "--rate", "100000", "--seconds", "3600"),
             "--rate × (--warmup + --seconds) = 100000 × 3605 = 360500000 orders in one run: at most 5000000"),
+        Arguments.of(List.of("--target", "127.0.0.1:9090", "--find-max", "--max-rate", "100000", "--seconds", "3600"),
+            "--max-rate × (--warmup + --seconds) = 100000 × 3605 = 360500000 orders in one run: at most 5000000"),
         Arguments.of(List.of("--target", "127.0.0.1:9090", "--set", "defaults.mode=event"),
             "load takes no --config or --set"));
   }
