@@ -5,12 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The parsed command line: a subcommand, {@code --config}, repeated {@code --set}, and subcommand options. */
+/**
+ * The parsed command line: a subcommand, {@code --config}, repeated {@code --set}, and subcommand
+ * options ({@code options} holds each one's last value, {@code repeated} every value in order).
+ */
 record CommandLine(String command, List<String> arguments, String configFile, List<String> assignments,
-                   Map<String, String> options, java.util.Set<String> flags, boolean help) {
+                   Map<String, String> options, Map<String, List<String>> repeated, java.util.Set<String> flags,
+                   boolean help) {
 
   /** Options that take no value. */
-  static final java.util.Set<String> FLAGS = java.util.Set.of("quick", "list");
+  static final java.util.Set<String> FLAGS = java.util.Set.of("quick", "list", "find-max");
 
   static final String USAGE = """
       Usage: java -jar switchboard.jar <command> [options]
@@ -28,6 +32,10 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
                          test one claim of the request-vs-event debate: the same workload under
                          several variants with faults on a schedule; a verdict per hypothesis and
                          a report with plots (experiment --list shows the shipped ones)
+        load             open-loop load against processes already running: PlaceOrder calls over
+                         gRPC to each --target in turn, every order followed to its terminal
+                         state; prints throughput and latency over all targets and per target
+                         (load --find-max: the highest rate they sustain)
         bench-hop        what a cross-process rpc hop costs: payment.charge in process and in a
                          second JVM over gRPC, alternately; prints both latency distributions
 
@@ -59,6 +67,26 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         --set KEY=VALUE  laid over every variant's settings
         Exit status: 0 every hypothesis held, 1 one did not, 2 the experiment file is wrong.
 
+      Load options:
+        --target HOST:PORT[,HOST:PORT...]
+                         the public gRPC ports (grpc.port) of the running processes; required
+        --rate N         orders per second, open loop, spread over the targets (default 100;
+                         with --find-max the first step's rate)
+        --seconds S      the measured window (default 30; with --find-max each step's)
+        --warmup S       seconds of orders first, sent but not measured (default 5)
+        --grace S        how long after the last order the run waits for orders to end (default 30)
+        --clients N      connections per target for PlaceOrder, and as many for following PENDING
+                         orders; each carries about 100 calls at once (default 8, at most 256)
+        --sku SKU        what the orders buy, one unit each, in turn; repeatable
+                         (default SKU-APPLE, SKU-BANANA, SKU-CHERRY)
+        --find-max       double the rate while the targets keep up (terminal throughput >= 95% of
+                         the rate, p99 under 1 s, no growing backlog), then bisect; report the
+                         highest rate sustained
+        --max-rate N     with --find-max: never beyond this rate (default 100000, or less for a
+                         long step: a run holds at most 5000000 orders)
+        --out FILE       the report as JSON too
+        Exit status: 0 measured and reported, 1 a target cannot be reached, 2 a bad option.
+
       Demo options:
         --orders N       orders per variant (default 300)
         --rate N         orders per second, open loop (default 150)
@@ -76,6 +104,7 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         java -jar switchboard.jar check --set operations.payment.charge.mode=event
         java -jar switchboard.jar demo --orders 500 --rate 200
         java -jar switchboard.jar experiment load-leveling --quick
+        java -jar switchboard.jar load --target 127.0.0.1:9090,127.0.0.1:9190 --rate 200 --seconds 20
       """;
 
   static CommandLine parse(String[] args) {
@@ -85,6 +114,7 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
     String configFile = null;
     List<String> assignments = new ArrayList<>();
     Map<String, String> options = new LinkedHashMap<>();
+    Map<String, List<String>> repeated = new LinkedHashMap<>();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -96,7 +126,9 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
           if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
             flags.add(arg.substring(2));
           } else if (arg.startsWith("--")) {
-            options.put(arg.substring(2), value(args, ++i, arg));
+            String value = value(args, ++i, arg);
+            options.put(arg.substring(2), value);
+            repeated.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
           } else if (command == null) {
             command = arg;
           } else if (command.equals("experiment") && arguments.isEmpty()) {
@@ -107,8 +139,10 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         }
       }
     }
-    return new CommandLine(command, List.copyOf(arguments), configFile, assignments, options, java.util.Set.copyOf(flags),
-        help);
+    Map<String, List<String>> allValues = new LinkedHashMap<>();
+    repeated.forEach((name, values) -> allValues.put(name, List.copyOf(values)));
+    return new CommandLine(command, List.copyOf(arguments), configFile, assignments, options, allValues,
+        java.util.Set.copyOf(flags), help);
   }
 
   private static String value(String[] args, int index, String option) {
@@ -136,5 +170,23 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
       // reported below
     }
     throw new IllegalArgumentException("--" + name + " = '" + raw + "': expected a whole number of at least " + min);
+  }
+
+  /** A whole number from {@code min} to {@code max}; otherwise fails naming the option, the value and the range. */
+  int intOption(String name, int defaultValue, int min, int max) {
+    String raw = options.get(name);
+    if (raw == null) {
+      return defaultValue;
+    }
+    try {
+      int parsed = Integer.parseInt(raw.trim());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--" + name + " = '" + raw + "': expected a whole number from " + min + " to "
+        + max);
   }
 }

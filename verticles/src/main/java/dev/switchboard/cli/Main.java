@@ -21,7 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar switchboard.jar serve|check|demo|experiment|bench-hop [--config FILE] [--set KEY=VALUE]...} */
+/** {@code java -jar switchboard.jar serve|check|demo|experiment|load|bench-hop [--config FILE] [--set KEY=VALUE]...} */
 public final class Main {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Main.class);
@@ -62,11 +62,12 @@ public final class Main {
                 commandLine.options().getOrDefault("variants", Demo.DEFAULT_VARIANTS),
                 commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
         case "experiment" -> experiment(commandLine);
+        case "load" -> new LoadCommand(System.out, System.err).run(commandLine);
         case "bench-hop" -> HopBenchmark.run(commandLine.intOption("calls", 10_000),
             commandLine.intOption("warmup", 3_000, 0));
         default -> {
           System.err.println("switchboard: unknown command '" + commandLine.command()
-              + "'; commands are serve, check, demo, experiment, bench-hop\n\n"
+              + "'; commands are serve, check, demo, experiment, load, bench-hop\n\n"
               + CommandLine.USAGE);
           yield 2;
         }

@@ -61,8 +61,8 @@ final class Summary {
     summary.put("max_backlog", run.maxBacklog());
     summary.put("max_queue_depth", run.maxQueueDepth());
     Histogram lag = run.consistencyLag();
-    summary.put("consistency_lag_p50_ms", VariantRun.millis(lag, 50));
-    summary.put("consistency_lag_p99_ms", VariantRun.millis(lag, 99));
+    summary.put("consistency_lag_p50_ms", Latencies.millis(lag, 50));
+    summary.put("consistency_lag_p99_ms", Latencies.millis(lag, 99));
     summary.put("consistency_lag_max_ms", lag.getTotalCount() == 0 ? Double.NaN : lag.getMaxValue() / 1000.0);
     summary.put("consistency_stale_share", run.samples() == 0 ? Double.NaN
         : round((double) (run.staleSamples() + run.unresolvedSamples()) / run.samples(), 4));
@@ -77,10 +77,10 @@ final class Summary {
   }
 
   private static void percentiles(Map<String, Number> summary, String name, Histogram histogram) {
-    summary.put(name + "_p50_ms", VariantRun.millis(histogram, 50));
-    summary.put(name + "_p90_ms", VariantRun.millis(histogram, 90));
-    summary.put(name + "_p99_ms", VariantRun.millis(histogram, 99));
-    summary.put(name + "_p999_ms", VariantRun.millis(histogram, 99.9));
+    summary.put(name + "_p50_ms", Latencies.millis(histogram, 50));
+    summary.put(name + "_p90_ms", Latencies.millis(histogram, 90));
+    summary.put(name + "_p99_ms", Latencies.millis(histogram, 99));
+    summary.put(name + "_p999_ms", Latencies.millis(histogram, 99.9));
     summary.put(name + "_max_ms", histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMaxValue() / 1000.0);
   }
 

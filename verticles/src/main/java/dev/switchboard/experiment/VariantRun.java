@@ -3,10 +3,10 @@ package dev.switchboard.experiment;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.common.GrpcStatus;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -73,13 +73,10 @@ final class VariantRun {
     };
   }
 
-  private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
   /** One confirmed order in this many is followed for its consistency lag. */
   static final int SAMPLE_EVERY = 4;
   private static final long SAMPLE_FIRST_POLL_MS = 1;
   private static final long SAMPLE_MAX_POLL_MS = 50;
-  /** How often an order whose watch broke is read again. */
-  private static final long ORDER_POLL_MS = 200;
 
   private final Vertx vertx;
   private final CheckoutGrpcClient client;
@@ -94,6 +91,7 @@ final class VariantRun {
   private final Promise<Void> recorded = Promise.promise();
   private final ProcessSampler process = new ProcessSampler();
   private final List<WindowMeasures> windows;
+  private final OrderFollower follower;
 
   private final Histogram placeLatency = histogram();
   private final Histogram terminalLatency = histogram();
@@ -144,6 +142,7 @@ final class VariantRun {
     this.probe = probe;
     this.progress = progress;
     this.windows = windows.stream().map(WindowMeasures::new).toList();
+    this.follower = new OrderFollower(vertx, () -> finished.future().isComplete());
   }
 
   /**
@@ -184,52 +183,31 @@ final class VariantRun {
     PlaceOrderRequest request = workload.orders().get(index);
     long intended = startNanos + workload.dueNanos(index);
     inWindows(index, WindowMeasures::sent);
-    client.placeOrder(request, "xp-" + variant + "-" + index, clientTimeoutMs).onComplete(answer -> {
-      if (answer.failed()) {
-        error(index, answer.cause());
-        return;
-      }
-      accepted++;
-      long latency = micros(intended);
-      placeLatency.recordValue(latency);
-      secondPlace.recordValue(latency);
-      var response = answer.result();
-      boolean pending = response.getStatus() == OrderStatus.ORDER_STATUS_PENDING;
-      inWindows(index, window -> window.answered(latency, pending));
-      if (pending) {
-        answeredPending++;
-        watch(index, request, response.getOrderId(), intended);
-      } else {
-        terminal(index, request, Order.newBuilder().setOrderId(response.getOrderId()).setStatus(response.getStatus())
-            .setReason(response.getReason()).addAllItems(request.getItemsList()).build(), intended);
-      }
-    });
-  }
+    follower.place(client, watcher, request, "xp-" + variant + "-" + index, clientTimeoutMs,
+        new OrderFollower.Listener() {
+          @Override
+          public void answered(PlaceOrderResponse response) {
+            accepted++;
+            long latency = Latencies.microsSince(intended);
+            placeLatency.recordValue(latency);
+            secondPlace.recordValue(latency);
+            boolean pending = response.getStatus() == OrderStatus.ORDER_STATUS_PENDING;
+            inWindows(index, window -> window.answered(latency, pending));
+            if (pending) {
+              answeredPending++;
+            }
+          }
 
-  /**
-   * Follows a PENDING order to its terminal state with WatchOrder (on connections of its own, so that
-   * thousands of open watches do not hold PlaceOrder calls back); if the stream breaks first, with
-   * GetOrder: the order goes on whatever happened to the stream.
-   */
-  private void watch(int index, PlaceOrderRequest request, String orderId, long intended) {
-    watcher.watchOrder(orderId, update -> {
-      if (isTerminal(update.getStatus())) {
-        terminal(index, request, update, intended);
-      }
-    }).onFailure(broken -> poll(index, request, orderId, intended));
-  }
+          @Override
+          public void ended(Order order) {
+            terminal(index, order, intended);
+          }
 
-  private void poll(int index, PlaceOrderRequest request, String orderId, long intended) {
-    if (settled.get(index) || finished.future().isComplete()) {
-      return;
-    }
-    watcher.getOrder(orderId).onComplete(read -> {
-      if (read.succeeded() && isTerminal(read.result().getStatus())) {
-        terminal(index, request, read.result(), intended);
-      } else {
-        vertx.setTimer(ORDER_POLL_MS, again -> poll(index, request, orderId, intended));
-      }
-    });
+          @Override
+          public void failed(Throwable failure) {
+            error(index, failure);
+          }
+        });
   }
 
   private void error(int index, Throwable failure) {
@@ -238,16 +216,16 @@ final class VariantRun {
     }
     errors++;
     inWindows(index, WindowMeasures::failed);
-    String status = failure instanceof GrpcCallException call ? call.status().name() : GrpcStatus.UNKNOWN.name();
+    String status = GrpcCallException.statusOf(failure).name();
     errorsByStatus.merge(status, 1, Integer::sum);
   }
 
-  private void terminal(int index, PlaceOrderRequest request, Order order, long intended) {
+  private void terminal(int index, Order order, long intended) {
     if (!settle(index)) {
       return;
     }
     terminalOrders.put(order.getOrderId(), order);
-    long latency = micros(intended);
+    long latency = Latencies.microsSince(intended);
     terminalLatency.recordValue(latency);
     secondTerminal.recordValue(latency);
     inWindows(index, window -> window.ended(latency, order.getStatus() == OrderStatus.ORDER_STATUS_CONFIRMED));
@@ -257,12 +235,12 @@ final class VariantRun {
       if (confirmed % SAMPLE_EVERY == 0) {
         sample(order.getOrderId());
       }
-    } else if (order.getReason().contains("stock")) {
-      rejectedStock++;
-    } else if (order.getReason().contains("declined")) {
-      rejectedPayment++;
     } else {
-      rejectedOther++;
+      switch (Rejection.of(order.getReason())) {
+        case STOCK -> rejectedStock++;
+        case PAYMENT -> rejectedPayment++;
+        case OTHER -> rejectedOther++;
+      }
     }
   }
 
@@ -280,7 +258,7 @@ final class VariantRun {
     probe.reflected(orderId).onComplete(reflected -> {
       if (reflected.succeeded() && reflected.result()) {
         // reflected at the first look: already consistent when the client saw it (the look's own time is not lag)
-        long lag = first ? 1 : Math.min(HIGHEST_MICROS, Math.max(1, (System.nanoTime() - seen) / 1_000));
+        long lag = first ? 1 : Latencies.microsSince(seen);
         if (!first) {
           staleSamples++;
         }
@@ -388,20 +366,12 @@ final class VariantRun {
         .map(entry -> " (" + entry.getKey() + " " + entry.getValue() + ")").orElse("");
   }
 
-  static double millis(Histogram histogram, double percentile) {
-    return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
-  }
-
-  private long micros(long fromNanos) {
-    return Math.min(HIGHEST_MICROS, Math.max(1, (System.nanoTime() - fromNanos) / 1_000));
+  private static double millis(Histogram histogram, double percentile) {
+    return Latencies.millis(histogram, percentile);
   }
 
   private static Histogram histogram() {
-    return new Histogram(HIGHEST_MICROS, 3);
-  }
-
-  private static boolean isTerminal(OrderStatus status) {
-    return status == OrderStatus.ORDER_STATUS_CONFIRMED || status == OrderStatus.ORDER_STATUS_REJECTED;
+    return Latencies.histogram();
   }
 
   int offered() {

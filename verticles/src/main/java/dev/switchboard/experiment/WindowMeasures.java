@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 final class WindowMeasures {
 
   private final WindowSpec window;
-  private final Histogram place = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-  private final Histogram terminal = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+  private final Histogram place = Latencies.histogram();
+  private final Histogram terminal = Latencies.histogram();
   private int sent;
   private int answeredPending;
   private int errors;
@@ -70,12 +70,12 @@ final class WindowMeasures {
     measures.put("errors", errors);
     measures.put("confirmed", confirmed);
     measures.put("rejected", rejected);
-    measures.put("place_p50_ms", VariantRun.millis(place, 50));
-    measures.put("place_p90_ms", VariantRun.millis(place, 90));
-    measures.put("place_p99_ms", VariantRun.millis(place, 99));
-    measures.put("terminal_p50_ms", VariantRun.millis(terminal, 50));
-    measures.put("terminal_p90_ms", VariantRun.millis(terminal, 90));
-    measures.put("terminal_p99_ms", VariantRun.millis(terminal, 99));
+    measures.put("place_p50_ms", Latencies.millis(place, 50));
+    measures.put("place_p90_ms", Latencies.millis(place, 90));
+    measures.put("place_p99_ms", Latencies.millis(place, 99));
+    measures.put("terminal_p50_ms", Latencies.millis(terminal, 50));
+    measures.put("terminal_p90_ms", Latencies.millis(terminal, 90));
+    measures.put("terminal_p99_ms", Latencies.millis(terminal, 99));
     return measures;
   }
 }

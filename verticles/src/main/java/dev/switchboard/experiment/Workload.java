@@ -3,9 +3,12 @@ package dev.switchboard.experiment;
 import dev.switchboard.checkout.v1.LineItem;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * The orders a run places, and when: an open-loop schedule, so that a slow system cannot slow the
@@ -104,6 +107,27 @@ public record Workload(List<PlaceOrderRequest> orders, long[] dueNanos, long len
   public static Workload checkout(int count, int ratePerSecond, long seed) {
     return of(List.of(new Steady(ratePerSecond, (long) Math.ceil(count * 1000.0 / ratePerSecond))),
         new Mix(DEFAULT_LUXURY_SHARE, seed), count);
+  }
+
+  /**
+   * {@code rate} orders per second for {@code lengthMs}, order {@code i} made by {@code order} when
+   * it is asked for rather than up front: a long run at a high rate holds only its schedule.
+   */
+  public static Workload steady(double rate, long lengthMs, IntFunction<PlaceOrderRequest> order) {
+    Steady steady = new Steady(rate, lengthMs);
+    long[] due = steady.arrivals();
+    List<PlaceOrderRequest> orders = new AbstractList<>() {
+      @Override
+      public PlaceOrderRequest get(int index) {
+        return order.apply(Objects.checkIndex(index, due.length));
+      }
+
+      @Override
+      public int size() {
+        return due.length;
+      }
+    };
+    return new Workload(orders, due, steady.lengthNanos());
   }
 
   /** The phases, end to end, with orders generated from the mix. */

@@ -1,0 +1,211 @@
+package dev.switchboard.experiment;
+
+import dev.switchboard.node.Blocking;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code switchboard load}: open-loop load against processes already running, through their public
+ * gRPC edge (one run at a rate, or a search for the highest rate they sustain), from a Vert.x
+ * instance of its own. Progress goes to {@code err} every {@value LoadRun#PROGRESS_MS} ms, the
+ * report to {@code out}, and the same as JSON to {@link LoadOptions#out()} when given. Exit status:
+ * 0 once the run has been measured and reported, whatever it found; 1 when a target cannot be
+ * reached (nothing is sent) or the JSON file cannot be written.
+ */
+public final class LoadGenerator {
+
+  /** How long a target has to answer the probe before the run. */
+  static final long PROBE_MS = 20_000;
+
+  private final LoadOptions options;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public LoadGenerator(LoadOptions options, PrintStream out, PrintStream err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  public int run() {
+    // an event loop late by seconds on a busy machine is reported as the run's send lag: one line, no stack trace
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(10)
+        .setWarningExceptionTimeUnit(TimeUnit.MINUTES));
+    List<LoadRun.Connections> targets = connect(vertx);
+    try {
+      List<String> unreachable = Blocking.await(probe(targets));
+      if (!unreachable.isEmpty()) {
+        unreachable.forEach(line -> err.println("switchboard: load: " + line));
+        return 1;
+      }
+      String runId = runId();
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("command", "load");
+      json.put("started_at", Instant.now().toString());
+      json.put("run_id", runId);
+      json.put("targets", targets.stream().map(target -> target.target().toString()).toList());
+      json.put("clients_per_target", options.clients());
+      json.put("skus", options.skus());
+      json.put("unit_price_cents", LoadOptions.UNIT_PRICE_CENTS);
+      if (options.findMax()) {
+        findMax(vertx, targets, runId, json);
+      } else {
+        once(vertx, targets, runId, json);
+      }
+      return write(json);
+    } finally {
+      Blocking.await(Future.join(targets.stream().flatMap(target -> java.util.stream.Stream.concat(
+          target.placers().stream(), target.watchers().stream())).map(CheckoutGrpcClient::close).toList())
+          .transform(closed -> vertx.close()));
+    }
+  }
+
+  private void once(Vertx vertx, List<LoadRun.Connections> targets, String runId, Map<String, Object> json) {
+    out.printf("switchboard load: %d orders/s for %d s after %d s of warm-up against %s, %d connections each%n",
+        options.rate(), options.seconds(), options.warmup(), names(targets), options.clients());
+    LoadResult result = Blocking.await(new LoadRun(vertx, targets, options.rate(), options, runId, "load ",
+        err::println).run());
+    out.println();
+    result.print(out);
+    json.put("mode", "run");
+    json.putAll(result.json());
+  }
+
+  private void findMax(Vertx vertx, List<LoadRun.Connections> targets, String runId, Map<String, Object> json) {
+    out.printf("switchboard load --find-max: from %d orders/s, doubling while the targets keep up (terminal"
+            + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting; %d s per step"
+            + " after %d s of warm-up, against %s, %d connections each%n", options.rate(),
+        LoadResult.KEEP_UP_SHARE * 100, LoadResult.KEEP_UP_P99_MS, options.seconds(), options.warmup(),
+        names(targets), options.clients());
+    RateSearch.Outcome outcome = Blocking.await(new RateSearch(options.rate(), options.maxRate(), (rate, step) -> {
+      err.printf("step %d: %d orders/s%n", step, rate);
+      return new LoadRun(vertx, targets, rate, options, runId + "-s" + step, "step " + step + " " + rate + "/s ",
+          err::println).run().onSuccess(result -> err.printf("step %d: %d orders/s %s%n", step, rate,
+          result.keptUp() ? "kept up" : "did not keep up: " + String.join("; ", result.shortfalls())));
+    }).search());
+    out.println();
+    out.printf("%8s%9s%10s%10s%9s  %s%n", "rate/s", "kept up", "orders/s", "p99 ms", "backlog", "why not");
+    for (LoadResult step : outcome.steps()) {
+      double p99 = step.total().latencyMillis(99);
+      out.printf(Locale.ROOT, "%8d%9s%10.1f%10s%9d  %s%n", step.rate(), step.keptUp() ? "yes" : "no",
+          step.throughput(), Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.1f", p99), step.backlogGrowth(),
+          String.join("; ", step.shortfalls()));
+    }
+    out.println();
+    if (outcome.highest() == 0) {
+      out.printf("highest sustained rate: none (not even %d orders/s kept up)%n",
+          outcome.steps().stream().mapToInt(LoadResult::rate).min().orElse(options.rate()));
+    } else {
+      out.printf("highest sustained rate: %d orders/s against %s%s%n", outcome.highest(), names(targets),
+          outcome.capped() ? " (the --max-rate; it may sustain more)" : "");
+      outcome.steps().stream().filter(step -> step.rate() == outcome.highest() && step.keptUp()).findFirst()
+          .ifPresent(best -> {
+            out.printf("%nthe run at %d orders/s:%n", best.rate());
+            best.print(out);
+          });
+    }
+    json.put("mode", "find-max");
+    json.put("start_rate", options.rate());
+    json.put("max_rate", options.maxRate());
+    json.put("seconds", options.seconds());
+    json.put("warmup_seconds", options.warmup());
+    json.put("grace_seconds", options.graceSeconds());
+    json.put("highest_sustained_rate", outcome.highest());
+    json.put("capped", outcome.capped());
+    json.put("steps", outcome.steps().stream().map(LoadResult::json).toList());
+  }
+
+  private int write(Map<String, Object> json) {
+    Path file = options.out();
+    if (file == null) {
+      return 0;
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, new JsonObject(json).encodePrettily() + "\n");
+      out.println("results: " + file);
+      return 0;
+    } catch (IOException e) {
+      err.println("switchboard: load: --out = '" + file + "': cannot write it: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private List<LoadRun.Connections> connect(Vertx vertx) {
+    List<LoadRun.Connections> targets = new ArrayList<>();
+    for (LoadOptions.Target target : options.targets()) {
+      List<CheckoutGrpcClient> placers = new ArrayList<>();
+      List<CheckoutGrpcClient> watchers = new ArrayList<>();
+      for (int i = 0; i < options.clients(); i++) {
+        placers.add(new CheckoutGrpcClient(vertx, target.host(), target.port(), 1));
+        watchers.add(new CheckoutGrpcClient(vertx, target.host(), target.port(), 1));
+      }
+      targets.add(new LoadRun.Connections(target, placers, watchers));
+    }
+    return targets;
+  }
+
+  /**
+   * Asks each target, on each of its connections (so that they are open before the schedule starts),
+   * for an order that does not exist: any gRPC answer but UNIMPLEMENTED means the target serves
+   * OrderService; a connection refused, a name that does not resolve or no answer within
+   * {@value #PROBE_MS} ms means it cannot be reached. One line per target that failed.
+   */
+  private static Future<List<String>> probe(List<LoadRun.Connections> targets) {
+    List<Future<String>> answers = targets.stream().map(target -> probe(target)).toList();
+    return Future.all(answers).map(all -> answers.stream().map(Future::result)
+        .filter(java.util.Objects::nonNull).toList());
+  }
+
+  /** The target's first problem, or null when every connection got an answer. */
+  private static Future<String> probe(LoadRun.Connections target) {
+    List<Future<String>> connections = java.util.stream.Stream.concat(target.placers().stream(),
+            target.watchers().stream())
+        .map(connection -> connection.getOrder("load-probe-" + UUID.randomUUID())
+            .timeout(PROBE_MS, TimeUnit.MILLISECONDS)
+            .map(order -> (String) null)
+            .recover(failure -> Future.succeededFuture(problem(target.target(), failure))))
+        .toList();
+    return Future.all(connections).map(all -> connections.stream().map(Future::result)
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null));
+  }
+
+  private static String problem(LoadOptions.Target target, Throwable failure) {
+    if (failure instanceof GrpcCallException call) {
+      return call.status() == GrpcStatus.UNIMPLEMENTED
+          ? "target " + target + " answers gRPC but does not serve the checkout's OrderService" : null;
+    }
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      return "target " + target + " is unreachable: no answer within " + PROBE_MS + " ms";
+    }
+    String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    return "target " + target + " is unreachable: " + why;
+  }
+
+  private static String names(List<LoadRun.Connections> targets) {
+    return String.join(", ", targets.stream().map(target -> target.target().toString()).toList());
+  }
+
+  /** The run's own prefix for its idempotency keys: the time and a random part, so that no two runs share one. */
+  private static String runId() {
+    return Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

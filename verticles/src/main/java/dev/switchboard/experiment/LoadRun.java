@@ -1,0 +1,220 @@
+package dev.switchboard.experiment;
+
+import dev.switchboard.checkout.v1.LineItem;
+import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderStatus;
+import dev.switchboard.checkout.v1.PlaceOrderRequest;
+import dev.switchboard.checkout.v1.PlaceOrderResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One load run at one rate against running processes: the orders of an open-loop {@link Workload}
+ * (latency from each order's intended start, so a slow target cannot slow the arrivals down), spread
+ * round-robin over the targets and over each target's connections, each followed to its terminal
+ * state by an {@link OrderFollower} on the same target. Ends when every order has ended or failed,
+ * or when the grace period after the last one is over. All callbacks run on one context of the load
+ * generator's own Vert.x instance; nothing here blocks.
+ */
+final class LoadRun {
+
+  /** How often a progress line is printed. */
+  static final long PROGRESS_MS = 2_000;
+  /**
+   * Orders sent in one tick of the sender at most: a generator that fell behind (a busy machine)
+   * catches up over several ticks, with the answers handled in between, rather than in one long task.
+   */
+  static final int MAX_SENDS_PER_TICK = 50;
+
+  /** A target and its connections: PlaceOrder on {@code placers} in turn, each PENDING order watched on the watcher of the same index. */
+  record Connections(LoadOptions.Target target, List<CheckoutGrpcClient> placers, List<CheckoutGrpcClient> watchers) {
+  }
+
+  private final Vertx vertx;
+  private final List<Connections> targets;
+  private final int rate;
+  private final LoadOptions options;
+  private final String runId;
+  private final String label;
+  private final Consumer<String> progress;
+  private final Workload workload;
+  private final long warmupNanos;
+  private final long windowEndNanos;
+  private final OrderFollower follower;
+  private final LoadTally total = new LoadTally("all");
+  private final List<LoadTally> perTarget;
+  private final BitSet settled = new BitSet();
+  private final Promise<Void> finished = Promise.promise();
+  private long startNanos;
+  private int sent;
+  private int settledCount;
+  private long inFlightAtWindowStart = -1;
+  private long inFlightAtWindowEnd = -1;
+  private long maxSendLagNanos;
+
+  /**
+   * @param runId    makes this run's idempotency keys distinct from every other run's
+   * @param label    prefixes each progress line
+   */
+  LoadRun(Vertx vertx, List<Connections> targets, int rate, LoadOptions options, String runId, String label,
+          Consumer<String> progress) {
+    this.vertx = vertx;
+    this.targets = List.copyOf(targets);
+    this.rate = rate;
+    this.options = options;
+    this.runId = runId;
+    this.label = label;
+    this.progress = progress;
+    this.warmupNanos = TimeUnit.SECONDS.toNanos(options.warmup());
+    this.windowEndNanos = warmupNanos + TimeUnit.SECONDS.toNanos(options.seconds());
+    this.workload = Workload.steady(rate, TimeUnit.SECONDS.toMillis(options.warmup() + options.seconds()), this::order);
+    this.follower = new OrderFollower(vertx, () -> finished.future().isComplete());
+    this.perTarget = targets.stream().map(connections -> new LoadTally(connections.target().toString())).toList();
+  }
+
+  /** The orders: one unit of each SKU in turn, distinct idempotency keys. */
+  private PlaceOrderRequest order(int index) {
+    String sku = options.skus().get(index % options.skus().size());
+    return PlaceOrderRequest.newBuilder()
+        .setCustomerId("load-customer-" + index % 50)
+        .addItems(LineItem.newBuilder().setSku(sku).setQuantity(1).setUnitPriceCents(LoadOptions.UNIT_PRICE_CENTS))
+        .setIdempotencyKey(key(index))
+        .build();
+  }
+
+  private String key(int index) {
+    return "load-" + runId + "-" + index;
+  }
+
+  /** Completes on the run's context with what became of every order. */
+  Future<LoadResult> run() {
+    Promise<LoadResult> result = Promise.promise();
+    vertx.runOnContext(start -> {
+      startNanos = System.nanoTime();
+      long sender = vertx.setPeriodic(1, tick -> sendDue());
+      long reporter = vertx.setPeriodic(PROGRESS_MS, tick -> progress());
+      long windowStart = -1;
+      if (warmupNanos == 0) {
+        inFlightAtWindowStart = 0;
+      } else {
+        windowStart = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(warmupNanos),
+            at -> inFlightAtWindowStart = inFlight());
+      }
+      long windowEnd = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(windowEndNanos),
+          at -> inFlightAtWindowEnd = inFlight());
+      long deadline = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(windowEndNanos)
+          + TimeUnit.SECONDS.toMillis(options.graceSeconds()), expired -> finished.tryComplete());
+      long windowStartTimer = windowStart;
+      if (workload.orders().isEmpty()) {
+        finished.tryComplete();
+      }
+      finished.future().onComplete(over -> {
+        vertx.cancelTimer(sender);
+        vertx.cancelTimer(reporter);
+        vertx.cancelTimer(windowStartTimer);
+        vertx.cancelTimer(windowEnd);
+        vertx.cancelTimer(deadline);
+        if (inFlightAtWindowStart < 0) {
+          inFlightAtWindowStart = inFlight();
+        }
+        if (inFlightAtWindowEnd < 0) {
+          inFlightAtWindowEnd = inFlight();
+        }
+        result.complete(new LoadResult(rate, options.seconds(), options.warmup(), options.graceSeconds(), total,
+            perTarget, inFlightAtWindowEnd - inFlightAtWindowStart, maxSendLagNanos / 1e6));
+      });
+    });
+    return result.future();
+  }
+
+  private void sendDue() {
+    long elapsed = System.nanoTime() - startNanos;
+    int due = Math.min(workload.dueBy(elapsed), sent + MAX_SENDS_PER_TICK);
+    if (sent < due && workload.dueNanos(sent) >= warmupNanos) {
+      maxSendLagNanos = Math.max(maxSendLagNanos, elapsed - workload.dueNanos(sent));
+    }
+    while (sent < due) {
+      place(sent++);
+    }
+  }
+
+  private void place(int index) {
+    int targetIndex = index % targets.size();
+    Connections connections = targets.get(targetIndex);
+    int connection = (index / targets.size()) % connections.placers().size();
+    LoadTally tally = perTarget.get(targetIndex);
+    long due = workload.dueNanos(index);
+    long intended = startNanos + due;
+    boolean measured = due >= warmupNanos;
+    tally.sent(measured);
+    total.sent(measured);
+    follower.place(connections.placers().get(connection), connections.watchers().get(connection),
+        workload.orders().get(index), key(index), 0, new OrderFollower.Listener() {
+          @Override
+          public void answered(PlaceOrderResponse response) {
+            if (finished.future().isComplete()) {
+              return;
+            }
+            boolean pending = response.getStatus() == OrderStatus.ORDER_STATUS_PENDING;
+            tally.answered(pending);
+            total.answered(pending);
+          }
+
+          @Override
+          public void ended(Order order) {
+            if (!settle(index)) {
+              return;
+            }
+            long latency = Latencies.microsSince(intended);
+            long at = System.nanoTime() - startNanos;
+            boolean inWindow = at >= warmupNanos && at < windowEndNanos;
+            tally.ended(order, measured, latency, inWindow);
+            total.ended(order, measured, latency, inWindow);
+            finishIfAllSettled();
+          }
+
+          @Override
+          public void failed(Throwable failure) {
+            if (!settle(index)) {
+              return;
+            }
+            String status = GrpcCallException.statusOf(failure).name();
+            tally.failed(status);
+            total.failed(status);
+            finishIfAllSettled();
+          }
+        });
+  }
+
+  /** Marks the order as settled; false when it already was or the run is over (a late answer changes nothing). */
+  private boolean settle(int index) {
+    if (settled.get(index) || finished.future().isComplete()) {
+      return false;
+    }
+    settled.set(index);
+    settledCount++;
+    return true;
+  }
+
+  private void finishIfAllSettled() {
+    if (settledCount == workload.orders().size()) {
+      finished.tryComplete();
+    }
+  }
+
+  private long inFlight() {
+    return (long) sent - settledCount;
+  }
+
+  private void progress() {
+    long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+    progress.accept(String.format("%s%4ds  sent %d, done %d (confirmed %d, rejected %d), failed %d, in flight %d",
+        label, elapsed, sent, total.ended(), total.confirmed(), total.rejected(), total.failedCalls(), inFlight()));
+  }
+}
