@@ -34,7 +34,9 @@ import java.util.function.Function;
  *       headers = the envelope's ({@code x-message-id}, {@code x-correlation-id}, …);</li>
  *   <li>producer: idempotent, {@code acks=all} (both overridable under {@code kafka.});</li>
  *   <li>consumers: one group per consuming operation ({@code <prefix>.<name>}), offsets committed
- *       after the work is done (at least once; consumers deduplicate by message id).</li>
+ *       after the work is done (at least once; consumers deduplicate by message id); each consumer's
+ *       {@code client.id} names this process and its store, and the groups of commands and stream
+ *       events are checked at start-up for replicas with stores of their own ({@link ReplicaCheck}).</li>
  * </ul>
  */
 public final class KafkaEventTransport implements EventTransport {
@@ -53,9 +55,11 @@ public final class KafkaEventTransport implements EventTransport {
   private final Map<String, List<Handler<Envelope>>> resultListeners = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> resultConsumers = new ConcurrentHashMap<>();
   private final List<KafkaRecordConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final ReplicaCheck replicas;
 
-  public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
+  public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry, ReplicaCheck replicas) {
     this.vertx = vertx;
+    this.replicas = replicas;
     this.config = config;
     this.kafka = config.kafka();
     this.registry = registry;
@@ -106,12 +110,12 @@ public final class KafkaEventTransport implements EventTransport {
 
   @Override
   public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
-    return consume(commandTopic(operation), kafka.group(operation), operation, handler);
+    return consume(commandTopic(operation), kafka.group(operation), operation, true, handler);
   }
 
   @Override
   public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
-    return consume(kafka.streamTopic(stream), kafka.group(subscriber), subscriber, handler);
+    return consume(kafka.streamTopic(stream), kafka.group(subscriber), subscriber, true, handler);
   }
 
   /**
@@ -133,7 +137,7 @@ public final class KafkaEventTransport implements EventTransport {
       });
     }
     return resultConsumers.computeIfAbsent(operation, name -> onTransportContext(() ->
-        consume(resultTopic(name), kafka.group(name) + ".results", name + ".results", result -> {
+        consume(resultTopic(name), kafka.group(name) + ".results", name + ".results", false, result -> {
           for (Handler<Envelope> listener : resultListeners.get(name)) {
             try {
               listener.handle(result);
@@ -151,10 +155,14 @@ public final class KafkaEventTransport implements EventTransport {
     return done.future();
   }
 
-  /** Consumes {@code topic} in {@code group}; {@code consumer} names who dead-letters what it gives up on. */
-  private Future<Void> consume(String topic, String group, String consumer,
+  /**
+   * Consumes {@code topic} in {@code group}; {@code consumer} names who dead-letters what it gives up on;
+   * {@code checked}: the group is one the start-up's replica check judges (commands, stream events).
+   */
+  private Future<Void> consume(String topic, String group, String consumer, boolean checked,
                                Function<Envelope, Future<Void>> handler) {
-    KafkaRecordConsumer records = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
+    KafkaRecordConsumer records = new KafkaRecordConsumer(vertx, replicas.consumerConfig(kafka.clientConfig()), topic,
+        group, MAX_IN_FLIGHT,
         registry, record -> {
           Envelope envelope;
           try {
@@ -170,6 +178,9 @@ public final class KafkaEventTransport implements EventTransport {
               ? deadLetter(record, consumer, failure) : Future.failedFuture(failure));
         });
     consumers.add(records);
+    if (checked) {
+      replicas.watch(records);
+    }
     return clients.ensureTopic(topic).compose(ready -> records.start());
   }
 
