@@ -76,8 +76,10 @@ public final class KafkaBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    commands = new KafkaRecordConsumer(vertx, kafka.clientConfig(), config.commandTopic(),
-        kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), record -> handler.handle(record));
+    // its orders are deduplicated by idempotency key in this process's store: replicas must share it
+    commands = switchboard.replicas().watch(new KafkaRecordConsumer(vertx,
+        switchboard.replicas().consumerConfig(kafka.clientConfig()), config.commandTopic(),
+        kafka.group("bridge.commands"), 64, switchboard.metrics().registry(), record -> handler.handle(record)));
     // the Kafka clients resolve the broker addresses when created: not on the event loop
     return vertx.executeBlocking(() -> new KafkaClients(vertx, kafka))
         .compose(created -> {

@@ -3,6 +3,7 @@ package dev.switchboard.node;
 import dev.switchboard.platform.check.Finding;
 import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.transport.BrokerUnreachableException;
+import dev.switchboard.platform.transport.UnsafeReplicasException;
 import dev.switchboard.platform.store.StoreOpenException;
 
 import java.net.BindException;
@@ -23,6 +24,7 @@ public final class StartupFailure extends RuntimeException {
     MANAGEMENT("starting the management port"),
     SERVICES("starting the services"),
     BRIDGE("starting the Kafka bridge"),
+    REPLICAS("checking that the replicas in this process's Kafka groups share its store"),
     INTERNAL("opening the internal listener"),
     GRPC("starting the gRPC edge");
 
@@ -78,6 +80,10 @@ public final class StartupFailure extends RuntimeException {
     BrokerUnreachableException broker = find(failure, BrokerUnreachableException.class);
     if (broker != null) {
       return broker.getMessage();
+    }
+    UnsafeReplicasException replicas = find(failure, UnsafeReplicasException.class);
+    if (replicas != null) {
+      return replicas.getMessage();
     }
     StoreOpenException store = find(failure, StoreOpenException.class);
     if (store != null) {

@@ -180,7 +180,7 @@ public final class SwitchboardNode {
    */
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
     return Switchboard.create(vertx, new OperationCatalog(config.operations()), config.platform(),
-            new SwitchboardMetrics(registry))
+            new SwitchboardMetrics(registry), config.instance())
         .recover(failure -> Future.failedFuture(StartupFailure.of(Step.PLATFORM, failure, config)))
         .compose(switchboard -> start(vertx, registry, config, switchboard)
             .recover(failure -> switchboard.close().transform(closed -> Future.failedFuture(failure))));
@@ -190,7 +190,7 @@ public final class SwitchboardNode {
                                                Switchboard switchboard) {
     AtomicBoolean ready = new AtomicBoolean();
     ManagementVerticle management = new ManagementVerticle(config.edge(), registry, switchboard, config.application(),
-        ready::get, new ManagementVerticle.Instance(config.instance(), config.services()));
+        ready::get, new ManagementVerticle.Instance(config.instance(), config.services(), switchboard.store().storeId()));
     return step(Step.MANAGEMENT, config, vertx.deployVerticle(management))
         .compose(managementUp -> step(Step.SERVICES, config,
             CheckoutApplication.deploy(vertx, switchboard, config.checkout(), config.services())))
@@ -198,6 +198,8 @@ public final class SwitchboardNode {
         .compose(checkout -> !config.bridge().enabled() || !config.runs("orders") ? Future.succeededFuture(checkout)
             : step(Step.BRIDGE, config, vertx.deployVerticle(new KafkaBridgeVerticle(config.bridge(),
                 config.platform().kafka(), switchboard, checkout.desk()))).map(checkout))
+        // the Kafka consumers started above work once their groups are known to hold no replica with another store
+        .compose(checkout -> step(Step.REPLICAS, config, switchboard.checkReplicas()).map(checkout))
         // the other processes' door (the operations served above), then the public one
         .compose(checkout -> step(Step.INTERNAL, config, switchboard.internalServer().listen(ready::get))
             .map(internalPort -> checkout))
@@ -208,9 +210,10 @@ public final class SwitchboardNode {
             ready.set(true);
             int internalPort = switchboard.internalServer().actualPort();
             LOGGER.info("switchboard ready: instance {}, gRPC on port {}, management on port {}, {}, default mode {}, "
-                    + "services {}", config.instance(), grpc.actualPort(), management.actualPort(),
+                    + "services {}, store {}", config.instance(), grpc.actualPort(), management.actualPort(),
                 internalPort < 0 ? "internal listener closed" : "internal on port " + internalPort,
-                config.platform().defaultMode().spelling(), String.join(",", config.services()));
+                config.platform().defaultMode().spelling(), String.join(",", config.services()),
+                switchboard.store().storeId());
             return new SwitchboardNode(vertx, config, switchboard, checkout, grpc, ready, management.actualPort());
           });
         });

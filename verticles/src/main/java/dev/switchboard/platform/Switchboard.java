@@ -8,6 +8,7 @@ import dev.switchboard.platform.store.Database;
 import dev.switchboard.platform.store.DeadLetterStore;
 import dev.switchboard.platform.store.EventOutbox;
 import dev.switchboard.platform.store.ProcessedMessages;
+import dev.switchboard.platform.transport.ReplicaCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -51,18 +52,20 @@ public final class Switchboard {
   private final long purgeTimer;
   private final long redeliveryTimer;
   private final long recentTimer;
+  private final ReplicaCheck replicas;
 
   private Switchboard(Vertx vertx, OperationCatalog catalog, PlatformConfig config, SwitchboardMetrics metrics,
                       Database store, ProcessedMessages processed, EventOutbox outbox,
-                      DeadLetterStore deadLetterStore) {
+                      DeadLetterStore deadLetterStore, ReplicaCheck replicas) {
     this.vertx = vertx;
     this.config = config;
+    this.replicas = replicas;
     this.live = new LiveSettings(config);
     this.metrics = metrics;
     this.store = store;
     this.faults = new Faults(vertx);
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
-    this.transports = new Transports(vertx, config, metrics);
+    this.transports = new Transports(vertx, config, metrics, replicas);
     this.invoker = new Invoker(vertx, live, transports, metrics);
     this.results = new ResultRouter(vertx, live, transports, invoker);
     this.emitter = new Emitter(vertx, catalog, config, live, transports, invoker, outbox);
@@ -85,11 +88,51 @@ public final class Switchboard {
     }, true));
   }
 
-  /** Opens the store the configuration names, then the transports. */
+  /**
+   * Opens the store the configuration names, then the transports; the consumers work at once, and no
+   * replica check runs unless {@link #checkReplicas} is called (tests, tools).
+   */
   public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
                                            SwitchboardMetrics metrics) {
-    return Database.open(vertx, config.store()).map(store -> new Switchboard(vertx, catalog, config, metrics, store,
-        new ProcessedMessages(store), new EventOutbox(store), new DeadLetterStore(store)));
+    return create(vertx, catalog, config, metrics, "pid-" + ProcessHandle.current().pid(), false);
+  }
+
+  /**
+   * Opens the store the configuration names, then the transports, for a process named {@code instance}
+   * among the replicas ({@code instance.id}). The Kafka consumers of the operations and stream
+   * subscribers served from now on work on nothing until {@link #checkReplicas} has passed: call it
+   * once the services are started.
+   */
+  public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
+                                           SwitchboardMetrics metrics, String instance) {
+    return create(vertx, catalog, config, metrics, instance, true);
+  }
+
+  private static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
+                                            SwitchboardMetrics metrics, String instance, boolean holding) {
+    return Database.open(vertx, config.store()).map(store -> {
+      ReplicaCheck replicas = holding ? ReplicaCheck.holding(instance, store.storeId(), config.kafka())
+          : ReplicaCheck.notHolding(instance, store.storeId(), config.kafka());
+      return new Switchboard(vertx, catalog, config, metrics, store, new ProcessedMessages(store),
+          new EventOutbox(store), new DeadLetterStore(store), replicas);
+    });
+  }
+
+  /**
+   * The start-up check that the replicas consuming in this process's Kafka groups share its store
+   * ({@link ReplicaCheck}): passes (and lets the consumers work) or fails with an
+   * {@link dev.switchboard.platform.transport.UnsafeReplicasException} naming the other member.
+   */
+  public Future<Void> checkReplicas() {
+    return onCaller(replicas.run(vertx));
+  }
+
+  /**
+   * The client ids and the start-up check of the Kafka consumers: a consumer the platform does not
+   * make itself (the Kafka bridge's) takes its {@code client.id} here and is watched here too.
+   */
+  public ReplicaCheck replicas() {
+    return replicas;
   }
 
   /** Closes the transports' clients (Kafka producers and consumers, committing what is done), then the store. */

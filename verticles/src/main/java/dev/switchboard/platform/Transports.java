@@ -33,7 +33,8 @@ final class Transports {
   private final Map<Transport, RpcTransport> rpc = new EnumMap<>(Transport.class);
   private final Map<Transport, EventTransport> events = new EnumMap<>(Transport.class);
 
-  Transports(Vertx vertx, PlatformConfig config, SwitchboardMetrics metrics) {
+  Transports(Vertx vertx, PlatformConfig config, SwitchboardMetrics metrics,
+             dev.switchboard.platform.transport.ReplicaCheck replicas) {
     MeterRegistry registry = metrics.registry();
     LocalTransport local = new LocalTransport(vertx.eventBus(), LOCAL_COMMAND_ACK_TIMEOUT_MS);
     rpc.put(Transport.LOCAL, local);
@@ -41,7 +42,7 @@ final class Transports {
     this.breakers = new CircuitBreakers(vertx, config, metrics);
     this.grpc = new GrpcTransport(vertx, config, breakers);
     rpc.put(Transport.GRPC, grpc);
-    this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, registry) : null;
+    this.kafka = config.uses(Transport.KAFKA) ? new KafkaEventTransport(vertx, config, registry, replicas) : null;
     if (kafka != null) {
       events.put(Transport.KAFKA, kafka);
     }

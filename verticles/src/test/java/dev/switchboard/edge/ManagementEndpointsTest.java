@@ -216,7 +216,7 @@ class ManagementEndpointsTest {
     }
 
     @Test
-    @DisplayName("/instance names the process (instance.id) and its services, /operations names it in every entry, and every answer carries X-Switchboard-Instance")
+    @DisplayName("/instance names the process (instance.id), its services and its store's id, /operations names it in every entry, and every answer carries X-Switchboard-Instance")
     void instance(VertxTestContext testContext) {
       start(Map.of("instance.id", "orders-2.eu_west:8080", "services", "orders,inventory,payment,shipping"));
 
@@ -225,7 +225,9 @@ class ManagementEndpointsTest {
             Response instance = all.resultAt(0);
             assertThat(instance.status()).isEqualTo(200);
             assertThat(new JsonObject(instance.body())).isEqualTo(new JsonObject().put("instance", "orders-2.eu_west:8080")
-                .put("services", new JsonArray(List.of("orders", "inventory", "payment", "shipping"))));
+                .put("services", new JsonArray(List.of("orders", "inventory", "payment", "shipping")))
+                .put("storeId", node.switchboard().store().storeId()));
+            assertThat(node.switchboard().store().storeId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
             for (int i = 0; i < all.size(); i++) {
               assertThat(((Response) all.resultAt(i)).instance()).as("header of answer %d", i)
                   .isEqualTo("orders-2.eu_west:8080");

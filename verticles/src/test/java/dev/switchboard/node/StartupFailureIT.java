@@ -1,6 +1,7 @@
 package dev.switchboard.node;
 
 import dev.switchboard.testing.ServeProcess;
+import dev.switchboard.testing.SharedKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,65 @@ class StartupFailureIT {
       assertFailsWith(process, "switchboard: grpc.port " + taken.getLocalPort()
           + " on grpc.host 127.0.0.1 is in use by another process");
     }
+  }
+
+  @Test
+  @DisplayName("a second serve with a store of its own on the Kafka topics of a running one exits 1 naming the group,"
+      + " the other member and store.url")
+  void replicaWithItsOwnStore() throws Exception {
+    String prefix = "replicas" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    String[] kafka = {"--set", "kafka.bootstrap.servers=" + SharedKafka.bootstrapServers(),
+        "--set", "topics.prefix=" + prefix, "--set", "bridge.enabled=false",
+        "--set", "defaults.mode=event", "--set", "defaults.transport=kafka"};
+    ServeProcess first = launch("startup-replica-first", with(kafka, "--set", "instance.id=replica-1"));
+    first.awaitReady(EXIT_WITHIN_S);
+
+    ServeProcess second = launch("startup-replica-second", with(kafka, "--set", "instance.id=replica-2"));
+
+    assertFailsWith(second, "switchboard: kafka group");
+    assertThat(second.messages().get(0))
+        .contains(" " + prefix + ".payment.charge")
+        .contains(" of instance replica-1 on host 127.0.0.1 with store ")
+        .contains("(client id switchboard_replica-1_")
+        .contains("but this process (instance replica-2) has store ")
+        .contains("replicas with stores of their own cannot deduplicate each other's work")
+        .contains("set store.url to the same PostgreSQL database on each");
+    assertThat(first.output()).as("the first process goes on").noneMatch(line -> line.contains("shutting down"));
+  }
+
+  @Test
+  @DisplayName("a process killed and started again on its H2 file store starts while the group still lists the killed"
+      + " one (same store); one on a store in memory is refused until the killed one's session times out")
+  void restartAfterAKill() throws Exception {
+    String prefix = "restart" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    String store = directory.resolve("replica-store").toString();
+    String[] kafka = {"--set", "kafka.bootstrap.servers=" + SharedKafka.bootstrapServers(),
+        "--set", "topics.prefix=" + prefix, "--set", "bridge.enabled=false",
+        "--set", "defaults.mode=event", "--set", "defaults.transport=kafka",
+        // the killed process's consumers stay members of their groups for this long
+        "--set", "kafka.session.timeout.ms=45000"};
+    ServeProcess killed = launch("startup-restart-killed", with(kafka, "--set", "instance.id=replica-1",
+        "--set", "store.path=" + store));
+    killed.awaitReady(EXIT_WITHIN_S);
+    killed.kill();
+
+    ServeProcess again = launch("startup-restart-again", with(kafka, "--set", "instance.id=replica-1",
+        "--set", "store.path=" + store));
+    again.awaitReady(EXIT_WITHIN_S);
+    assertThat(again.text()).contains("replica check: kafka groups " + prefix + ".").contains(": every member shares store ");
+    again.stop(); // SIGTERM: its consumers leave their groups; the killed one's stay listed
+
+    ServeProcess inMemory = launch("startup-restart-in-memory", with(kafka, "--set", "instance.id=replica-2"));
+    assertFailsWith(inMemory, "switchboard: kafka group");
+    assertThat(inMemory.messages().get(0)).contains(" of instance replica-1 on host ")
+        .contains("If that member is a process that has stopped, the group still lists it until its session times"
+            + " out (kafka.session.timeout.ms, 45000 ms)");
+  }
+
+  private static String[] with(String[] settings, String... more) {
+    List<String> all = new ArrayList<>(List.of(settings));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   @Test

@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * lists the messages operations gave up on (open) and {@code POST /deadletters/replay} sends them
  * again ({@link DeadLettersApi}). Errors have one shape ({@link ApiError}). {@code GET /} is the
  * operator's web console over that API ({@link ConsoleAssets}). Every answer names the process in the
- * header {@value #INSTANCE_HEADER}; {@code GET /instance} tells its {@code instance.id} and services.
+ * header {@value #INSTANCE_HEADER}; {@code GET /instance} tells its {@code instance.id}, services and store id.
  */
 public final class ManagementVerticle extends VerticleBase {
 
@@ -43,8 +43,9 @@ public final class ManagementVerticle extends VerticleBase {
    *
    * @param id       its {@code instance.id}
    * @param services the services it runs
+   * @param storeId  the id of its store: the same on every replica of one PostgreSQL database
    */
-  public record Instance(String id, List<String> services) {
+  public record Instance(String id, List<String> services, String storeId) {
   }
 
   private final EdgeConfig config;
@@ -73,7 +74,7 @@ public final class ManagementVerticle extends VerticleBase {
       ctx.next();
     });
     router.get("/instance").handler(ctx -> ctx.json(new JsonObject().put("instance", instance.id())
-        .put("services", new JsonArray(instance.services()))));
+        .put("services", new JsonArray(instance.services())).put("storeId", instance.storeId())));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {

@@ -91,6 +91,7 @@ public final class Database {
   private final HikariDataSource pool;
   private final StoreSettings settings;
   private final StoreSignals signals;
+  private final String storeId;
   private final int writers;
   private final int maxBatch;
   private final AtomicInteger running;
@@ -98,11 +99,12 @@ public final class Database {
   private Context closingContext;
   private boolean closed;
 
-  private Database(Vertx vertx, HikariDataSource pool, StoreSettings settings, String name) {
+  private Database(Vertx vertx, HikariDataSource pool, StoreSettings settings, String name, String storeId) {
     this.vertx = vertx;
     this.pool = pool;
     this.settings = settings;
     this.signals = new StoreSignals(settings);
+    this.storeId = storeId;
     this.writers = settings.postgres() ? settings.poolSize() : 1;
     this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
     this.running = new AtomicInteger(writers);
@@ -114,8 +116,9 @@ public final class Database {
   }
 
   /**
-   * Opens the database the settings name (an H2 one is created if needed) and brings the platform's
-   * tables to the latest version; the blocking work runs on a worker. Fails with a
+   * Opens the database the settings name (an H2 one is created if needed), brings the platform's
+   * tables to the latest version and reads the store's id (made now if the store has none:
+   * {@link #storeId()}); the blocking work runs on a worker. Fails with a
    * {@link StoreOpenException} (saying whether another process holds H2's files) within
    * {@code store.connectTimeoutMs} when the database cannot be reached.
    */
@@ -123,14 +126,16 @@ public final class Database {
     String name = "switchboard-store-" + UUID.randomUUID().toString().substring(0, 8);
     return vertx.executeBlocking(() -> {
       HikariDataSource pool = StorePool.open(settings, name);
+      String storeId;
       try {
         SchemaMigrations.PLATFORM.migrate(pool);
-      } catch (RuntimeException failure) {
+        storeId = StoreIdentity.readOrCreate(pool);
+      } catch (RuntimeException | java.sql.SQLException failure) {
         shutdown(pool, settings);
         throw failure;
       }
-      LOGGER.info("store: {}", settings.describe());
-      return new Database(vertx, pool, settings, name);
+      LOGGER.info("store: {}, store id {}", settings.describe(), storeId);
+      return new Database(vertx, pool, settings, name, storeId);
     }).recover(failure -> Future.failedFuture(new StoreOpenException(settings, failure)));
   }
 
@@ -140,6 +145,15 @@ public final class Database {
       migrations.migrate(pool);
       return null;
     });
+  }
+
+  /**
+   * The store's id, kept in the store itself ({@code sb_store}): the same for every process on one
+   * PostgreSQL database, its own for each embedded H2 store (kept across restarts in an H2 file).
+   * Kafka consumers advertise it, so that replicas with stores of their own are refused at start-up.
+   */
+  public String storeId() {
+    return storeId;
   }
 
   /** Whether this is a PostgreSQL database (else the embedded H2). */

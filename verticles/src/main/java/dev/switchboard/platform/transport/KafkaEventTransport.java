@@ -36,7 +36,9 @@ import java.util.function.Function;
  *   <li>consumers: one group per consuming operation ({@code <prefix>.<name>}), offsets committed
  *       after the work is done (at least once; consumers deduplicate by message id); result events
  *       in one group per operation for the saga owners ({@code <prefix>.<name>.results}), and read
- *       by every process from the end for callers waiting for them ({@link KafkaTopicTail}).</li>
+ *       by every process from the end for callers waiting for them ({@link KafkaTopicTail}); each
+ *       consumer's {@code client.id} names this process and its store, and the groups of commands and
+ *       stream events are checked at start-up for replicas with stores of their own ({@link ReplicaCheck}).</li>
  * </ul>
  */
 public final class KafkaEventTransport implements EventTransport {
@@ -56,9 +58,11 @@ public final class KafkaEventTransport implements EventTransport {
   private final ResultFan resultTails = new ResultFan();
   private final List<KafkaRecordConsumer> consumers = new CopyOnWriteArrayList<>();
   private final List<KafkaTopicTail> tails = new CopyOnWriteArrayList<>();
+  private final ReplicaCheck replicas;
 
-  public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
+  public KafkaEventTransport(Vertx vertx, PlatformConfig config, MeterRegistry registry, ReplicaCheck replicas) {
     this.vertx = vertx;
+    this.replicas = replicas;
     this.config = config;
     this.kafka = config.kafka();
     this.registry = registry;
@@ -109,12 +113,12 @@ public final class KafkaEventTransport implements EventTransport {
 
   @Override
   public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
-    return consume(commandTopic(operation), kafka.group(operation), operation, handler);
+    return consume(commandTopic(operation), kafka.group(operation), operation, true, handler);
   }
 
   @Override
   public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
-    return consume(kafka.streamTopic(stream), kafka.group(subscriber), subscriber, handler);
+    return consume(kafka.streamTopic(stream), kafka.group(subscriber), subscriber, true, handler);
   }
 
   /**
@@ -126,7 +130,7 @@ public final class KafkaEventTransport implements EventTransport {
   @Override
   public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
     return fanOut(resultConsumers, operation, handler, () ->
-        consume(resultTopic(operation), kafka.group(operation) + ".results", operation + ".results",
+        consume(resultTopic(operation), kafka.group(operation) + ".results", operation + ".results", false,
             result -> {
               deliver(resultConsumers, operation, result);
               return Future.succeededFuture();
@@ -195,10 +199,14 @@ public final class KafkaEventTransport implements EventTransport {
     return done.future();
   }
 
-  /** Consumes {@code topic} in {@code group}; {@code consumer} names who dead-letters what it gives up on. */
-  private Future<Void> consume(String topic, String group, String consumer,
+  /**
+   * Consumes {@code topic} in {@code group}; {@code consumer} names who dead-letters what it gives up on;
+   * {@code checked}: the group is one the start-up's replica check judges (commands, stream events).
+   */
+  private Future<Void> consume(String topic, String group, String consumer, boolean checked,
                                Function<Envelope, Future<Void>> handler) {
-    KafkaRecordConsumer records = new KafkaRecordConsumer(vertx, kafka.clientConfig(), topic, group, MAX_IN_FLIGHT,
+    KafkaRecordConsumer records = new KafkaRecordConsumer(vertx, replicas.consumerConfig(kafka.clientConfig()), topic,
+        group, MAX_IN_FLIGHT,
         registry, record -> {
           Envelope envelope;
           try {
@@ -214,6 +222,9 @@ public final class KafkaEventTransport implements EventTransport {
               ? deadLetter(record, consumer, failure) : Future.failedFuture(failure));
         });
     consumers.add(records);
+    if (checked) {
+      replicas.watch(records);
+    }
     return clients.ensureTopic(topic).compose(ready -> records.start());
   }
 

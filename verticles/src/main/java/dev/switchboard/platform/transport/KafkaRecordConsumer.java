@@ -32,7 +32,10 @@ import java.util.function.Function;
  * and only once every earlier record of its partition is done too, so a crash redelivers whatever
  * was not finished (consumers deduplicate). Records with the same key are worked on one at a time,
  * in order; different keys concurrently, up to {@code maxInFlight}, beyond which the consumer pauses.
- * Publishes the consumer lag of its group as a gauge.
+ * Publishes the consumer lag of its group as a gauge. A consumer {@linkplain #holdUntil held} takes its
+ * records but works on none of them until the gate opens ({@link ReplicaCheck}: not before the
+ * replicas in its group are known to share this process's store); if the gate fails they stay undone
+ * and uncommitted, for whoever owns the partitions next.
  */
 public final class KafkaRecordConsumer {
 
@@ -58,6 +61,12 @@ public final class KafkaRecordConsumer {
   private final long commitIntervalMs;
   private final AtomicLong lag = new AtomicLong();
   private final Set<TopicPartition> assigned = new java.util.HashSet<>();
+  private final Promise<Void> joined = Promise.promise();
+  /** Records taken while the gate is closed, in the order they came; on the consumer's context. */
+  private final List<KafkaConsumerRecord<String, Buffer>> held = new java.util.ArrayList<>();
+  private Future<Void> gate = Future.succeededFuture();
+  /** Whether the gate has opened, as seen on the consumer's context (records keep their order across it). */
+  private boolean open;
   private int inFlight;
   private boolean paused;
   private boolean commitScheduled;
@@ -95,6 +104,24 @@ public final class KafkaRecordConsumer {
         .tags("topic", topic, "group", group).register(registry);
   }
 
+  /** The consumer group it consumes in. */
+  public String group() {
+    return group;
+  }
+
+  /**
+   * Completes once the consumer has joined its group: when the group first gave it its partitions
+   * (perhaps none, when the group has more members than the topic has partitions).
+   */
+  public Future<Void> joined() {
+    return joined.future();
+  }
+
+  /** Works on no record before {@code gate} has succeeded (records taken meanwhile wait); call before {@link #start}. */
+  public void holdUntil(Future<Void> gate) {
+    this.gate = gate;
+  }
+
   /** Creates the Kafka consumer off the event loop (it resolves the broker addresses), then subscribes. */
   public Future<Void> start() {
     return context.executeBlocking(() -> KafkaConsumer.create(vertx,
@@ -118,7 +145,13 @@ public final class KafkaRecordConsumer {
     consumer.partitionsAssignedHandler(partitions -> {
       LOGGER.debug("{} ({}): assigned {}", topic, group, partitions);
       assigned.addAll(partitions);
+      joined.tryComplete();
     });
+    if (gate.succeeded()) {
+      open = true;
+    } else {
+      gate.onComplete(opened -> context.runOnContext(v -> release(opened.succeeded())));
+    }
     consumer.exceptionHandler(failure -> {
       if (closing) {
         // vertx-kafka-client's close can race its own poll loop; the offsets were committed before
@@ -139,6 +172,26 @@ public final class KafkaRecordConsumer {
       paused = true;
       consumer.pause();
     }
+    if (!open) {
+      held.add(record);
+      return;
+    }
+    work(partition, record);
+  }
+
+  /** The gate opened (work on what was held, in order) or failed (leave it undone: the consumer is closing). */
+  private void release(boolean opened) {
+    if (!opened) {
+      LOGGER.debug("consumer of {} ({}): {} record(s) held, left undone", topic, group, held.size());
+      return;
+    }
+    open = true;
+    List<KafkaConsumerRecord<String, Buffer>> waiting = List.copyOf(held);
+    held.clear();
+    waiting.forEach(record -> work(new TopicPartition(record.topic(), record.partition()), record));
+  }
+
+  private void work(TopicPartition partition, KafkaConsumerRecord<String, Buffer> record) {
     String key = record.key() == null ? partition + "/" + record.offset() : record.key();
     // the work and all bookkeeping run on this consumer's context, whichever thread completed what
     perKey.run(key, () -> onContext(() -> attempt(record, 1)))
@@ -238,6 +291,14 @@ public final class KafkaRecordConsumer {
     LOGGER.debug("{} ({}): revoked {}", topic, group, partitions);
     if (!closing) {
       commitDone();
+    }
+    // held records of those partitions are the next owner's now: dropped, never worked on here
+    for (java.util.Iterator<KafkaConsumerRecord<String, Buffer>> waiting = held.iterator(); waiting.hasNext(); ) {
+      KafkaConsumerRecord<String, Buffer> record = waiting.next();
+      if (partitions.contains(new TopicPartition(record.topic(), record.partition()))) {
+        waiting.remove();
+        finished(new TopicPartition(record.topic(), record.partition()), record, false);
+      }
     }
     partitions.forEach(progress::remove);
     assigned.removeAll(partitions);
