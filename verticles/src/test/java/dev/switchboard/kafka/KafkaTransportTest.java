@@ -19,10 +19,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static dev.switchboard.testing.TestNodes.APPLE;
 import static dev.switchboard.testing.TestNodes.APPLE_STOCK;
@@ -33,6 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaTransportTest {
 
   private static final Duration WITHIN = Duration.ofSeconds(30);
+  private static final Duration SCRAPE_WITHIN = Duration.ofSeconds(10);
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(SCRAPE_WITHIN).build();
 
   private RunningNode running;
   private String prefix;
@@ -140,13 +150,20 @@ class KafkaTransportTest {
     });
   }
 
+  /**
+   * GET /metrics in plain HTTP/1.1, answered in full within {@link #SCRAPE_WITHIN} or an
+   * AssertionError (which {@link Eventually} tries again). The bound is on the whole exchange: the
+   * request timeout alone does not end every wait (see ManagementVerticle#serverOptions).
+   */
   private static String scrape(int port) {
     try {
-      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
+      return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(SCRAPE_WITHIN).build(), HttpResponse.BodyHandlers.ofString())
+          .get(SCRAPE_WITHIN.toMillis(), TimeUnit.MILLISECONDS).body();
+    } catch (TimeoutException e) {
+      throw new AssertionError("GET /metrics not answered within " + SCRAPE_WITHIN.toSeconds() + " s", e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("GET /metrics failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

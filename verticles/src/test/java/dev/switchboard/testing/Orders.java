@@ -14,6 +14,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Builds orders and follows them to their terminal state the way an outside client does. */
 public final class Orders {
@@ -33,13 +34,45 @@ public final class Orders {
   public record Placed(PlaceOrderResponse answer, Order terminal, List<Order> watched) {
   }
 
+  /** How long {@link #placeAndFollow} waits for each answer: far beyond a healthy checkout, well within a test's timeout. */
+  public static final Duration FOLLOW_WITHIN = Duration.ofSeconds(60);
+
+  /**
+   * Places the order and follows it to its terminal state, waiting at most {@link #FOLLOW_WITHIN} for
+   * each answer. Past that it fails naming the order, the last state WatchOrder sent and the state
+   * GetOrder reads now, which tells an order stuck in the checkout from a watch that missed its end.
+   */
   public static Placed placeAndFollow(CheckoutGrpcClient client, PlaceOrderRequest request) {
-    PlaceOrderResponse answer = Blocking.await(client.placeOrder(request, "test-" + UUID.randomUUID()));
+    PlaceOrderResponse answer = Blocking.await(client.placeOrder(request, "test-" + UUID.randomUUID()),
+        FOLLOW_WITHIN.toMillis(), () -> new IllegalStateException("PlaceOrder (idempotency key "
+            + request.getIdempotencyKey() + ") not answered within " + FOLLOW_WITHIN.toSeconds() + " s"));
+    String orderId = answer.getOrderId();
     if (answer.getStatus() == OrderStatus.ORDER_STATUS_PENDING) {
-      List<Order> watched = Blocking.await(client.watchOrder(answer.getOrderId(), update -> { }));
+      List<Order> seen = new CopyOnWriteArrayList<>();
+      List<Order> watched = Blocking.await(client.watchOrder(orderId, seen::add), FOLLOW_WITHIN.toMillis(),
+          () -> new IllegalStateException("order " + orderId + " did not end within " + FOLLOW_WITHIN.toSeconds()
+              + " s: WatchOrder sent " + (seen.isEmpty() ? "nothing"
+              : seen.stream().map(order -> order.getStatus().name()).toList() + ", last " + describe(seen.get(seen.size() - 1)))
+              + "; GetOrder reads " + current(client, orderId)));
       return new Placed(answer, watched.get(watched.size() - 1), watched);
     }
-    return new Placed(answer, Blocking.await(client.getOrder(answer.getOrderId())), List.of());
+    return new Placed(answer, Blocking.await(client.getOrder(orderId), FOLLOW_WITHIN.toMillis(),
+        () -> new IllegalStateException("GetOrder " + orderId + " not answered within " + FOLLOW_WITHIN.toSeconds()
+            + " s")), List.of());
+  }
+
+  /** The order's state as GetOrder answers it now, for a failure message (never throws). */
+  private static String current(CheckoutGrpcClient client, String orderId) {
+    try {
+      return describe(Blocking.await(client.getOrder(orderId), 5_000,
+          () -> new IllegalStateException("no answer within 5 s")));
+    } catch (RuntimeException e) {
+      return "nothing (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String describe(Order order) {
+    return order.getStatus().name() + (order.getReason().isEmpty() ? "" : " (" + order.getReason() + ")");
   }
 
   /**
