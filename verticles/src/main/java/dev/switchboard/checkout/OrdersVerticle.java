@@ -40,8 +40,7 @@ public final class OrdersVerticle extends VerticleBase {
     if (!switchboard.store().postgres()) {
       return;
     }
-    long every = Math.max(50, Math.min(5_000, switchboard.config().sagaStallAfterMs() / 4));
-    vertx.setPeriodic(every, tick -> desk.placeUnplaced()
+    vertx.setPeriodic(switchboard.config().sagaSweepEveryMs(), tick -> desk.placeUnplaced()
         .onSuccess(placed -> {
           if (placed > 0) {
             LOGGER.info("placed again {} accepted orders whose checkout never started", placed);

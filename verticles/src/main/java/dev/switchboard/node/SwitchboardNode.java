@@ -179,8 +179,8 @@ public final class SwitchboardNode {
    * {@code registry} should carry the {@value #INSTANCE_TAG} common tag already, as {@link #start(NodeConfig)} sets it.
    */
   public static Future<SwitchboardNode> start(Vertx vertx, PrometheusMeterRegistry registry, NodeConfig config) {
-    return Switchboard.create(vertx, new OperationCatalog(config.operations()), config.platform(),
-            new SwitchboardMetrics(registry), config.instance())
+    return Switchboard.createForNode(vertx, new OperationCatalog(config.operations()), config.platform(),
+            new SwitchboardMetrics(registry))
         .recover(failure -> Future.failedFuture(StartupFailure.of(Step.PLATFORM, failure, config)))
         .compose(switchboard -> start(vertx, registry, config, switchboard)
             .recover(failure -> switchboard.close().transform(closed -> Future.failedFuture(failure))));

@@ -94,25 +94,25 @@ public final class Switchboard {
    */
   public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
                                            SwitchboardMetrics metrics) {
-    return create(vertx, catalog, config, metrics, "pid-" + ProcessHandle.current().pid(), false);
+    return create(vertx, catalog, config, metrics, false);
   }
 
   /**
-   * Opens the store the configuration names, then the transports, for a process named {@code instance}
-   * among the replicas ({@code instance.id}). The Kafka consumers of the operations and stream
-   * subscribers served from now on work on nothing until {@link #checkReplicas} has passed: call it
-   * once the services are started.
+   * Opens the store the configuration names, then the transports, for a node among the replicas
+   * ({@code config.instance()}). The Kafka consumers of the operations and stream subscribers served
+   * from now on work on nothing until {@link #checkReplicas} has passed: call it once the services
+   * are started.
    */
-  public static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
-                                           SwitchboardMetrics metrics, String instance) {
-    return create(vertx, catalog, config, metrics, instance, true);
+  public static Future<Switchboard> createForNode(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
+                                                  SwitchboardMetrics metrics) {
+    return create(vertx, catalog, config, metrics, true);
   }
 
   private static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
-                                            SwitchboardMetrics metrics, String instance, boolean holding) {
+                                            SwitchboardMetrics metrics, boolean holding) {
     return Database.open(vertx, config.store()).map(store -> {
-      ReplicaCheck replicas = holding ? ReplicaCheck.holding(instance, store.storeId(), config.kafka())
-          : ReplicaCheck.notHolding(instance, store.storeId(), config.kafka());
+      ReplicaCheck replicas = holding ? ReplicaCheck.holding(config.instance(), store.storeId(), config.kafka())
+          : ReplicaCheck.notHolding(config.instance(), store.storeId(), config.kafka());
       return new Switchboard(vertx, catalog, config, metrics, store, new ProcessedMessages(store),
           new EventOutbox(store), new DeadLetterStore(store), replicas);
     });

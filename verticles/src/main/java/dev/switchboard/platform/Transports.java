@@ -8,6 +8,7 @@ import dev.switchboard.platform.transport.EventTransport;
 import dev.switchboard.platform.transport.GrpcTransport;
 import dev.switchboard.platform.transport.KafkaEventTransport;
 import dev.switchboard.platform.transport.LocalTransport;
+import dev.switchboard.platform.transport.ReplicaCheck;
 import dev.switchboard.platform.transport.RpcTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ final class Transports {
   private final Map<Transport, EventTransport> events = new EnumMap<>(Transport.class);
 
   Transports(Vertx vertx, PlatformConfig config, SwitchboardMetrics metrics,
-             dev.switchboard.platform.transport.ReplicaCheck replicas) {
+             ReplicaCheck replicas) {
     MeterRegistry registry = metrics.registry();
     LocalTransport local = new LocalTransport(vertx.eventBus(), LOCAL_COMMAND_ACK_TIMEOUT_MS);
     rpc.put(Transport.LOCAL, local);

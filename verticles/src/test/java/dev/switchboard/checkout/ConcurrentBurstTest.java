@@ -3,7 +3,6 @@ package dev.switchboard.checkout;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.OrderStatus;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.SwitchboardNode;
@@ -77,7 +76,7 @@ class ConcurrentBurstTest {
     for (int i = 0; i < ORDERS; i++) {
       CheckoutGrpcClient client = clients.get(i % CLIENTS);
       outcomes.add(client.placeOrder(Orders.order(SKU, 1, PRICE), "burst-" + i)
-          .compose(answer -> follow(client, answer)));
+          .compose(answer -> Orders.follow(client, answer)));
     }
     List<Order> terminal = Blocking.await(Future.all(outcomes)).list();
 
@@ -106,13 +105,5 @@ class ConcurrentBurstTest {
     }));
     Set<String> ids = terminal.stream().map(Order::getOrderId).collect(Collectors.toSet());
     assertThat(Blocking.await(checkout.orders().all())).extracting(Order::getOrderId).containsExactlyInAnyOrderElementsOf(ids);
-  }
-
-  private static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {
-    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
-      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
-          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
-    }
-    return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
   }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.checkout;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.OrderStatus;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.node.Blocking;
@@ -123,7 +122,8 @@ class LiveFlipTest {
     for (int i = 0; i < count; i++) {
       int n = outcomes.size();
       CheckoutGrpcClient client = clients.get(n % clients.size());
-      outcomes.add(client.placeOrder(Orders.order(SKU, 1, PRICE), "flip-" + n).compose(answer -> follow(client, answer)));
+      outcomes.add(client.placeOrder(Orders.order(SKU, 1, PRICE), "flip-" + n)
+          .compose(answer -> Orders.follow(client, answer)));
     }
   }
 
@@ -135,13 +135,5 @@ class LiveFlipTest {
   private long handled(String mode) {
     return running.node().switchboard().metrics().registry().find(SwitchboardMetrics.HANDLED)
         .tag("operation", CHARGE).tag("mode", mode).timers().stream().mapToLong(Timer::count).sum();
-  }
-
-  private static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {
-    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
-      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
-          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
-    }
-    return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
   }
 }

@@ -4,7 +4,6 @@ import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.node.Blocking;
@@ -135,7 +134,7 @@ class ReplicasTest {
     for (int i = 0; i < orders; i++) {
       CheckoutGrpcClient client = clients.get(i % clients.size());
       outcomes.add(client.placeOrder(Orders.order(sku, 1, 700), "replicas-" + i)
-          .compose(answer -> follow(client, answer)));
+          .compose(answer -> Orders.follow(client, answer)));
     }
     List<Order> terminal = Blocking.await(Future.all(outcomes), 120_000,
         () -> new IllegalStateException("the burst's orders did not all end within 120 s")).list();
@@ -176,13 +175,5 @@ class ReplicasTest {
     } else {
       assertThat(placed.answer().getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PENDING);
     }
-  }
-
-  private static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {
-    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
-      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
-          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
-    }
-    return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
   }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.docker;
 import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
-import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.checkout.v1.StockLevel;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.node.Blocking;
@@ -183,7 +182,7 @@ class ScaleOutIT {
     // once a replica is killed, every call goes to the survivor (the last edge)
     CheckoutGrpcClient edge = killed.get() ? edges.get(edges.size() - 1) : edges.get((i + attempt) % edges.size());
     return edge.placeOrder(request, "scale-out-" + i)
-        .compose(answer -> follow(edge, answer))
+        .compose(answer -> Orders.follow(edge, answer))
         .recover(failure -> {
           if (attempt >= 40) {
             return Future.failedFuture(new AssertionError("order " + request.getIdempotencyKey()
@@ -194,13 +193,6 @@ class ScaleOutIT {
         });
   }
 
-  private static Future<Order> follow(CheckoutGrpcClient edge, PlaceOrderResponse answer) {
-    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
-      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
-          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
-    }
-    return edge.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
-  }
 
   /**
    * What the stores hold once everything settled: every order terminal, once; stock taken by exactly

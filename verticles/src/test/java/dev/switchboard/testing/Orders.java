@@ -9,6 +9,7 @@ import dev.switchboard.checkout.v1.PlaceOrderResponse;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.experiment.GrpcCallException;
+import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 
 import java.time.Duration;
@@ -32,6 +33,18 @@ public final class Orders {
 
   /** The answer of PlaceOrder and the order's terminal state (followed with WatchOrder when PENDING). */
   public record Placed(PlaceOrderResponse answer, Order terminal, List<Order> watched) {
+  }
+
+  /**
+   * The order a PlaceOrder answer leads to: the answer itself when terminal (rpc mode), else the last
+   * state WatchOrder sends on the same client.
+   */
+  public static Future<Order> follow(CheckoutGrpcClient client, PlaceOrderResponse answer) {
+    if (answer.getStatus() != OrderStatus.ORDER_STATUS_PENDING) {
+      return Future.succeededFuture(Order.newBuilder().setOrderId(answer.getOrderId())
+          .setStatus(answer.getStatus()).setReason(answer.getReason()).build());
+    }
+    return client.watchOrder(answer.getOrderId(), update -> { }).map(updates -> updates.get(updates.size() - 1));
   }
 
   /** How long {@link #placeAndFollow} waits for each answer: far beyond a healthy checkout, well within a test's timeout. */

@@ -146,6 +146,11 @@ public record PlatformConfig(Mode defaultMode,
         || settings.eventTransport() == transport);
   }
 
+  /** How often stalled work is looked for: a quarter of {@code saga.stallAfterMs}, between 50 ms and 5 s. */
+  public long sagaSweepEveryMs() {
+    return Math.max(50, Math.min(5_000, sagaStallAfterMs / 4));
+  }
+
   /** Whether the configuration gave {@code key} itself, rather than leaving it to its default. */
   public boolean sets(String key) {
     return keysSet.contains(key);

@@ -45,8 +45,7 @@ final class SagaSweeper {
    * the calling verticle and ends with it; {@link #stop} ends it sooner.
    */
   void start() {
-    long every = Math.max(50, Math.min(5_000, stallAfterMs() / 4));
-    timer = vertx.setPeriodic(every, tick -> sweep());
+    timer = vertx.setPeriodic(switchboard.config().sagaSweepEveryMs(), tick -> sweep());
   }
 
   void stop() {
