@@ -380,7 +380,7 @@ class DeadLettersTest {
     }
 
     @Test
-    @DisplayName("an unknown operation is answered 404 naming it and the known ones, to list and to replay")
+    @DisplayName("an unknown operation is a bad request (400) naming the field operation, the value and the known ones, to list and to replay")
     void unknownOperation() {
       start("local", CHARGE);
 
@@ -388,7 +388,8 @@ class DeadLettersTest {
       Response replayed = send(HttpMethod.POST, "/deadletters/replay", TOKEN, "{\"operation\":\"payment.chrage\"}");
 
       for (Response response : List.of(listed, replayed)) {
-        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().getString("field")).isEqualTo("operation");
         assertThat(response.json().getString("error")).contains("\"payment.chrage\"", CHARGE, NOTIFICATIONS);
       }
     }

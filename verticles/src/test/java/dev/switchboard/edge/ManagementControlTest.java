@@ -244,13 +244,15 @@ class ManagementControlTest {
     }
 
     @Test
-    @DisplayName("an unknown operation is answered 404 naming it")
+    @DisplayName("an unknown operation is a bad request (400) naming the field, the value and the known ones")
     void unknownOperation() {
       startWithToken();
 
       Response response = put("/operations/payment.chrage/faults", TOKEN, "{\"down\":true}");
 
-      assertThat(response.status()).isEqualTo(404);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.json().getString("field")).isEqualTo("name");
+      assertThat(response.json().getString("value")).isEqualTo("payment.chrage");
       assertThat(response.json().getString("error")).contains("\"payment.chrage\"", "payment.charge");
     }
   }
@@ -333,13 +335,14 @@ class ManagementControlTest {
     }
 
     @Test
-    @DisplayName("an unknown operation is answered 404 naming it")
+    @DisplayName("an unknown operation is a bad request (400) naming the field, the value and the known ones")
     void unknownOperation() {
       startWithToken();
 
       Response response = put("/operations/nope/breaker", TOKEN, "{\"state\":\"open\"}");
 
-      assertThat(response.status()).isEqualTo(404);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.json().getString("field")).isEqualTo("name");
       assertThat(response.json().getString("error")).contains("\"nope\"");
     }
   }
@@ -428,11 +431,12 @@ class ManagementControlTest {
     }
 
     @Test
-    @DisplayName("an unknown operation is 404 listing the known ones")
+    @DisplayName("an unknown operation is a bad request (400) naming the field and listing the known ones")
     void unknownOperation() {
       startWithToken();
       Response response = put("/operations/payment.chrage/mode", TOKEN, "{\"mode\":\"event\"}");
-      assertThat(response.status()).isEqualTo(404);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.json().getString("field")).isEqualTo("name");
       assertThat(response.json().getString("error")).contains("payment.charge");
     }
 

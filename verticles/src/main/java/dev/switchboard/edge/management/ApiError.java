@@ -22,14 +22,15 @@ final class ApiError {
   }
 
   /**
-   * Answers 404 naming the operation and the known ones, unless {@code name} is one of them; tells
+   * Answers 400 naming the field that carried the operation ({@code name} in a path, {@code operation}
+   * in a query or body), the value and the known operations, unless {@code name} is one of them; tells
    * whether it is.
    */
-  static boolean knownOperation(RoutingContext ctx, Set<String> operations, String name) {
+  static boolean knownOperation(RoutingContext ctx, Set<String> operations, String field, String name) {
     if (operations.contains(name)) {
       return true;
     }
-    answer(ctx, 404, "no operation " + LogSafe.quote(name) + "; operations are " + new TreeSet<>(operations));
+    new BadRequest(field, name, "an operation: one of " + new TreeSet<>(operations)).answer(ctx);
     return false;
   }
 

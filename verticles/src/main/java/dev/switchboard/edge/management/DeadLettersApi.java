@@ -163,7 +163,7 @@ final class DeadLettersApi {
   }
 
   private boolean known(RoutingContext ctx, String name) {
-    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), name);
+    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), "operation", name);
   }
 
   private static void failed(RoutingContext ctx, Throwable failure) {

@@ -255,6 +255,6 @@ final class OperationsApi {
   }
 
   private boolean known(RoutingContext ctx, String name) {
-    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), name);
+    return ApiError.knownOperation(ctx, switchboard.config().operations().keySet(), "name", name);
   }
 }
