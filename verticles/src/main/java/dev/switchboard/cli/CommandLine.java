@@ -36,6 +36,11 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
                          gRPC to each --target in turn, every order followed to its terminal
                          state; prints throughput and latency over all targets and per target
                          (load --find-max: the highest rate they sustain)
+        bench [SUITE...] Switchboard against the raw parts it is built on, side by side in one
+                         run: invoke (switchboard.invoke vs an event-bus request), edge (the gRPC
+                         edge vs a bare Vert.x gRPC server and grpc-java), kafka (the Kafka
+                         transport vs Kafka's own perf tools), checkout (each variant's saturation
+                         rate); soak only when named. Prints ratios; writes bench.json and plots
         bench-hop        what a cross-process rpc hop costs: payment.charge in process and in a
                          second JVM over gRPC, alternately; prints both latency distributions
 
@@ -54,6 +59,11 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
         --config FILE, --set KEY=VALUE   the configuration to check, read as serve reads it
         Exit status: 0 no error (warnings allowed), 1 an error, 2 the configuration cannot be read
         or is invalid.
+
+      Bench options:
+        --quick          a short run that proves every suite works (not figures to quote)
+        --out DIR        where bench.json and the plots go (default bench/<timestamp>/)
+        --minutes N      soak: how long to run at half of saturation
 
       bench-hop options:
         --calls N        measured calls per path (default 10000)

@@ -7,6 +7,7 @@ import dev.switchboard.node.InstanceLogConverter;
 import dev.switchboard.node.StartupCheck;
 import dev.switchboard.node.StartupFailure;
 import dev.switchboard.node.SwitchboardNode;
+import dev.switchboard.bench.BenchCommand;
 import dev.switchboard.experiment.Demo;
 import dev.switchboard.experiment.Experiment;
 import dev.switchboard.experiment.HopBenchmark;
@@ -21,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar switchboard.jar serve|check|demo|experiment|load|bench-hop [--config FILE] [--set KEY=VALUE]...} */
+/** {@code java -jar switchboard.jar serve|check|demo|experiment|load|bench|bench-hop [--config FILE] [--set KEY=VALUE]...} */
 public final class Main {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Main.class);
@@ -63,11 +64,14 @@ public final class Main {
                 commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
         case "experiment" -> experiment(commandLine);
         case "load" -> new LoadCommand(System.out, System.err).run(commandLine);
+        case "bench" -> new BenchCommand(System.out, System.err).run(commandLine.flags().contains("quick"),
+            commandLine.options().containsKey("out") ? java.nio.file.Path.of(commandLine.options().get("out")) : null,
+            commandLine.arguments(), commandLine.options());
         case "bench-hop" -> HopBenchmark.run(commandLine.intOption("calls", 10_000),
             commandLine.intOption("warmup", 3_000, 0));
         default -> {
           System.err.println("switchboard: unknown command '" + commandLine.command()
-              + "'; commands are serve, check, demo, experiment, load, bench-hop\n\n"
+              + "'; commands are serve, check, demo, experiment, load, bench, bench-hop\n\n"
               + CommandLine.USAGE);
           yield 2;
         }

@@ -21,9 +21,10 @@ import java.util.List;
 /**
  * The look every plot shares, and drawing one to PNG: a {@value #WIDTH}×{@value #HEIGHT} chart drawn at
  * {@value #SCALE}× so it stays sharp on a high-density screen and in print. One colour per variant,
- * the same in every plot; fault windows as grey bands behind the lines.
+ * the same in every plot; fault windows as grey bands behind the lines. Experiment reports and the
+ * benchmark's plots draw with it.
  */
-final class ChartCanvas {
+public final class ChartCanvas {
 
   static final int WIDTH = 900;
   static final int HEIGHT = 450;
@@ -48,7 +49,7 @@ final class ChartCanvas {
   private ChartCanvas() {
   }
 
-  static XYChart chart(String title, String xAxisTitle, String yAxisTitle) {
+  public static XYChart chart(String title, String xAxisTitle, String yAxisTitle) {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title(title).xAxisTitle(xAxisTitle).yAxisTitle(yAxisTitle).build();
     Styler styler = chart.getStyler();
@@ -78,7 +79,7 @@ final class ChartCanvas {
   }
 
   /** A line in the variant's colour, solid or dashed. */
-  static XYSeries line(XYChart chart, String name, double[] x, double[] y, int variantIndex, boolean dashed) {
+  public static XYSeries line(XYChart chart, String name, double[] x, double[] y, int variantIndex, boolean dashed) {
     XYSeries series = chart.addSeries(name, x, y);
     series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     series.setMarker(SeriesMarkers.NONE);
@@ -109,7 +110,7 @@ final class ChartCanvas {
     }
   }
 
-  static byte[] png(XYChart chart) {
+  public static byte[] png(XYChart chart) {
     BufferedImage image = new BufferedImage(WIDTH * SCALE, HEIGHT * SCALE, BufferedImage.TYPE_INT_RGB);
     Graphics2D graphics = image.createGraphics();
     try {
