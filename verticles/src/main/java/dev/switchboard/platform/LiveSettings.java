@@ -1,5 +1,6 @@
 package dev.switchboard.platform;
 
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.Mode;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
@@ -18,16 +19,41 @@ import java.util.concurrent.ConcurrentHashMap;
  * paths (rpc, and commands on the event bus and on its event path), so callers and callees may
  * disagree during a flip without stranding a message. That is also why an operation can be flipped
  * to event mode only on a transport its servers consume: the event bus, or its configured event
- * path ({@code fallbackTransport}, or the transport it was configured with in event mode).
+ * path ({@code fallbackTransport}, or the transport it was configured with in event mode) — and on
+ * the event bus only where that reaches the processes serving it (see {@link #requireReachable}).
  */
 public final class LiveSettings {
 
   private final PlatformConfig config;
+  private final boolean busClustered;
   private final Map<String, OperationSettings> current = new ConcurrentHashMap<>();
 
-  LiveSettings(PlatformConfig config) {
+  /**
+   * @param busClustered whether this process's event bus reaches other processes: where it does not,
+   *                     commands sent on it reach only the operations served here
+   */
+  LiveSettings(PlatformConfig config, boolean busClustered) {
     this.config = config;
+    this.busClustered = busClustered;
     current.putAll(config.operations());
+  }
+
+  /**
+   * Refuses an event path on the event bus for an operation served in another process (its rpc
+   * transport is grpc) while the event bus is not clustered: its commands would reach no consumer.
+   * Used at start-up for {@code fallbackTransport} and for every flip.
+   *
+   * @throws ConfigException naming the key, the value and what is allowed
+   */
+  static void requireReachable(OperationSettings settings, Transport eventTransport, boolean busClustered,
+                               String key) {
+    if (eventTransport == Transport.LOCAL && settings.transport() == Transport.GRPC && !busClustered) {
+      String name = settings.operation();
+      throw new ConfigException(key, "local", "kafka (" + OperationSettings.PREFIX + "." + name
+          + ".fallbackTransport: kafka at start-up, with kafka.bootstrap.servers) or a clustered event bus"
+          + " (cluster.enabled): " + name + " is served in another process, reached over grpc, and this process's"
+          + " event bus is not clustered, so no consumer would take its commands");
+    }
   }
 
   /** The operation's settings now. */
@@ -56,7 +82,12 @@ public final class LiveSettings {
    */
   public OperationSettings wouldFlip(String operation, Mode mode, Transport transport) {
     get(operation);
-    return config.flipped(operation, mode, transport);
+    OperationSettings after = config.flipped(operation, mode, transport);
+    if (after.mode() == Mode.EVENT) {
+      requireReachable(config.operation(operation), after.transport(), busClustered,
+          OperationSettings.PREFIX + "." + operation + ".transport");
+    }
+    return after;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import com.google.protobuf.Message;
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.OperationSettings;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
@@ -60,7 +61,7 @@ public final class Switchboard {
     this.vertx = vertx;
     this.config = config;
     this.replicas = replicas;
-    this.live = new LiveSettings(config);
+    this.live = new LiveSettings(config, vertx.isClustered());
     this.metrics = metrics;
     this.store = store;
     this.faults = new Faults(vertx);
@@ -110,6 +111,14 @@ public final class Switchboard {
 
   private static Future<Switchboard> create(Vertx vertx, OperationCatalog catalog, PlatformConfig config,
                                             SwitchboardMetrics metrics, boolean holding) {
+    try {
+      // a degraded call sent on an event bus that reaches nobody serving the operation would be lost
+      config.operations().values().stream().filter(OperationSettings::fallbackToEvent).forEach(settings ->
+          LiveSettings.requireReachable(settings, settings.eventTransport(), vertx.isClustered(),
+              OperationSettings.PREFIX + "." + settings.operation() + ".fallbackTransport"));
+    } catch (ConfigException refused) {
+      return Future.failedFuture(refused);
+    }
     return Database.open(vertx, config.store()).map(store -> {
       ReplicaCheck replicas = holding ? ReplicaCheck.holding(config.instance(), store.storeId(), config.kafka())
           : ReplicaCheck.notHolding(config.instance(), store.storeId(), config.kafka());

@@ -431,6 +431,20 @@ class ManagementControlTest {
     }
 
     @Test
+    @DisplayName("to the event bus for an operation served in another process over grpc, the bus not clustered:"
+        + " 409 naming transport (its commands would reach nobody); the mode stays")
+    void eventBusReachesNobody() {
+      startWithToken("operations.payment.charge.transport", "grpc", "operations.payment.charge.target", "127.0.0.1:9",
+          "internal.token", "management-control-internal-token-0123");
+      Response response = put("/operations/payment.charge/mode", TOKEN, "{\"mode\":\"event\"}");
+      assertThat(response.status()).isEqualTo(409);
+      assertThat(response.json().getString("field")).isEqualTo("transport");
+      assertThat(response.json().getString("value")).isEqualTo("local");
+      assertThat(response.json().getString("allowed")).contains("clustered event bus", "fallbackTransport: kafka");
+      assertThat(operation(CHARGE).getString("mode")).isEqualTo("rpc");
+    }
+
+    @Test
     @DisplayName("an unknown operation is a bad request (400) naming the field and listing the known ones")
     void unknownOperation() {
       startWithToken();

@@ -2,6 +2,7 @@ package dev.switchboard.platform;
 
 import com.google.protobuf.StringValue;
 import dev.switchboard.node.Blocking;
+import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.config.RpcPolicy;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
@@ -111,6 +112,19 @@ class RpcPoliciesTest {
       assertThat(switchboard.config().operation(ECHO.name()).policy())
           .isEqualTo(new RpcPolicy(true, 4, 2000, 700, 8, 16));
       assertThat(breakerState(switchboard, "local")).as("breaker gauge, shown from the start").isZero();
+    }
+
+    @Test
+    @DisplayName("fallback: event on the event bus for an operation served in another process (grpc) is refused"
+        + " at start-up unless the event bus is clustered: its commands would reach nobody")
+    void fallbackOnUnclusteredBusRefused(Vertx vertx) {
+      Throwable refused = catchThrowable(() -> switchboard(vertx, OP + "transport", "grpc",
+          OP + "target", "127.0.0.1:9", "internal.token", "a-test-token-of-some-length", OP + "idempotent", "true",
+          OP + "fallback", "event", OP + "fallbackTransport", "local"));
+
+      assertThat(refused).isInstanceOf(ConfigException.class);
+      assertThat(((ConfigException) refused).key()).isEqualTo(OP + "fallbackTransport");
+      assertThat(refused.getMessage()).contains("'local'", "clustered event bus", "served in another process");
     }
   }
 
