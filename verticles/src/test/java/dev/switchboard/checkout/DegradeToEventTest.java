@@ -8,6 +8,7 @@ import dev.switchboard.experiment.CheckoutGrpcClient;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.platform.config.FaultSettings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.testing.Eventually;
 import dev.switchboard.testing.Orders;
 import dev.switchboard.testing.RunningNode;
@@ -87,7 +88,14 @@ class DegradeToEventTest {
     start(settings);
     CheckoutGrpcClient client = running.newClient();
 
-    PlaceOrderResponse answer = Blocking.await(client.placeOrder(Orders.order(SKU, 1, PRICE), "degraded-place"));
+    PlaceOrderResponse answer;
+    try (CapturedLogs logs = new CapturedLogs()) {
+      answer = Blocking.await(client.placeOrder(Orders.order(SKU, 1, PRICE), "degraded-place"));
+      assertThat(logs.lines()).as("one log line per degraded call, with the correlation id and why")
+          .filteredOn(line -> line.contains(PLACE + " degraded to an event on ")).singleElement()
+          .satisfies(line -> assertThat(line).contains("[cid=degraded-place")
+              .containsPattern("msg=\\S+: orders\\.place\\W")); // then why: down, or no reply in time
+    }
 
     assertThat(answer.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PENDING);
     assertThat(degraded(PLACE)).isEqualTo(1);
