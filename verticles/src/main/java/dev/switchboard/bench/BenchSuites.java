@@ -15,6 +15,8 @@ final class BenchSuites {
 
   static List<BenchSuite> all(Map<String, String> options) {
     return List.of(
+        new CheckoutSuite(options),
+        new SoakSuite(options)
     );
   }
 }
