@@ -68,7 +68,8 @@ final class BenchReport {
   }
 
   private static String ratio(double ratio) {
-    return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
+    return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, ratio != 0 && Math.abs(ratio) < 0.1 ? "%.3f×" : "%.2f×",
+        ratio);
   }
 
   private static String clip(String text, int width) {

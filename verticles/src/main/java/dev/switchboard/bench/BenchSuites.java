@@ -16,7 +16,9 @@ final class BenchSuites {
   static List<BenchSuite> all(Map<String, String> options) {
     return List.of(
         new InvokeSuite(),
-        new EdgeSuite()
+        new EdgeSuite(),
+        new CheckoutSuite(options),
+        new SoakSuite(options)
     );
   }
 }

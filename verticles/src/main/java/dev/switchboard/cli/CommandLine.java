@@ -63,7 +63,15 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
       Bench options:
         --quick          a short run that proves every suite works (not figures to quote)
         --out DIR        where bench.json and the plots go (default bench/<timestamp>/)
-        --minutes N      soak: how long to run at half of saturation
+        --minutes N      soak: how long to run at half of saturation (default 10; decimals allowed)
+        --variants LIST  checkout: only these variants, comma-separated (default all-rpc,all-event,
+                         hybrid,all-kafka)
+        --stores LIST    checkout: only these stores, comma-separated: memory (H2 in memory),
+                         h2-file (H2 in a directory, durable), postgres (a throwaway PostgreSQL
+                         from /usr/lib/postgresql; skipped where missing) (default all three)
+        --variant NAME   soak: the variant (default all-rpc)
+        --store NAME     soak: the store (default h2-file)
+        --rate N         soak: orders/s (default half of the rate a short search finds)
 
       bench-hop options:
         --calls N        measured calls per path (default 10000)

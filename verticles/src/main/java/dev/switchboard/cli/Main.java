@@ -64,9 +64,12 @@ public final class Main {
                 commandLine.intOption("warmup", Demo.DEFAULT_WARMUP, 0)));
         case "experiment" -> experiment(commandLine);
         case "load" -> new LoadCommand(System.out, System.err).run(commandLine);
-        case "bench" -> new BenchCommand(System.out, System.err).run(commandLine.flags().contains("quick"),
-            commandLine.options().containsKey("out") ? java.nio.file.Path.of(commandLine.options().get("out")) : null,
-            commandLine.arguments(), commandLine.options());
+        case "bench" -> {
+          quietPlatformLogs();
+          yield new BenchCommand(System.out, System.err).run(commandLine.flags().contains("quick"),
+              commandLine.options().containsKey("out") ? java.nio.file.Path.of(commandLine.options().get("out")) : null,
+              commandLine.arguments(), commandLine.options());
+        }
         case "bench-hop" -> HopBenchmark.run(commandLine.intOption("calls", 10_000),
             commandLine.intOption("warmup", 3_000, 0));
         default -> {
@@ -106,13 +109,17 @@ public final class Main {
   }
 
   /**
-   * An experiment's progress lines are what its user follows: the nodes it starts and stops log only
-   * warnings, unless SWITCHBOARD_LOG_LEVEL asks for more.
+   * An experiment's (or a benchmark's) progress lines are what its user follows: the nodes it starts
+   * and stops log only warnings, unless SWITCHBOARD_LOG_LEVEL asks for more.
    */
   private static void quietPlatformLogs() {
     if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null
         && LoggerFactory.getLogger("dev.switchboard") instanceof ch.qos.logback.classic.Logger platform) {
       platform.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+    // the Kafka clients of a variant on Kafka log every consumer's configuration and rebalance at INFO
+    if (LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger kafka) {
+      kafka.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 

@@ -1,22 +1,18 @@
 package dev.switchboard.experiment;
 
 import dev.switchboard.node.Blocking;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.grpc.common.GrpcStatus;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  * reached (nothing is sent) or the JSON file cannot be written.
  */
 public final class LoadGenerator {
-
-  /** How long a target has to answer the probe before the run. */
-  static final long PROBE_MS = 20_000;
 
   private final LoadOptions options;
   private final PrintStream out;
@@ -46,56 +39,53 @@ public final class LoadGenerator {
     // an event loop late by seconds on a busy machine is reported as the run's send lag: one line, no stack trace
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(10)
         .setWarningExceptionTimeUnit(TimeUnit.MINUTES));
-    List<LoadRun.Connections> targets = connect(vertx);
+    LoadSession targets = LoadSession.connect(vertx, options.targets(), options.clients());
     try {
-      List<String> unreachable = Blocking.await(probe(targets));
+      List<String> unreachable = Blocking.await(targets.probe());
       if (!unreachable.isEmpty()) {
         unreachable.forEach(line -> err.println("switchboard: load: " + line));
         return 1;
       }
-      String runId = runId();
+      String runId = LoadSession.runId();
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("command", "load");
       json.put("started_at", Instant.now().toString());
       json.put("run_id", runId);
-      json.put("targets", targets.stream().map(target -> target.target().toString()).toList());
+      json.put("targets", options.targets().stream().map(LoadOptions.Target::toString).toList());
       json.put("clients_per_target", options.clients());
       json.put("skus", options.skus());
       json.put("unit_price_cents", LoadOptions.UNIT_PRICE_CENTS);
       if (options.findMax()) {
-        findMax(vertx, targets, runId, json);
+        findMax(targets, runId, json);
       } else {
-        once(vertx, targets, runId, json);
+        once(targets, runId, json);
       }
       return write(json);
     } finally {
-      Blocking.await(Future.join(targets.stream().flatMap(target -> java.util.stream.Stream.concat(
-          target.placers().stream(), target.watchers().stream())).map(CheckoutGrpcClient::close).toList())
-          .transform(closed -> vertx.close()));
+      Blocking.await(targets.close().transform(closed -> vertx.close()));
     }
   }
 
-  private void once(Vertx vertx, List<LoadRun.Connections> targets, String runId, Map<String, Object> json) {
+  private void once(LoadSession targets, String runId, Map<String, Object> json) {
     out.printf("switchboard load: %d orders/s for %d s after %d s of warm-up against %s, %d connections each%n",
-        options.rate(), options.seconds(), options.warmup(), names(targets), options.clients());
-    LoadResult result = Blocking.await(new LoadRun(vertx, targets, options.rate(), options, runId, "load ",
-        err::println).run());
+        options.rate(), options.seconds(), options.warmup(), targets.names(), options.clients());
+    LoadResult result = Blocking.await(targets.run(options.rate(), options, runId, "load ", err::println));
     out.println();
     result.print(out);
     json.put("mode", "run");
     json.putAll(result.json());
   }
 
-  private void findMax(Vertx vertx, List<LoadRun.Connections> targets, String runId, Map<String, Object> json) {
+  private void findMax(LoadSession targets, String runId, Map<String, Object> json) {
     out.printf("switchboard load --find-max: from %d orders/s, doubling while the targets keep up (terminal"
             + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting; %d s per step"
             + " after %d s of warm-up, against %s, %d connections each%n", options.rate(),
         LoadResult.KEEP_UP_SHARE * 100, LoadResult.KEEP_UP_P99_MS, options.seconds(), options.warmup(),
-        names(targets), options.clients());
+        targets.names(), options.clients());
     RateSearch.Outcome outcome = Blocking.await(new RateSearch(options.rate(), options.maxRate(), (rate, step) -> {
       err.printf("step %d: %d orders/s%n", step, rate);
-      return new LoadRun(vertx, targets, rate, options, runId + "-s" + step, "step " + step + " " + rate + "/s ",
-          err::println).run().onSuccess(result -> err.printf("step %d: %d orders/s %s%n", step, rate,
+      return targets.run(rate, options, runId + "-s" + step, "step " + step + " " + rate + "/s ", err::println)
+          .onSuccess(result -> err.printf("step %d: %d orders/s %s%n", step, rate,
           result.keptUp() ? "kept up" : "did not keep up: " + String.join("; ", result.shortfalls())));
     }).search());
     out.println();
@@ -111,7 +101,7 @@ public final class LoadGenerator {
       out.printf("highest sustained rate: none (not even %d orders/s kept up)%n",
           outcome.steps().stream().mapToInt(LoadResult::rate).min().orElse(options.rate()));
     } else {
-      out.printf("highest sustained rate: %d orders/s against %s%s%n", outcome.highest(), names(targets),
+      out.printf("highest sustained rate: %d orders/s against %s%s%n", outcome.highest(), targets.names(),
           outcome.capped() ? " (the --max-rate; it may sustain more)" : "");
       outcome.steps().stream().filter(step -> step.rate() == outcome.highest() && step.keptUp()).findFirst()
           .ifPresent(best -> {
@@ -149,63 +139,4 @@ public final class LoadGenerator {
     }
   }
 
-  private List<LoadRun.Connections> connect(Vertx vertx) {
-    List<LoadRun.Connections> targets = new ArrayList<>();
-    for (LoadOptions.Target target : options.targets()) {
-      List<CheckoutGrpcClient> placers = new ArrayList<>();
-      List<CheckoutGrpcClient> watchers = new ArrayList<>();
-      for (int i = 0; i < options.clients(); i++) {
-        placers.add(new CheckoutGrpcClient(vertx, target.host(), target.port(), 1));
-        watchers.add(new CheckoutGrpcClient(vertx, target.host(), target.port(), 1));
-      }
-      targets.add(new LoadRun.Connections(target, placers, watchers));
-    }
-    return targets;
-  }
-
-  /**
-   * Asks each target, on each of its connections (so that they are open before the schedule starts),
-   * for an order that does not exist: any gRPC answer but UNIMPLEMENTED means the target serves
-   * OrderService; a connection refused, a name that does not resolve or no answer within
-   * {@value #PROBE_MS} ms means it cannot be reached. One line per target that failed.
-   */
-  private static Future<List<String>> probe(List<LoadRun.Connections> targets) {
-    List<Future<String>> answers = targets.stream().map(target -> probe(target)).toList();
-    return Future.all(answers).map(all -> answers.stream().map(Future::result)
-        .filter(java.util.Objects::nonNull).toList());
-  }
-
-  /** The target's first problem, or null when every connection got an answer. */
-  private static Future<String> probe(LoadRun.Connections target) {
-    List<Future<String>> connections = java.util.stream.Stream.concat(target.placers().stream(),
-            target.watchers().stream())
-        .map(connection -> connection.getOrder("load-probe-" + UUID.randomUUID())
-            .timeout(PROBE_MS, TimeUnit.MILLISECONDS)
-            .map(order -> (String) null)
-            .recover(failure -> Future.succeededFuture(problem(target.target(), failure))))
-        .toList();
-    return Future.all(connections).map(all -> connections.stream().map(Future::result)
-        .filter(java.util.Objects::nonNull).findFirst().orElse(null));
-  }
-
-  private static String problem(LoadOptions.Target target, Throwable failure) {
-    if (failure instanceof GrpcCallException call) {
-      return call.status() == GrpcStatus.UNIMPLEMENTED
-          ? "target " + target + " answers gRPC but does not serve the checkout's OrderService" : null;
-    }
-    if (failure instanceof java.util.concurrent.TimeoutException) {
-      return "target " + target + " is unreachable: no answer within " + PROBE_MS + " ms";
-    }
-    String why = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    return "target " + target + " is unreachable: " + why;
-  }
-
-  private static String names(List<LoadRun.Connections> targets) {
-    return String.join(", ", targets.stream().map(target -> target.target().toString()).toList());
-  }
-
-  /** The run's own prefix for its idempotency keys: the time and a random part, so that no two runs share one. */
-  private static String runId() {
-    return Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
 }

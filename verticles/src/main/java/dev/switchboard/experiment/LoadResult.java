@@ -19,26 +19,27 @@ import java.util.stream.Stream;
  *                      event loop was late (a busy machine), so the targets got the load later and
  *                      burstier than planned (latencies still count from the planned start)
  */
-record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally total, List<LoadTally> targets,
+public record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally total, List<LoadTally> targets,
                   long backlogGrowth, double maxSendLagMs) {
 
-  static final double KEEP_UP_SHARE = 0.95;
-  static final double KEEP_UP_P99_MS = 1_000;
+  public static final double KEEP_UP_SHARE = 0.95;
+  public static final double KEEP_UP_P99_MS = 1_000;
   /** A backlog grows when it gains more than this share of the window's orders (or 5 orders). */
   static final double BACKLOG_GROWTH_SHARE = 0.05;
   /** A send lag beyond this is worth a line in the report. */
   static final double NOTABLE_SEND_LAG_MS = 100;
 
-  LoadResult {
+  public LoadResult {
     targets = List.copyOf(targets);
   }
 
-  double throughput() {
+  /** Terminal states reached per second of the measured window, over all targets. */
+  public double throughput() {
     return total.throughput(seconds);
   }
 
   /** Why the targets did not keep up with the rate; empty when they did. */
-  List<String> shortfalls() {
+  public List<String> shortfalls() {
     List<String> shortfalls = new ArrayList<>();
     if (throughput() < KEEP_UP_SHARE * rate) {
       shortfalls.add(String.format(Locale.ROOT, "terminal throughput %.1f/s is below %.0f%% of the offered %d/s",
@@ -56,7 +57,7 @@ record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally
     return shortfalls;
   }
 
-  boolean keptUp() {
+  public boolean keptUp() {
     return shortfalls().isEmpty();
   }
 
@@ -65,7 +66,7 @@ record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally
   }
 
   /** The run as JSON-ready values: its rate and window, over all targets, and per target. */
-  Map<String, Object> json() {
+  public Map<String, Object> json() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rate", rate);
     json.put("seconds", seconds);

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * Terminal latencies are of the measured orders only (due after the warm-up); the throughput counts
  * terminal states reached within the measured window. Touched from the run's one context only.
  */
-final class LoadTally {
+public final class LoadTally {
 
   private final String name;
   private final Histogram latency = Latencies.histogram();
@@ -37,7 +37,7 @@ final class LoadTally {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
@@ -78,11 +78,11 @@ final class LoadTally {
     failed.merge(status, 1, Integer::sum);
   }
 
-  int sent() {
+  public int sent() {
     return sent;
   }
 
-  int confirmed() {
+  public int confirmed() {
     return confirmed;
   }
 
@@ -90,15 +90,15 @@ final class LoadTally {
     return rejected.get(rejection);
   }
 
-  int rejected() {
+  public int rejected() {
     return rejected.values().stream().mapToInt(Integer::intValue).sum();
   }
 
-  int ended() {
+  public int ended() {
     return confirmed + rejected();
   }
 
-  int failedCalls() {
+  public int failedCalls() {
     return failedCalls;
   }
 
@@ -108,7 +108,7 @@ final class LoadTally {
   }
 
   /** Sent, and neither terminal nor failed (yet, or within the grace period). */
-  int notEnded() {
+  public int notEnded() {
     return sent - ended() - failedCalls;
   }
 
@@ -126,11 +126,11 @@ final class LoadTally {
     return answeredPending;
   }
 
-  int measured() {
+  public int measured() {
     return measured;
   }
 
-  int endedInWindow() {
+  public int endedInWindow() {
     return endedInWindow;
   }
 
@@ -139,15 +139,15 @@ final class LoadTally {
   }
 
   /** Terminal states reached per second of the measured window. */
-  double throughput(int windowSeconds) {
+  public double throughput(int windowSeconds) {
     return (double) endedInWindow / windowSeconds;
   }
 
-  double latencyMillis(double percentile) {
+  public double latencyMillis(double percentile) {
     return Latencies.millis(latency, percentile);
   }
 
-  double maxLatencyMillis() {
+  public double maxLatencyMillis() {
     return Latencies.maxMillis(latency);
   }
 

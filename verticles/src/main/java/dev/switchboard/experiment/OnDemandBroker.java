@@ -1,11 +1,11 @@
 package dev.switchboard.experiment;
 
 /** A local Kafka broker (kafka-dev), started the first time a variant on Kafka needs one, stopped on close. */
-final class OnDemandBroker implements AutoCloseable {
+public final class OnDemandBroker implements AutoCloseable {
 
   private LocalKafkaProcess process;
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     if (process == null) {
       System.out.println("starting a local Kafka broker for the Kafka variants (kafka-dev)...");
       try {

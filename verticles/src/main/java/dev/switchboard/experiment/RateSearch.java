@@ -11,13 +11,13 @@ import java.util.List;
  * and the lowest that did not, until the two are within {@value #RESOLUTION_SHARE} of each other (or
  * one order a second), the rate reaches the ceiling, or {@value #MAX_STEPS} runs are done.
  */
-final class RateSearch {
+public final class RateSearch {
 
   static final int MAX_STEPS = 16;
   static final double RESOLUTION_SHARE = 0.05;
 
   /** Runs one step at a rate; {@code step} counts from 1. */
-  interface Step {
+  public interface Step {
     Future<LoadResult> run(int rate, int step);
   }
 
@@ -26,7 +26,7 @@ final class RateSearch {
    * @param capped  the search stopped at the ceiling while still keeping up: the targets may sustain more
    * @param steps   every run, in order
    */
-  record Outcome(int highest, boolean capped, List<LoadResult> steps) {
+  public record Outcome(int highest, boolean capped, List<LoadResult> steps) {
   }
 
   private final int start;
@@ -36,13 +36,13 @@ final class RateSearch {
   private int highestKeptUp;
   private int lowestFell = -1;
 
-  RateSearch(int start, int ceiling, Step step) {
+  public RateSearch(int start, int ceiling, Step step) {
     this.start = Math.min(start, ceiling);
     this.ceiling = ceiling;
     this.step = step;
   }
 
-  Future<Outcome> search() {
+  public Future<Outcome> search() {
     return next(start);
   }
 

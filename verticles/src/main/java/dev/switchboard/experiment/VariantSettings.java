@@ -20,7 +20,7 @@ import static dev.switchboard.node.Blocking.await;
  * {@code management.token}, each run gets a random one (the runner flips modes through the
  * management API with it; it is never shown).
  */
-final class VariantSettings {
+public final class VariantSettings {
 
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -28,24 +28,24 @@ final class VariantSettings {
   }
 
   /** The file and the demo's overlay: what every variant starts from, and what its settings are shown against. */
-  static Settings base(Vertx vertx, Settings file) {
+  public static Settings base(Vertx vertx, Settings file) {
     return file.with(await(ConfigLoader.read(vertx, "config/demo.yaml")));
   }
 
   /** The variant file {@code config/variants/<name>.yaml}, or nothing for null. */
-  static Settings variantFile(Vertx vertx, String name) {
+  public static Settings variantFile(Vertx vertx, String name) {
     return name == null ? Settings.empty() : await(ConfigLoader.read(vertx, "config/variants/" + name + ".yaml"));
   }
 
   /** Whether {@code config/variants/<name>.yaml} exists, in the working directory or the jar. */
-  static boolean variantExists(String name) {
+  public static boolean variantExists(String name) {
     String path = "config/variants/" + name + ".yaml";
     return java.nio.file.Files.isRegularFile(Path.of(path))
         || VariantSettings.class.getClassLoader().getResource(path) != null;
   }
 
   /** The layers laid over {@code base}; a fresh store and Kafka topics for this run. */
-  static Settings of(Settings base, Settings run, Settings variant, Map<String, String> overrides, String runName,
+  public static Settings of(Settings base, Settings run, Settings variant, Map<String, String> overrides, String runName,
                      OnDemandBroker broker) {
     Settings settings = base.with(run).with(variant).with(overrides);
     if (settings.getString(EdgeConfig.MANAGEMENT_TOKEN, "").isBlank()) {
@@ -74,7 +74,8 @@ final class VariantSettings {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static boolean onKafka(Settings settings) {
+  /** Whether any operation of these settings goes over Kafka (then a broker is needed). */
+  public static boolean onKafka(Settings settings) {
     return settings.asMap().entrySet().stream().anyMatch(entry ->
         (entry.getKey().equals("defaults.transport") || entry.getKey().endsWith(".transport"))
             && entry.getValue().trim().equalsIgnoreCase("kafka"));

@@ -1,0 +1,159 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.experiment.LoadOptions;
+import dev.switchboard.experiment.LoadResult;
+import dev.switchboard.experiment.LoadSession;
+import dev.switchboard.experiment.RateSearch;
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static dev.switchboard.node.Blocking.await;
+
+/**
+ * The highest rate one variant on one store sustains, found as {@code switchboard load --find-max}
+ * finds it ({@link RateSearch}, each step judged by {@link LoadResult#keptUp}), against a node in this
+ * JVM; then the latency at half of that rate. Between steps the node finishes the backlog a step
+ * left (a step that fell behind must not slow the next one down); a node that cannot is replaced by
+ * a fresh one. Blocking: run it on a plain thread.
+ */
+final class SaturationSearch {
+
+  /**
+   * What was measured.
+   *
+   * @param steps    every step, in order
+   * @param found    the highest rate that kept up, 0 when none did
+   * @param capped   the search stopped at its ceiling still keeping up: the node may sustain more
+   * @param half     the run at half of {@code found}; null when nothing kept up or the plan has none
+   * @param restarts how many times a node that could not finish a step's backlog was replaced
+   */
+  record Outcome(String label, List<LoadResult> steps, int found, boolean capped, LoadResult half, int restarts) {
+
+    /** Every run, the steps and the half-rate run. */
+    List<LoadResult> runs() {
+      List<LoadResult> runs = new ArrayList<>(steps);
+      if (half != null && !steps.contains(half)) {
+        runs.add(half);
+      }
+      return runs;
+    }
+  }
+
+  private final SaturationPlan plan;
+  private final String label;
+  private final Supplier<CheckoutNode> nodes;
+  private final Consumer<String> progress;
+  private final String runId = LoadSession.runId();
+  private CheckoutNode node;
+  private int restarts;
+
+  /**
+   * @param label    names the variant and store in progress lines, e.g. {@code all-rpc, H2 in memory}
+   * @param nodes    starts a fresh node of the variant on a fresh store
+   */
+  SaturationSearch(SaturationPlan plan, String label, Supplier<CheckoutNode> nodes, Consumer<String> progress) {
+    this.plan = plan;
+    this.label = label;
+    this.nodes = nodes;
+    this.progress = progress;
+  }
+
+  Outcome run() {
+    node = nodes.get();
+    try {
+      List<LoadResult> steps = new ArrayList<>();
+      int found;
+      boolean capped = false;
+      if (plan.searching()) {
+        ExecutorService stepper = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-steps"));
+        try {
+          RateSearch.Outcome outcome = await(new RateSearch(plan.startRate(), plan.ceiling(),
+              (rate, step) -> Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> step(rate, step), stepper)))
+              .search());
+          steps.addAll(outcome.steps());
+          found = outcome.highest();
+          capped = outcome.capped();
+        } finally {
+          stepper.shutdownNow();
+        }
+      } else {
+        for (int rate : plan.fixedRates()) {
+          steps.add(step(rate, steps.size() + 1));
+        }
+        found = steps.stream().filter(LoadResult::keptUp).mapToInt(LoadResult::rate).max().orElse(0);
+      }
+      LoadResult half = found == 0 ? null : half(found / 2 == 0 ? 1 : found / 2, steps);
+      progress.accept(String.format(Locale.ROOT, "%s: highest rate kept up %s%s; at half of it: %s", label,
+          found == 0 ? "none" : found + "/s", capped ? " (the ceiling: it may sustain more)" : "",
+          half == null ? "not measured" : summary(half)));
+      return new Outcome(label, steps, found, capped, half, restarts);
+    } finally {
+      node.close();
+    }
+  }
+
+  /** Quick: the step at that rate when there is one; otherwise a run of its own (none when the plan has none). */
+  private LoadResult half(int rate, List<LoadResult> steps) {
+    if (!plan.searching()) {
+      for (LoadResult step : steps) {
+        if (step.rate() == rate) {
+          return step;
+        }
+      }
+    }
+    if (plan.halfSeconds() == 0) {
+      return null;
+    }
+    LoadResult result = run(rate, plan.halfWarmup(), plan.halfSeconds(), "half");
+    progress.accept(String.format(Locale.ROOT, "%s: half rate %d/s: %s", label, rate, summary(result)));
+    return result;
+  }
+
+  private LoadResult step(int rate, int step) {
+    LoadResult result = run(rate, plan.warmupSeconds(), plan.seconds(), "s" + step);
+    progress.accept(String.format(Locale.ROOT, "%s: step %d at %d/s: %s — %s", label, step, rate, summary(result),
+        result.keptUp() ? "kept up" : "did not keep up: " + String.join("; ", result.shortfalls())));
+    return result;
+  }
+
+  private LoadResult run(int rate, int warmup, int seconds, String name) {
+    LoadOptions options = new LoadOptions(List.of(), rate, seconds, warmup, plan.graceSeconds(), CheckoutNode.CLIENTS,
+        LoadOptions.DEFAULT_SKUS, false, rate, null);
+    LoadResult result = await(node.load().run(rate, options, runId + "-" + name, label + " ", line -> { }));
+    settle();
+    return result;
+  }
+
+  /** Lets the node finish what the run left; replaces it when it cannot in time. */
+  private void settle() {
+    try {
+      if (!node.drain(plan.drainMs())) {
+        progress.accept(label + ": the node still had PENDING orders " + plan.drainMs() / 1000
+            + " s after the run; starting a fresh one");
+        node.close();
+        node = nodes.get();
+        restarts++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  static String summary(LoadResult result) {
+    return String.format(Locale.ROOT, "%.1f orders/s, p50 %s, p99 %s", result.throughput(),
+        millis(result.total().latencyMillis(50)), millis(result.total().latencyMillis(99)));
+  }
+
+  static String millis(double value) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.1f ms", value);
+  }
+}
