@@ -15,6 +15,7 @@ final class BenchSuites {
 
   static List<BenchSuite> all(Map<String, String> options) {
     return List.of(
+        new dev.switchboard.bench.kafka.KafkaSuite()
     );
   }
 }

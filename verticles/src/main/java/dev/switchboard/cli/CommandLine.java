@@ -141,7 +141,7 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
             repeated.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
           } else if (command == null) {
             command = arg;
-          } else if (command.equals("experiment") && arguments.isEmpty()) {
+          } else if (command.equals("experiment") && arguments.isEmpty() || command.equals("bench")) {
             arguments.add(arg);
           } else {
             throw new IllegalArgumentException("unexpected argument '" + arg + "'");
