@@ -17,6 +17,7 @@ final class BenchSuites {
     return List.of(
         new InvokeSuite(),
         new EdgeSuite(),
+        new dev.switchboard.bench.kafka.KafkaSuite(),
         new CheckoutSuite(options),
         new SoakSuite(options)
     );

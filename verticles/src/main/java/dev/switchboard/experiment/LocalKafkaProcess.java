@@ -91,7 +91,7 @@ public final class LocalKafkaProcess implements AutoCloseable {
    * {@code verticles/target/classes} in tests), so that it runs from any working directory — or
    * from the working directory or its parent.
    */
-  static Path findLib() throws IOException {
+  public static Path findLib() throws IOException {
     String configured = System.getenv(LIB_ENV);
     if (configured != null && !configured.isBlank()) {
       if (Files.isDirectory(Path.of(configured))) {
