@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * next, for a fixed time, every round trip recorded in an HdrHistogram. The loop runs on one event-loop
  * context, so the load generator costs the same on whichever side it drives; a failed call is counted and
  * its first reason kept (a side that fails calls is not measured, it is reported broken). A run lasts
- * at least until its first answer, so that it always has a figure.
+ * at least until as many calls were answered as are kept in flight, so that it always has a figure.
  */
 final class ClosedLoop {
 
@@ -116,8 +116,9 @@ final class ClosedLoop {
       answer.onComplete(outcome -> {
         inFlight--;
         long now = System.nanoTime();
-        // a window in which no call was answered yet (a cold start on a busy machine) lasts until one is
-        if (now <= endNanos || calls == 0) {
+        // a window shorter than a round trip (a cold start on a busy machine) would measure next to nothing:
+        // it lasts until as many calls were answered as are in flight
+        if (now <= endNanos || calls < outstanding) {
           endNanos = Math.max(endNanos, now);
           if (outcome.succeeded()) {
             calls++;

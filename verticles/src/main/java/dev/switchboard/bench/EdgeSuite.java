@@ -37,6 +37,7 @@ final class EdgeSuite implements BenchSuite {
 
   @Override
   public SuiteResult run(BenchContext context) throws Exception {
+    String machine = MachineLoad.now();
     Buffer placeOrder = EdgeMessages.placeOrder();
     Buffer simpleRequest = EdgeMessages.simpleRequest(placeOrder.length(),
         EdgeMessages.PLACE_ORDER_RESPONSE.getSerializedSize());
@@ -56,7 +57,7 @@ final class EdgeSuite implements BenchSuite {
         List<SideBySide.Side> sides = new ArrayList<>();
         loads.forEach((name, load) -> sides.add(new SideBySide.Side(name, new ClosedLoop(loop, load))));
         SuiteResult result = measure(context, new SideBySide(sides, context.progress()), loads,
-            placeOrder.length(), simpleRequest.length());
+            placeOrder.length(), simpleRequest.length(), machine);
         Blocking.await(io.vertx.core.Future.join(loads.values().stream().map(GrpcLoad::close).toList()));
         return result;
       } finally {
@@ -66,7 +67,7 @@ final class EdgeSuite implements BenchSuite {
   }
 
   private SuiteResult measure(BenchContext context, SideBySide sides, Map<String, GrpcLoad> loads,
-                              int placeOrderBytes, int simpleRequestBytes) {
+                              int placeOrderBytes, int simpleRequestBytes, String machine) {
     long warmupMs = context.pick(3_000L, 500L);
     int rounds = context.pick(5, 2);
     long roundMs = context.pick(2_000L, 400L);
@@ -105,6 +106,7 @@ final class EdgeSuite implements BenchSuite {
         new Comparison(name(), "p99 vs bare", "ms", edgeDoes, edge.p99Ms(), bareDoes, bare.p99Ms(), null),
         new Comparison(name(), "p99 vs grpc-java", "ms", edgeDoes, edge.p99Ms(), asyncDoes, async.p99Ms(), null));
     List<String> notes = List.of(
+        "Machine: " + machine + ".",
         String.format(Locale.ROOT, "Headline figures: edge %,.0f calls/s (p50 %.2f ms, p99 %.2f ms); bare Vert.x"
                 + " %,.0f calls/s (p50 %.2f ms, p99 %.2f ms); AsyncServer %,.0f calls/s (p50 %.2f ms, p99 %.2f ms).",
             edge.callsPerSecond(), edge.p50Ms(), edge.p99Ms(), bare.callsPerSecond(), bare.p50Ms(), bare.p99Ms(),

@@ -61,6 +61,7 @@ final class InvokeSuite implements BenchSuite {
 
   @Override
   public SuiteResult run(BenchContext context) {
+    String machine = MachineLoad.now();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.vertx();
     Switchboard switchboard = null;
@@ -78,7 +79,7 @@ final class InvokeSuite implements BenchSuite {
           new SideBySide.Side(SWITCHBOARD, new ClosedLoop(callers,
               () -> platform.invoke(ECHO, REQUEST, caller).map(invocation -> invocation.reply().orElseThrow()))),
           new SideBySide.Side(RAW, new ClosedLoop(callers, () -> rawCall(vertx)))), context.progress());
-      return measure(context, sides);
+      return measure(context, sides, machine);
     } finally {
       if (switchboard != null) {
         Blocking.await(switchboard.close());
@@ -87,7 +88,7 @@ final class InvokeSuite implements BenchSuite {
     }
   }
 
-  private SuiteResult measure(BenchContext context, SideBySide sides) {
+  private SuiteResult measure(BenchContext context, SideBySide sides, String machine) {
     long warmupMs = context.pick(3_000L, 500L);
     int rounds = context.pick(5, 2);
     long roundMs = context.pick(2_000L, 500L);
@@ -125,6 +126,7 @@ final class InvokeSuite implements BenchSuite {
         new Curve("invoke-p99", SWITCHBOARD, x, "p99 ms", platformP99),
         new Curve("invoke-p99", RAW, x, "p99 ms", rawP99));
     List<String> notes = List.of(
+        "Machine: " + machine + ".",
         "Both sides in one Vert.x instance: the callers on one event loop (a closed loop of " + OUTSTANDING
             + " calls in flight per side), both handlers deployed in one verticle on another; warm-up rounds of "
             + warmupMs + " ms, then " + rounds + " rounds of " + roundMs + " ms, the sides taken in turn;"

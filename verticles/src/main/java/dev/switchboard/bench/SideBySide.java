@@ -83,7 +83,7 @@ final class SideBySide {
     return new Outcome(total, List.copyOf(each));
   }
 
-  /** One run of a side (it lasts until its first answer at least: {@link ClosedLoop}). */
+  /** One run of a side (it lasts until as many calls were answered as are in flight: {@link ClosedLoop}). */
   private static ClosedLoop.Figures measure(Side side, int outstanding, long durationMs) {
     ClosedLoop.Figures figures = Blocking.await(side.load().run(outstanding, durationMs));
     if (figures.failures() > 0) {
