@@ -27,7 +27,8 @@ final class KafkaNotes {
   /** Everything the notes are made of. */
   record Facts(String servers, boolean ownBroker, int partitions, Map<String, String> switchboardProducer,
                String acks, String idempotence, CommandRecords records, int bodyBytes, int window,
-               int warmupCommands, int rounds, int commandsPerRound, Map<String, Double> switchboardMetrics,
+               int warmupCommands, int rounds, int commandsPerRound, int roundSeconds,
+               Map<String, Double> switchboardMetrics,
                ProducerPerformanceReport baseline, int warmupCalls, int calls, Path transcripts) {
   }
 
@@ -56,9 +57,11 @@ final class KafkaNotes {
             + " has acknowledged the command record (KafkaEventTransport.send completes on the producer's callback),"
             + " so the rate counts commands from the first invocation to the last acknowledgement, up to %,d in"
             + " flight from one event loop; nobody consumes the command topic meanwhile (the echo consumer starts"
-            + " after). %,d commands of warm-up first, then %d round(s) of %,d records each side, alternating;"
+            + " after). %,d commands of warm-up first, then %d round(s) of %,d records each side (about %d s at the"
+            + " warm-up's rate), alternating;"
             + " the median counts. ProducerPerformance starts a fresh JVM each round: its JIT warm-up is in its"
-            + " figure", facts.window(), facts.warmupCommands(), facts.rounds(), facts.commandsPerRound()));
+            + " figure", facts.window(), facts.warmupCommands(), facts.rounds(), facts.commandsPerRound(),
+        facts.roundSeconds()));
     notes.add("producer metrics (Kafka's own, averages over its recent sample windows): Switchboard "
         + ProducerMetrics.describe(facts.switchboardMetrics()) + "; ProducerPerformance (last round) "
         + ProducerMetrics.describe(facts.baseline() == null ? Map.of() : facts.baseline().metrics()));

@@ -77,14 +77,24 @@ public final class KafkaSuite implements BenchSuite {
         + " EndToEndLatency (round trip p99)";
   }
 
-  /** The counts of a run, full or quick. */
-  private record Plan(int warmupCommands, int rounds, int commandsPerRound, int warmupCalls, int calls,
-                      Duration toolTimeout) {
+  /**
+   * The counts of a run, full or quick. A throughput round sends as many records as the warm-up's rate
+   * fills {@code roundSeconds} with (within {@code minPerRound} and {@code maxPerRound}), the same count
+   * on both sides: long enough that the baseline's start (a fresh JVM, its first metadata and producer
+   * id) weighs little in its figure, on a fast machine as on a loaded one.
+   */
+  private record Plan(int warmupCommands, int rounds, int roundSeconds, int minPerRound, int maxPerRound,
+                      int warmupCalls, int calls, Duration toolTimeout) {
 
     static Plan of(BenchContext context) {
       return context.quick()
-          ? new Plan(2_000, 1, 10_000, 10, 50, Duration.ofMinutes(2))
-          : new Plan(50_000, 3, 300_000, 300, 2_000, Duration.ofMinutes(10));
+          ? new Plan(2_000, 1, 2, 5_000, 50_000, 10, 50, Duration.ofMinutes(2))
+          : new Plan(30_000, 3, 15, 50_000, 3_000_000, 200, 1_000, Duration.ofMinutes(10));
+    }
+
+    int perRound(double warmupRate) {
+      long filling = Math.round(warmupRate * roundSeconds / 1000) * 1000;
+      return (int) Math.max(minPerRound, Math.min(maxPerRound, filling));
     }
   }
 
@@ -137,7 +147,7 @@ public final class KafkaSuite implements BenchSuite {
       // ---------------------------------------------------------------- throughput
       CommandPublisher publisher = new CommandPublisher(node.vertx(), node.switchboard(), body, WINDOW);
       context.progress().accept("warming up: " + plan.warmupCommands() + " commands through the transport");
-      publisher.publish(0, plan.warmupCommands());
+      int perRound = plan.perRound(publisher.publish(0, plan.warmupCommands()).perSecond());
       CommandRecords records = CommandRecords.read(servers, node.publishTopic(), 500, Duration.ofSeconds(30));
       int recordBytes = records.totalBytes();
       double[] switchboardRates = new double[plan.rounds()];
@@ -145,14 +155,13 @@ public final class KafkaSuite implements BenchSuite {
       ProducerPerformanceReport lastBaseline = null;
       Map<String, Double> switchboardMetrics = Map.of();
       for (int round = 0; round < plan.rounds(); round++) {
-        CommandPublisher.Run run = publisher.publish(plan.warmupCommands() + (long) round * plan.commandsPerRound(),
-            plan.commandsPerRound());
+        CommandPublisher.Run run = publisher.publish(plan.warmupCommands() + (long) round * perRound, perRound);
         switchboardRates[round] = run.perSecond();
         switchboardMetrics = ProducerMetrics.of(producer.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, ""));
         context.progress().accept(String.format(Locale.ROOT, "round %d: Switchboard %,.0f commands/s", round + 1,
             run.perSecond()));
         lastBaseline = ProducerPerformanceReport.parse(tools.run(PRODUCER_PERFORMANCE, List.of(
-                "--topic", baselineTopic, "--num-records", Integer.toString(plan.commandsPerRound()),
+                "--topic", baselineTopic, "--num-records", Integer.toString(perRound),
                 "--throughput", "-1", "--record-size", Integer.toString(recordBytes), "--print-metrics",
                 "--producer-props", "bootstrap.servers=" + servers, "acks=" + acks,
                 "enable.idempotence=" + idempotence),
@@ -195,7 +204,7 @@ public final class KafkaSuite implements BenchSuite {
           List.of(nines(50, endToEnd.p50Ms()), nines(99, endToEnd.p99Ms()), nines(99.9, endToEnd.p999Ms()))));
 
       notes.addAll(KafkaNotes.of(new KafkaNotes.Facts(servers, ownBroker, PARTITIONS, producer, acks, idempotence,
-          records, BODY_BYTES, WINDOW, plan.warmupCommands(), plan.rounds(), plan.commandsPerRound(),
+          records, BODY_BYTES, WINDOW, plan.warmupCommands(), plan.rounds(), perRound, plan.roundSeconds(),
           switchboardMetrics, lastBaseline, plan.warmupCalls(), plan.calls(), raw)));
     } finally {
       node.close();
