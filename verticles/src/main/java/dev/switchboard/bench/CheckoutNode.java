@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.experiment.LoadOptions;
+import dev.switchboard.experiment.LoadResult;
 import dev.switchboard.experiment.LoadSession;
 import dev.switchboard.experiment.OnDemandBroker;
 import dev.switchboard.experiment.VariantSettings;
@@ -17,8 +18,8 @@ import static dev.switchboard.node.Blocking.await;
 /**
  * A freshly started embedded node of one variant on a fresh store of one kind, and the load
  * generator's connections to its gRPC edge from the client's own Vert.x instance in the same JVM (as
- * the demo runs). Stock is set far beyond what any run orders, so that no order is rejected for
- * stock: every order takes the full checkout path.
+ * the demo runs), primed with a few orders. Stock is set far beyond what any run orders, so that no
+ * order is rejected for stock: every order takes the full checkout path.
  */
 final class CheckoutNode implements AutoCloseable {
 
@@ -26,6 +27,9 @@ final class CheckoutNode implements AutoCloseable {
   static final long STOCK = 1_000_000_000L;
   /** Connections for PlaceOrder (and as many for following PENDING orders), as {@code switchboard load}. */
   static final int CLIENTS = LoadOptions.DEFAULT_CLIENTS;
+  /** The orders a fresh node gets before it is measured: this many in one second. */
+  static final int PRIME_RATE = 10;
+  static final int PRIME_GRACE_SECONDS = 60;
 
   private final SwitchboardNode node;
   private final LoadSession session;
@@ -56,11 +60,27 @@ final class CheckoutNode implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new IllegalStateException(String.join("; ", problems));
       }
+      prime(session);
     } catch (RuntimeException e) {
       await(session.close().transform(closed -> node.close()));
       throw e;
     }
     return new CheckoutNode(node, session);
+  }
+
+  /**
+   * A few orders through the whole checkout, each followed to its end, before anything is measured:
+   * a node is ready when its gRPC edge answers, but a variant on Kafka takes its first orders only once
+   * its consumers have joined their groups, seconds later, which would count against the first step.
+   */
+  private static void prime(LoadSession session) {
+    LoadOptions options = new LoadOptions(List.of(), PRIME_RATE, 1, 0, PRIME_GRACE_SECONDS, CLIENTS,
+        LoadOptions.DEFAULT_SKUS, false, PRIME_RATE, null);
+    LoadResult primed = await(session.run(PRIME_RATE, options, LoadSession.runId() + "-prime", "prime ", line -> { }));
+    if (primed.total().ended() == 0) {
+      throw new IllegalStateException("the node ended none of its first " + primed.total().sent() + " orders within "
+          + PRIME_GRACE_SECONDS + " s");
+    }
   }
 
   LoadSession load() {

@@ -93,8 +93,9 @@ final class CheckoutReport {
         + " HTTP/2 connections for PlaceOrder and " + CheckoutNode.CLIENTS + " for following PENDING orders"
         + " (WatchOrder); each order one unit of one SKU at " + LoadOptions.UNIT_PRICE_CENTS + " cents, stock "
         + CheckoutNode.STOCK + " per SKU so that none is rejected for stock; config/switchboard.yaml + "
-        + "config/demo.yaml + config/variants/<variant>.yaml; a freshly started node per variant and store; the"
-        + " backlog a step leaves is drained before the next");
+        + "config/demo.yaml + config/variants/<variant>.yaml; a freshly started node per variant and store, primed"
+        + " with " + CheckoutNode.PRIME_RATE + " orders followed to their end (a Kafka variant's consumers join"
+        + " their groups seconds after start); the backlog a step leaves is drained before the next");
     notes.add(quick ? "quick: no JVM warm-up, each variant and each store at least once, two short fixed rates — "
         + "figures prove the suite runs, not for quoting"
         : "JVM warm-up first: " + CheckoutSuite.WARMUP_SECONDS + " s of each variant (" + String.join(", ", variants)

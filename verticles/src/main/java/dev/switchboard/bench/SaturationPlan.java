@@ -37,7 +37,7 @@ record SaturationPlan(List<Integer> fixedRates, int startRate, int ceiling, int 
 
   /** A quick run: two short fixed rates, the lower one doubling as the half-rate run when the higher kept up. */
   static SaturationPlan quick() {
-    return new SaturationPlan(List.of(50, 100), 0, 100, 1, 2, 30, 1, 2, 30_000);
+    return new SaturationPlan(List.of(25, 50), 0, 50, 1, 2, 30, 1, 2, 30_000);
   }
 
   boolean searching() {

@@ -27,7 +27,7 @@ class CheckoutSoakSuitesTest {
 
     assertThat(run.pairs()).singleElement().satisfies(measured -> {
       assertThat(measured.pair()).isEqualTo(new CheckoutSuite.Pair("all-rpc", CheckoutStore.MEMORY));
-      assertThat(measured.outcome().steps()).extracting(LoadResult::rate).containsExactly(50, 100);
+      assertThat(measured.outcome().steps()).extracting(LoadResult::rate).containsExactly(25, 50);
       for (LoadResult step : measured.outcome().runs()) {
         assertThat(step.total().sent()).isPositive();
         assertThat(step.total().ended()).isEqualTo(step.total().sent());
