@@ -74,7 +74,7 @@ final class ConsumerPipeline {
     return transport.consumeCommands(operation.name(), command -> {
       OperationSettings settings = live.get(operation.name()).arrivedAs(Mode.EVENT, path);
       return keptIfDead(transport, operation, command, maybeTwice(operation, command, settings, stopped,
-          () -> deliver(operation, command, settings, stopped,
+          () -> deliver(operation, command, settings, stopped, recordedByHandler,
               () -> handle(operation, serving, command, settings, recordedByHandler, true), 1)));
     });
   }
@@ -97,7 +97,7 @@ final class ConsumerPipeline {
       }
       OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
       return keptIfDead(transport, subscriber, event, maybeTwice(subscriber, event, settings, stopped,
-          () -> deliver(subscriber, event, settings, stopped,
+          () -> deliver(subscriber, event, settings, stopped, recordedByHandler,
               () -> handle(subscriber, serving, event, settings, recordedByHandler, false), 1)));
     });
   }
@@ -231,30 +231,33 @@ final class ConsumerPipeline {
 
   /**
    * Runs the pipeline for one message; a failure that is not the message's (anything but a dead
-   * letter) is tried again with backoff while the consumer serves.
+   * letter) is tried again with backoff while the consumer serves. When the handler's transaction
+   * records the message, it also looks for an earlier record of it first, so the first attempt
+   * claims the message in memory only; a later attempt reads the record before it runs anything.
    */
   private Future<Void> deliver(Operation<?, ?> operation, Envelope message, OperationSettings settings,
-                               AtomicBoolean stopped, Supplier<Future<Handled>> work, int attempt) {
+                               AtomicBoolean stopped, boolean recordedByHandler, Supplier<Future<Handled>> work,
+                               int attempt) {
     String unfit = attempt == 1 ? unfit(message.context()) : null;
     if (unfit != null) {
       // an id the store cannot keep makes a message that can never be recorded: poison, not a store failure
       return Future.failedFuture(deadLetter(operation, new OperationException(ErrorCode.INVALID_ARGUMENT,
           operation.name() + ": " + unfit), message.context(), settings));
     }
-    return once(operation, message, settings, work).recover(failure -> {
+    return once(operation, message, settings, work, !recordedByHandler || attempt > 1).recover(failure -> {
       if (failure instanceof DeadLetterException || closed || stopped.get()) {
         return Future.failedFuture(failure);
       }
       if (failure instanceof DuplicateMessageException) {
         // another delivery recorded it first: the next claim finds its record
-        return deliver(operation, message, settings, stopped, work, attempt + 1);
+        return deliver(operation, message, settings, stopped, recordedByHandler, work, attempt + 1);
       }
       long backoff = Backoff.delayMs(100, attempt - 1, MAX_BACKOFF_MS);
       metrics.recordInfrastructureRetry(operation.name(), settings.transport().spelling());
       LOGGER.warn("{} {} msg={} not processed (attempt {}), again in {} ms: {}", message.context().logTag(),
           operation, message.context().messageId(), attempt, backoff, failure.getMessage());
-      return vertx.timer(backoff).compose(waited -> deliver(operation, message, settings, stopped, work,
-          attempt + 1));
+      return vertx.timer(backoff).compose(waited -> deliver(operation, message, settings, stopped, recordedByHandler,
+          work, attempt + 1));
     });
   }
 
@@ -262,10 +265,12 @@ final class ConsumerPipeline {
    * Runs {@code work} once per message id (every time while deduplication is switched off): a redelivered message that was already handled gets its
    * recorded result published again and changes nothing. The result is recorded before it is
    * published, and its publication is retried until the transport takes it, so an effect never goes
-   * without its result event.
+   * without its result event. Without {@code lookUp} the record is not read before the work runs:
+   * the work's own transaction looks for it ({@link ProcessedMessages#refuseIfRecorded}) and refuses
+   * a message handled before, carrying its record, which is then treated as read here.
    */
   private Future<Void> once(Operation<?, ?> operation, Envelope message, OperationSettings settings,
-                            Supplier<Future<Handled>> work) {
+                            Supplier<Future<Handled>> work, boolean lookUp) {
     String messageId = message.context().messageId();
     String mode = settings.mode().spelling();
     String transport = settings.transport().spelling();
@@ -282,7 +287,9 @@ final class ConsumerPipeline {
             : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
       });
     }
-    return processed.claim(consumer, messageId).compose(seen -> {
+    Future<ProcessedMessages.Seen> claimed = lookUp ? processed.claim(consumer, messageId)
+        : Future.succeededFuture(processed.claimInMemory(consumer, messageId));
+    return claimed.compose(seen -> {
       if (seen instanceof ProcessedMessages.Seen.InProgress running) {
         // a redelivery while the first delivery runs: it is done when that one is, and fails with it
         LOGGER.debug("{} {} duplicate msg={} follows the delivery in progress", message.context().logTag(), operation,
@@ -310,6 +317,16 @@ final class ConsumerPipeline {
             : recorded.compose(stored -> publishResult(operation, handled.result(), settings.transport(), 1));
         return handled.deadLetter() == null ? published
             : published.compose(sent -> Future.failedFuture(handled.deadLetter()));
+      }, failure -> {
+        if (failure instanceof DuplicateMessageException duplicate && duplicate.recordRead()) {
+          // handled before: its handler's transaction found the record (and counted the duplicate)
+          processed.release(consumer, messageId);
+          LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
+          return duplicate.recordedResult().isPresent()
+              ? publishResult(operation, duplicate.recordedResult().get(), settings.transport(), 1)
+              : Future.succeededFuture();
+        }
+        return Future.failedFuture(failure);
       }).onFailure(failure -> processed.release(consumer, messageId, failure));
     });
   }

@@ -81,8 +81,13 @@ final class OperationServer {
           + Handling.TRANSACTIONAL.spelling() + " (Operation.handled), so that the pre-flip check knows it"));
     }
     OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection -> {
+      boolean recorded = faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId());
+      if (recorded) {
+        // a message handled before is refused here, in the handler's own transaction: no separate read first
+        processed.refuseIfRecorded(connection, operation.name(), context.messageId());
+      }
       R reply = handler.handle(request, context, connection);
-      if (faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId())) {
+      if (recorded) {
         processed.record(connection, operation.name(), context.messageId(),
             operation.stream().isPresent() ? null : ConsumerPipeline.successResult(context, reply));
       }
@@ -133,14 +138,19 @@ final class OperationServer {
                                                                       OperationHandler<Q, R> handler,
                                                                       Envelope request, OperationSettings settings) {
     return runner.run(operation, handler, request, settings).map(reply -> Buffer.buffer(reply.toByteArray()))
-        .recover(failure -> failure instanceof DuplicateMessageException
-            ? recordedReply(operation, request.context())
+        .recover(failure -> failure instanceof DuplicateMessageException duplicate
+            ? recordedReply(operation, request.context(), duplicate)
             : Future.failedFuture(failure));
   }
 
-  private Future<Buffer> recordedReply(Operation<?, ?> operation, CallContext context) {
-    return processed.recorded(operation.name(), context.messageId()).compose(found -> {
-      Optional<Envelope> result = found.flatMap(ProcessedMessages.Seen.Done::result);
+  /** The reply recorded for a duplicate: the one its refusal carries, else read from the record. */
+  private Future<Buffer> recordedReply(Operation<?, ?> operation, CallContext context,
+                                      DuplicateMessageException duplicate) {
+    Future<Optional<Envelope>> recorded = duplicate.recordRead()
+        ? Future.succeededFuture(duplicate.recordedResult())
+        : processed.recorded(operation.name(), context.messageId())
+            .map(found -> found.flatMap(ProcessedMessages.Seen.Done::result));
+    return recorded.compose(result -> {
       if (result.isEmpty()) {
         return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, operation.name()
             + ": handled before, and its reply is no longer kept; try again"));

@@ -41,6 +41,20 @@ public final class SwitchboardMetrics {
   private final RecentMeasures recent = new RecentMeasures(RECENT_SECONDS, System::nanoTime);
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> handling = new ConcurrentHashMap<>();
+  /**
+   * The meters recorded on every call, by name and tags: building and registering a meter (its id,
+   * its sorted tags, the registry's lookup) costs more than recording into it, so each is looked up
+   * in the registry once.
+   */
+  private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+
+  /** A meter's name and tag values, in the order its caller gives them. */
+  private record MeterKey(String name, java.util.List<String> tags) {
+    MeterKey(String name, String... tags) {
+      this(name, java.util.Arrays.asList(tags));
+    }
+  }
 
   public SwitchboardMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -83,11 +97,11 @@ public final class SwitchboardMetrics {
   }
 
   private Timer timer(String name, String description, String operation, String mode, String transport, String outcome) {
-    return Timer.builder(name)
+    return cached(timers, new MeterKey(name, operation, mode, transport, outcome), () -> Timer.builder(name)
         .description(description)
         .tags("operation", operation, "mode", mode, "transport", transport, "outcome", outcome)
         .publishPercentileHistogram(false)
-        .register(registry);
+        .register(registry));
   }
 
   /** An rpc call of an idempotent operation made again after an uncertain failure. */
@@ -176,8 +190,9 @@ public final class SwitchboardMetrics {
 
   /** From a command or event being published to its consumer taking it. */
   public void recordDeliveryDelay(String operation, String transport, long millis) {
-    Timer.builder(DELIVERY_DELAY).description("Time from publishing a command or event to a consumer taking it")
-        .tags("operation", operation, "transport", transport).register(registry)
+    cached(timers, new MeterKey(DELIVERY_DELAY, operation, transport), () -> Timer.builder(DELIVERY_DELAY)
+        .description("Time from publishing a command or event to a consumer taking it")
+        .tags("operation", operation, "transport", transport).register(registry))
         .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
 
@@ -189,8 +204,10 @@ public final class SwitchboardMetrics {
   public void sagaFinished(String saga, String outcome, long millis) {
     inFlight(saga).decrementAndGet();
     increment(SAGAS_FINISHED, "Sagas that reached a terminal state", "saga", saga, "outcome", outcome);
-    Timer.builder(SAGA_DURATION).description("Time from a saga's start to its terminal state")
-        .tags("saga", saga, "outcome", outcome).register(registry).record(millis, TimeUnit.MILLISECONDS);
+    cached(timers, new MeterKey(SAGA_DURATION, saga, outcome), () -> Timer.builder(SAGA_DURATION)
+        .description("Time from a saga's start to its terminal state")
+        .tags("saga", saga, "outcome", outcome).register(registry))
+        .record(millis, TimeUnit.MILLISECONDS);
   }
 
   private AtomicInteger inFlight(String saga) {
@@ -227,6 +244,13 @@ public final class SwitchboardMetrics {
   }
 
   private void increment(String name, String description, String... tags) {
-    Counter.builder(name).description(description).tags(tags).register(registry).increment();
+    cached(counters, new MeterKey(name, tags), () -> Counter.builder(name).description(description).tags(tags)
+        .register(registry)).increment();
+  }
+
+  /** The meter registered under {@code key}, registered by {@code register} the first time. */
+  private static <M> M cached(Map<MeterKey, M> meters, MeterKey key, java.util.function.Supplier<M> register) {
+    M meter = meters.get(key);
+    return meter != null ? meter : meters.computeIfAbsent(key, absent -> register.get());
   }
 }

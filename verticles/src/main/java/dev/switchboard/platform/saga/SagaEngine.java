@@ -26,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs sagas as state machines whose state is kept in a {@link SagaStore}. Every step outcome —
  * the inline reply of an rpc step or the result event of an event step — goes through the same
- * {@code advance} path: load the record, check the outcome is for the step it awaits (stale and
- * duplicate outcomes are ignored), store the next state, then invoke the next operation.
+ * {@code advance} path: take the record (the version stored last, from memory, else from the store),
+ * check the outcome is for the step it awaits (stale and duplicate outcomes are ignored, after a
+ * look at the store itself), store the next state (checked against the version it was based on),
+ * then invoke the next operation.
  * <p>
  * No saga waits for ever: its {@link SagaSweeper} drives the ones that stall.
  */
@@ -266,22 +268,26 @@ public final class SagaEngine {
    */
   private void advance(SagaDefinition<?> definition, String sagaId, String phase, int step, int attempt,
                        Outcome outcome, int attemptsLeft) {
-    sequencer.run(sagaId, () -> store.load(sagaId).compose(found -> {
-      if (found.isEmpty()) {
-        LOGGER.warn("[agg={}] outcome for unknown saga ignored", sagaId);
-        return Future.succeededFuture();
+    sequencer.run(sagaId, () -> {
+      // the version stored last, kept in memory: no read of the store unless it says the outcome is stale
+      Optional<SagaRecord> latest = store.latest(sagaId);
+      if (latest.isPresent() && awaits(latest.get(), phase, step, attempt)) {
+        return apply(definition, latest.get(), phase, outcome);
       }
-      SagaRecord record = found.get();
-      boolean awaited = FORWARD.equals(phase)
-          ? record.status() == SagaStatus.RUNNING && record.step() == step
-          : record.status() == SagaStatus.COMPENSATING && record.step() == step && record.attempt() == attempt;
-      if (!awaited) {
-        LOGGER.debug("[cid={} agg={}] stale {} outcome of step {} ignored (saga is {} at step {})",
-            record.correlationId(), sagaId, phase, step, record.status(), record.step());
-        return Future.succeededFuture();
-      }
-      return FORWARD.equals(phase) ? forward(definition, record, outcome) : compensated(definition, record, outcome);
-    })).onFailure(failure -> {
+      return store.load(sagaId).compose(found -> {
+        if (found.isEmpty()) {
+          LOGGER.warn("[agg={}] outcome for unknown saga ignored", sagaId);
+          return Future.succeededFuture();
+        }
+        SagaRecord record = found.get();
+        if (!awaits(record, phase, step, attempt)) {
+          LOGGER.debug("[cid={} agg={}] stale {} outcome of step {} ignored (saga is {} at step {})",
+              record.correlationId(), sagaId, phase, step, record.status(), record.step());
+          return Future.succeededFuture();
+        }
+        return apply(definition, record, phase, outcome);
+      });
+    }).onFailure(failure -> {
       if (failure instanceof SagaChangedException && attemptsLeft > 1) {
         LOGGER.debug("[agg={}] saga {} changed elsewhere while advancing: loading it again", sagaId,
             definition.name());
@@ -291,6 +297,17 @@ public final class SagaEngine {
             + " could not advance (the sweeper drives it again from its stored state)", failure);
       }
     });
+  }
+
+  /** Whether the saga, as {@code record} has it, awaits the outcome of this phase, step and attempt. */
+  private static boolean awaits(SagaRecord record, String phase, int step, int attempt) {
+    return FORWARD.equals(phase)
+        ? record.status() == SagaStatus.RUNNING && record.step() == step
+        : record.status() == SagaStatus.COMPENSATING && record.step() == step && record.attempt() == attempt;
+  }
+
+  private Future<Void> apply(SagaDefinition<?> definition, SagaRecord record, String phase, Outcome outcome) {
+    return FORWARD.equals(phase) ? forward(definition, record, outcome) : compensated(definition, record, outcome);
   }
 
   private <D extends Message> Future<Void> forward(SagaDefinition<D> definition, SagaRecord record, Outcome outcome) {

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,8 +27,19 @@ import java.util.Optional;
  * run out (or, at start-up, this instance's own), in a transaction that locks them with
  * {@code FOR UPDATE SKIP LOCKED}: two replicas never claim the same saga at once, and a live
  * replica's sagas are left to it.
+ *
+ * <p><b>The latest version in memory.</b> The version this store last stored of each open saga is
+ * kept in memory ({@link #latest}), so that advancing a saga reads no row: the engine decides from
+ * that copy and stores the change with the usual version check. A copy can only be older than the
+ * row (another replica, or another store object on the same database, changed it): then the change
+ * fails with {@link SagaChangedException} and the engine loads the row; and an outcome the copy
+ * says is not awaited is checked against the row before it is ignored. A copy is dropped when its
+ * saga closes or a change of it fails; at most {@value #MAX_LATEST} are kept (least recently used go first).
  */
 public final class SagaStore {
+
+  /** How many open sagas' latest versions are kept in memory at most. */
+  static final int MAX_LATEST = 50_000;
 
   private static final String COLUMNS = "saga_id, saga, status, step, attempt, data, reason, correlation_id, "
       + "started_at_ms, updated_at_ms, version, redrives";
@@ -34,6 +47,12 @@ public final class SagaStore {
   private final Database database;
   private final String owner;
   private final long leaseMs;
+  private final Map<String, SagaRecord> latest = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, SagaRecord> eldest) {
+      return size() > MAX_LATEST;
+    }
+  };
 
   /**
    * Over the store's table(s), created by the platform's migrations ({@code db/platform}).
@@ -70,11 +89,26 @@ public final class SagaStore {
         insert.executeUpdate();
       }
       return true;
+    }).onSuccess(created -> {
+      if (created) {
+        remember(record);
+      }
     });
   }
 
+  /** The instance as stored now (read from the store, not from memory). */
   public Future<Optional<SagaRecord>> load(String sagaId) {
     return database.transaction(connection -> find(connection, sagaId));
+  }
+
+  /**
+   * The version of the instance this store last stored, if it is open and kept in memory: the row
+   * as it is unless someone else changed it since (see above). Empty: {@link #load} it.
+   */
+  public Optional<SagaRecord> latest(String sagaId) {
+    synchronized (latest) {
+      return Optional.ofNullable(latest.get(sagaId));
+    }
   }
 
   /** The instance if it is still open (its end hook has not run). */
@@ -111,20 +145,39 @@ public final class SagaStore {
         update.setLong(16, record.version());
         return update.executeUpdate() == 1;
       }
-    }).compose(updated -> updated ? Future.succeededFuture(stored)
-        : Future.failedFuture(new SagaChangedException(record.sagaId(), record.version())));
+    }).transform(updated -> {
+      if (updated.succeeded() && updated.result()) {
+        remember(stored);
+        return Future.succeededFuture(stored);
+      }
+      forget(record.sagaId());
+      return Future.failedFuture(updated.failed() ? updated.cause()
+          : new SagaChangedException(record.sagaId(), record.version()));
+    });
   }
 
   /** Records that the end hook of a terminal saga has run: the saga is closed for good. */
   public Future<Void> close(String sagaId) {
-    return database.transaction(connection -> {
+    return database.<Void>transaction(connection -> {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE sb_saga SET open = FALSE WHERE saga_id = ?")) {
         update.setString(1, sagaId);
         update.executeUpdate();
       }
       return null;
-    });
+    }).onComplete(closed -> forget(sagaId));
+  }
+
+  private void remember(SagaRecord record) {
+    synchronized (latest) {
+      latest.put(record.sagaId(), record);
+    }
+  }
+
+  private void forget(String sagaId) {
+    synchronized (latest) {
+      latest.remove(sagaId);
+    }
   }
 
   /**

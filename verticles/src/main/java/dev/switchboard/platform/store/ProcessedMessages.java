@@ -65,6 +65,29 @@ public final class ProcessedMessages {
   }
 
   /**
+   * Claims the message in memory only, for a handler whose own transaction looks for the message's
+   * record first ({@link #refuseIfRecorded}): the store is read once, in that transaction, instead of
+   * in one of its own before it. A message being handled right now is {@link Seen.InProgress}; any
+   * other is {@link Seen.New} here, and a record of it makes its handler's transaction refuse it.
+   */
+  public Seen claimInMemory(String consumer, String messageId) {
+    Promise<Void> earlier = inProgress.putIfAbsent(consumer + "/" + messageId, Promise.promise());
+    return earlier != null ? new Seen.InProgress(earlier.future()) : NEW;
+  }
+
+  /**
+   * Inside the caller's transaction, before its handler runs: a message recorded as processed
+   * already is refused with a {@link DuplicateMessageException} that carries its record, so that
+   * the handler does not run again (and answers, or publishes, what was recorded the first time).
+   */
+  public void refuseIfRecorded(Connection connection, String consumer, String messageId) throws SQLException {
+    Optional<Seen.Done> found = find(connection, consumer, messageId);
+    if (found.isPresent()) {
+      throw new DuplicateMessageException(consumer, messageId, found.get().result());
+    }
+  }
+
+  /**
    * Records the message as processed inside the caller's transaction (with the effect it had). The
    * primary key refuses a second record of the same message: {@link DuplicateMessageException},
    * and the caller's transaction, effect included, rolls back.
