@@ -1,14 +1,14 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.experiment.ModuleLib;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +21,8 @@ final class AsyncServerProcess implements AutoCloseable {
 
   /** Overrides where the baseline jars are. */
   static final String LIB_ENV = "SWITCHBOARD_BENCH_BASELINES_LIB";
+  static final ModuleLib LIB = new ModuleLib("bench-baselines", LIB_ENV,
+      "grpc-java AsyncServer classpath (io.grpc:grpc-benchmarks)", "");
   private static final String MAIN = "io.grpc.benchmarks.qps.AsyncServer";
   private static final long START_TIMEOUT_MS = 30_000;
 
@@ -84,48 +86,7 @@ final class AsyncServerProcess implements AutoCloseable {
    * {@code verticles/target/classes}), else under the working directory or its parent.
    */
   static Path findLib() throws IOException {
-    List<Path> candidates = new ArrayList<>();
-    checkoutRoot().ifPresent(root -> candidates.add(root.resolve(Path.of("bench-baselines", "target", "lib"))));
-    candidates.add(Path.of("bench-baselines", "target", "lib"));
-    candidates.add(Path.of("..", "bench-baselines", "target", "lib"));
-    String build = checkoutRoot().map(root -> "build it with ./mvnw package in " + root)
-        .orElse("build it with ./mvnw package in the Switchboard checkout");
-    return findLib(System.getenv(LIB_ENV), candidates, build);
-  }
-
-  /** The configured directory, else the first candidate that exists; else the error says how to build it. */
-  static Path findLib(String configured, List<Path> candidates, String build) throws IOException {
-    if (configured != null && !configured.isBlank()) {
-      if (Files.isDirectory(Path.of(configured))) {
-        return Path.of(configured);
-      }
-      throw new IOException(LIB_ENV + " " + configured + " is not a directory: give the directory of the baseline's"
-          + " jars (bench-baselines/target/lib, built by ./mvnw package)");
-    }
-    for (Path candidate : candidates) {
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IOException("no grpc-java AsyncServer classpath (io.grpc:grpc-benchmarks) at " + candidates + ": "
-        + build + ", or set " + LIB_ENV + " to a directory of its jars");
-  }
-
-  /** The checkout three levels above this code's jar or classes directory ({@code <root>/verticles/target/…}). */
-  private static Optional<Path> checkoutRoot() {
-    try {
-      java.security.CodeSource source = AsyncServerProcess.class.getProtectionDomain().getCodeSource();
-      if (source == null) {
-        return Optional.empty();
-      }
-      Path code = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-      Path target = code.getParent();
-      Path module = target == null ? null : target.getParent();
-      Path root = module == null ? null : module.getParent();
-      return Optional.ofNullable(root).filter(dir -> Files.isDirectory(dir.resolve("bench-baselines")));
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return LIB.find();
   }
 
   private static int freePort() throws IOException {

@@ -7,9 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +22,8 @@ import java.util.concurrent.TimeoutException;
 public final class LocalKafkaProcess implements AutoCloseable {
 
   public static final String LIB_ENV = "SWITCHBOARD_KAFKA_LIB";
+  private static final ModuleLib LIB = new ModuleLib("kafka-dev", LIB_ENV, "local Kafka broker classpath (the broker's jars)",
+      "or give kafka.bootstrap.servers of a running broker");
   private static final String READY = "LOCAL-KAFKA-READY ";
   private static final long START_TIMEOUT_S = 60;
 
@@ -92,46 +92,7 @@ public final class LocalKafkaProcess implements AutoCloseable {
    * from the working directory or its parent.
    */
   public static Path findLib() throws IOException {
-    String configured = System.getenv(LIB_ENV);
-    if (configured != null && !configured.isBlank()) {
-      if (Files.isDirectory(Path.of(configured))) {
-        return Path.of(configured);
-      }
-      throw new IOException(LIB_ENV + " " + configured + " is not a directory: give the directory of the broker's"
-          + " jars (kafka-dev/target/lib, built by ./mvnw package), or kafka.bootstrap.servers of a running broker");
-    }
-    List<Path> candidates = new ArrayList<>();
-    checkoutRoot().ifPresent(root -> candidates.add(root.resolve(Path.of("kafka-dev", "target", "lib"))));
-    candidates.add(Path.of("kafka-dev", "target", "lib"));
-    candidates.add(Path.of("..", "kafka-dev", "target", "lib"));
-    for (Path candidate : candidates) {
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    String build = checkoutRoot().map(root -> "build it with ./mvnw package in " + root)
-        .orElse("build it with ./mvnw package in the Switchboard checkout");
-    throw new IOException("no local Kafka broker classpath at " + candidates + ": " + build
-        + " (or set " + LIB_ENV + " to a directory of the broker's jars), or give kafka.bootstrap.servers of a"
-        + " running broker");
-  }
-
-  /** The checkout three levels above this code's jar or classes directory ({@code <root>/verticles/target/…}). */
-  private static Optional<Path> checkoutRoot() {
-    try {
-      java.security.CodeSource source = LocalKafkaProcess.class.getProtectionDomain().getCodeSource();
-      if (source == null) {
-        return Optional.empty();
-      }
-      Path code = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-      Path target = code.getParent();
-      Path module = target == null ? null : target.getParent();
-      Path root = module == null ? null : module.getParent();
-      // a jar copied elsewhere has no checkout around it
-      return Optional.ofNullable(root).filter(dir -> Files.isDirectory(dir.resolve("kafka-dev")));
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return LIB.find();
   }
 
   private static int freePort() throws IOException {

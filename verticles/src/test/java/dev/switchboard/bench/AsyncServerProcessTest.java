@@ -20,7 +20,7 @@ class AsyncServerProcessTest {
   void missingLibSaysHowToBuildIt(@TempDir Path dir) {
     Path missing = dir.resolve("bench-baselines").resolve("target").resolve("lib");
 
-    assertThatThrownBy(() -> AsyncServerProcess.findLib(null, List.of(missing),
+    assertThatThrownBy(() -> AsyncServerProcess.LIB.find(null, List.of(missing),
         "build it with ./mvnw package in " + dir))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(missing.toString())
@@ -31,7 +31,7 @@ class AsyncServerProcessTest {
   @Test
   @DisplayName("a configured directory that does not exist is named, with how to build the jars")
   void configuredDirectoryMissing(@TempDir Path dir) {
-    assertThatThrownBy(() -> AsyncServerProcess.findLib(dir.resolve("nowhere").toString(), List.of(), "build it"))
+    assertThatThrownBy(() -> AsyncServerProcess.LIB.find(dir.resolve("nowhere").toString(), List.of(), "build it"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(AsyncServerProcess.LIB_ENV)
         .hasMessageContaining("nowhere")
@@ -44,7 +44,7 @@ class AsyncServerProcessTest {
     Path configured = Files.createDirectories(dir.resolve("configured"));
     Path built = Files.createDirectories(dir.resolve("built"));
 
-    assertThat(AsyncServerProcess.findLib(configured.toString(), List.of(built), "")).isEqualTo(configured);
-    assertThat(AsyncServerProcess.findLib(" ", List.of(dir.resolve("absent"), built), "")).isEqualTo(built);
+    assertThat(AsyncServerProcess.LIB.find(configured.toString(), List.of(built), "")).isEqualTo(configured);
+    assertThat(AsyncServerProcess.LIB.find(" ", List.of(dir.resolve("absent"), built), "")).isEqualTo(built);
   }
 }
