@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * {@code bench checkout}: the saturation throughput of each variant on each store, each on a freshly
  * started embedded node with the load generator in the same JVM, after a JVM warm-up; then the
- * latency at half of that rate. The baseline of each comparison is the issue's target for that
+ * latency at half of that rate. The baseline of each comparison is the performance target for that
  * variant and store (not a measurement), so the ratio reads "share of the target reached".
  */
 final class CheckoutSuite implements BenchSuite {
