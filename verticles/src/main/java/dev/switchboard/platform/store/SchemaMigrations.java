@@ -1,11 +1,13 @@
 package dev.switchboard.platform.store;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One history of schema migrations, run by Flyway: the SQL files under a classpath location
@@ -27,8 +29,38 @@ public record SchemaMigrations(String location, String history) {
   /** The platform's own tables: processed messages, outbox, dead letters, sagas. */
   public static final SchemaMigrations PLATFORM = new SchemaMigrations("db/platform", "sb_schema_history");
 
-  /** Brings the database to the latest version of this history; blocking (call it on a worker). */
+  /** How often a migration that lost a race with another process's is tried again. */
+  private static final int ATTEMPTS = 5;
+
+  /**
+   * Brings the database to the latest version of this history; blocking (call it on a worker).
+   * Replicas may open a new database at the same moment: Flyway locks the history once it exists,
+   * but two processes can both see it missing, and the one that finds the other's table still empty
+   * refuses to baseline it. That is a lost race, not a broken schema: the migration runs again after
+   * a short random pause, when the other process has written its history.
+   */
   void migrate(DataSource dataSource) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        migrateOnce(dataSource);
+        return;
+      } catch (FlywayException lostRace) {
+        if (attempt >= ATTEMPTS) {
+          throw lostRace;
+        }
+        LOGGER.info("store schema {}: migration attempt {} failed ({}); another process may be migrating the same"
+            + " database, trying again", location, attempt, lostRace.getMessage());
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(100, 400) * attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw lostRace;
+        }
+      }
+    }
+  }
+
+  private void migrateOnce(DataSource dataSource) {
     Flyway flyway = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:" + location)
