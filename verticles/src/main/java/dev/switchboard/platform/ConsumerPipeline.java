@@ -16,6 +16,7 @@ import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -300,10 +301,8 @@ final class ConsumerPipeline {
             ? Future.succeededFuture() : Future.failedFuture(failure));
       }
       if (seen instanceof ProcessedMessages.Seen.Done done) {
-        LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
         metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
-        return done.result().isPresent() ? publishResult(operation, done.result().get(), settings.transport(), 1)
-            : Future.succeededFuture();
+        return ignoreDuplicate(operation, message, done.result(), settings);
       }
       return work.get().compose(handled -> {
         Future<Void> recorded;
@@ -321,14 +320,20 @@ final class ConsumerPipeline {
         if (failure instanceof DuplicateMessageException duplicate && duplicate.recordRead()) {
           // handled before: its handler's transaction found the record (and counted the duplicate)
           processed.release(consumer, messageId);
-          LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation, messageId);
-          return duplicate.recordedResult().isPresent()
-              ? publishResult(operation, duplicate.recordedResult().get(), settings.transport(), 1)
-              : Future.succeededFuture();
+          return ignoreDuplicate(operation, message, duplicate.recordedResult(), settings);
         }
         return Future.failedFuture(failure);
       }).onFailure(failure -> processed.release(consumer, messageId, failure));
     });
+  }
+
+  /** A message handled before changes nothing; its recorded result, if any, is published again. */
+  private Future<Void> ignoreDuplicate(Operation<?, ?> operation, Envelope message, Optional<Envelope> recorded,
+                                       OperationSettings settings) {
+    LOGGER.debug("{} {} duplicate msg={} ignored", message.context().logTag(), operation,
+        message.context().messageId());
+    return recorded.isPresent() ? publishResult(operation, recorded.get(), settings.transport(), 1)
+        : Future.succeededFuture();
   }
 
   private Future<Void> publishResult(Operation<?, ?> operation, Envelope result, Transport path, int attempt) {
