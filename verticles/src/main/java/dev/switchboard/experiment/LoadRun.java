@@ -51,8 +51,8 @@ final class LoadRun {
   private final List<LoadTally> perTarget;
   private final BitSet settled = new BitSet();
   private final Promise<Void> finished = Promise.promise();
+  private final OpenLoopSender sender;
   private long startNanos;
-  private int sent;
   private int settledCount;
   private long inFlightAtWindowStart = -1;
   private long inFlightAtWindowEnd = -1;
@@ -76,6 +76,7 @@ final class LoadRun {
     this.workload = Workload.steady(rate, TimeUnit.SECONDS.toMillis(options.warmup() + options.seconds()), this::order);
     this.follower = new OrderFollower(vertx, () -> finished.future().isComplete());
     this.perTarget = targets.stream().map(connections -> new LoadTally(connections.target().toString())).toList();
+    this.sender = new OpenLoopSender(vertx, workload, MAX_SENDS_PER_TICK, this::place);
   }
 
   /** The orders: one unit of each SKU in turn, distinct idempotency keys. */
@@ -97,7 +98,7 @@ final class LoadRun {
     Promise<LoadResult> result = Promise.promise();
     vertx.runOnContext(start -> {
       startNanos = System.nanoTime();
-      long sender = vertx.setPeriodic(1, tick -> sendDue());
+      sender.start(startNanos);
       long reporter = vertx.setPeriodic(PROGRESS_MS, tick -> progress());
       long windowStart = -1;
       if (warmupNanos == 0) {
@@ -115,7 +116,7 @@ final class LoadRun {
         finished.tryComplete();
       }
       finished.future().onComplete(over -> {
-        vertx.cancelTimer(sender);
+        sender.stop();
         vertx.cancelTimer(reporter);
         vertx.cancelTimer(windowStartTimer);
         vertx.cancelTimer(windowEnd);
@@ -133,17 +134,6 @@ final class LoadRun {
     return result.future();
   }
 
-  private void sendDue() {
-    long elapsed = System.nanoTime() - startNanos;
-    int due = Math.min(workload.dueBy(elapsed), sent + MAX_SENDS_PER_TICK);
-    if (sent < due && workload.dueNanos(sent) >= warmupNanos) {
-      maxSendLagNanos = Math.max(maxSendLagNanos, elapsed - workload.dueNanos(sent));
-    }
-    while (sent < due) {
-      place(sent++);
-    }
-  }
-
   private void place(int index) {
     int targetIndex = index % targets.size();
     Connections connections = targets.get(targetIndex);
@@ -152,6 +142,9 @@ final class LoadRun {
     long due = workload.dueNanos(index);
     long intended = startNanos + due;
     boolean measured = due >= warmupNanos;
+    if (measured) {
+      maxSendLagNanos = Math.max(maxSendLagNanos, System.nanoTime() - intended);
+    }
     tally.sent(measured);
     total.sent(measured);
     follower.place(connections.placers().get(connection), connections.watchers().get(connection),
@@ -209,12 +202,12 @@ final class LoadRun {
   }
 
   private long inFlight() {
-    return (long) sent - settledCount;
+    return (long) sender.sent() - settledCount;
   }
 
   private void progress() {
     long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
     progress.accept(String.format("%s%4ds  sent %d, done %d (confirmed %d, rejected %d), failed %d, in flight %d",
-        label, elapsed, sent, total.ended(), total.confirmed(), total.rejected(), total.failedCalls(), inFlight()));
+        label, elapsed, sender.sent(), total.ended(), total.confirmed(), total.rejected(), total.failedCalls(), inFlight()));
   }
 }

@@ -102,7 +102,7 @@ final class VariantRun {
   final Map<String, Order> terminalOrders = new HashMap<>();
   final Map<String, Integer> errorsByStatus = new LinkedHashMap<>();
   final List<Map<String, Number>> series = new ArrayList<>();
-  private int sent;
+  private final OpenLoopSender sender;
   private int accepted;
   private int answeredPending;
   private int confirmed;
@@ -143,6 +143,8 @@ final class VariantRun {
     this.progress = progress;
     this.windows = windows.stream().map(WindowMeasures::new).toList();
     this.follower = new OrderFollower(vertx, () -> finished.future().isComplete());
+    // every order when it is due, however many are due at once (a burst is part of the experiment)
+    this.sender = new OpenLoopSender(vertx, workload, Integer.MAX_VALUE, this::place);
   }
 
   /**
@@ -154,7 +156,7 @@ final class VariantRun {
       startNanos = System.nanoTime();
       process.start();
       probe.started(startNanos);
-      long sender = vertx.setPeriodic(1, tick -> sendDue());
+      sender.start(startNanos);
       long reporter = vertx.setPeriodic(1_000, tick -> second());
       long deadline = vertx.setTimer(Math.max(1, workload.lengthNanos() / 1_000_000 + graceMs),
           expired -> finished.tryComplete());
@@ -162,7 +164,7 @@ final class VariantRun {
         finished.tryComplete();
       }
       finished.future().onComplete(over -> {
-        vertx.cancelTimer(sender);
+        sender.stop();
         vertx.cancelTimer(reporter);
         vertx.cancelTimer(deadline);
         second();
@@ -170,13 +172,6 @@ final class VariantRun {
       });
     });
     return recorded.future();
-  }
-
-  private void sendDue() {
-    int due = workload.dueBy(System.nanoTime() - startNanos);
-    while (sent < due) {
-      place(sent++);
-    }
   }
 
   private void place(int index) {
@@ -316,7 +311,7 @@ final class VariantRun {
     entry.put("t_s", second);
     entry.put("offered", workload.dueBy(TimeUnit.SECONDS.toNanos(second) - 1)
         - workload.dueBy(TimeUnit.SECONDS.toNanos(second - 1) - 1));
-    entry.put("sent", sent - previous[0]);
+    entry.put("sent", sender.sent() - previous[0]);
     entry.put("answered", accepted - previous[1]);
     entry.put("errors", errors - previous[2]);
     entry.put("terminal", terminal - previous[3]);
@@ -335,7 +330,7 @@ final class VariantRun {
     entry.put("cpu_pct", use.cpuPercent());
     entry.put("heap_mb", use.heapMb());
     entry.put("active_faults", faults.size());
-    previous[0] = sent;
+    previous[0] = sender.sent();
     previous[1] = accepted;
     previous[2] = errors;
     previous[3] = terminal;
@@ -345,7 +340,7 @@ final class VariantRun {
     secondLag.reset();
     int offered = workload.dueBy(elapsed);
     // what the client knows (sent, neither answered with a terminal state nor failed) until the system's own count arrives
-    long seenByClient = sent - terminal - errors;
+    long seenByClient = sender.sent() - terminal - errors;
     Future<Long> backlog = probe.backlog().timeout(1, TimeUnit.SECONDS).otherwise((Long) null);
     seriesWritten = seriesWritten.compose(previousSecond -> backlog.map(counted -> {
       long orders = counted != null ? counted : seenByClient;
@@ -379,7 +374,7 @@ final class VariantRun {
   }
 
   int sent() {
-    return sent;
+    return sender.sent();
   }
 
   int accepted() {
@@ -463,7 +458,7 @@ final class VariantRun {
 
   VariantResult result(List<String> violations) {
     int terminal = confirmed + rejectedStock + rejectedPayment + rejectedOther;
-    return new VariantResult(variant, sent, accepted, confirmed, rejectedStock, rejectedPayment, rejectedOther, errors,
+    return new VariantResult(variant, sender.sent(), accepted, confirmed, rejectedStock, rejectedPayment, rejectedOther, errors,
         accepted - terminal, placeLatency, terminalLatency, seconds(), violations);
   }
 }
