@@ -16,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,12 +58,23 @@ public final class Database {
   private static final Logger LOGGER = LoggerFactory.getLogger(Database.class);
   private static final int MAX_BATCH = 512;
   private static final int MAX_CONFLICT_ATTEMPTS = 10;
+  /**
+   * The name of the savepoint before each piece of work of a batch. One name, set again for every
+   * piece (the newest savepoint of a name is the one rolled back to): an unnamed savepoint has a new
+   * name each time, and H2 parses its statement anew for every one instead of taking it from its cache.
+   */
+  private static final String PIECE_SAVEPOINT = "sb_piece";
 
   /** One piece of work, the promise of its caller, and the context to complete it on. */
   private record Job<T>(SqlWork<T> work, Promise<T> promise, Context context) {
 
     void complete(Object result, Throwable failure) {
-      Runnable done = () -> {
+      handBack(context, List.of(outcome(result, failure)));
+    }
+
+    /** What completes the caller's promise, to run on its context. */
+    Runnable outcome(Object result, Throwable failure) {
+      return () -> {
         if (failure == null) {
           @SuppressWarnings("unchecked")
           T value = (T) result;
@@ -70,16 +83,32 @@ public final class Database {
           promise.tryFail(failure);
         }
       };
-      try {
-        if (context == null) {
-          done.run();
-        } else {
-          context.runOnContext(ignored -> done.run());
-        }
-      } catch (RuntimeException listener) {
-        // a caller's context already closed, or a listener that threw: the writer goes on
-        LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
+    }
+  }
+
+  /**
+   * Completes callers on their context, in the order given: one task per context for all of a batch's
+   * callers there (an event loop is woken once for the batch, not once per piece of work).
+   */
+  private static void handBack(Context context, List<Runnable> outcomes) {
+    try {
+      if (context == null) {
+        outcomes.forEach(Database::runOutcome);
+      } else {
+        context.runOnContext(ignored -> outcomes.forEach(Database::runOutcome));
       }
+    } catch (RuntimeException closed) {
+      // a caller's context already closed: the writer goes on
+      LOGGER.warn("store: results could not be handed back: {}", closed.toString());
+    }
+  }
+
+  /** Completes one caller; a listener that throws does not keep the others from hearing. */
+  private static void runOutcome(Runnable outcome) {
+    try {
+      outcome.run();
+    } catch (RuntimeException listener) {
+      LOGGER.warn("store: a result's listener failed: {}", listener.toString());
     }
   }
 
@@ -308,7 +337,7 @@ public final class Database {
       Object result = null;
       Throwable failure = null;
       try {
-        Savepoint savepoint = connection.setSavepoint();
+        Savepoint savepoint = connection.setSavepoint(PIECE_SAVEPOINT);
         try {
           result = job.work().apply(connection);
           connection.releaseSavepoint(savepoint);
@@ -323,9 +352,13 @@ public final class Database {
       failures.add(outcome(failure));
     }
     Throwable commitFailure = commit(connection);
+    Map<Context, List<Runnable>> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).complete(results.get(i), commitFailure != null ? commitFailure : failures.get(i));
+      Job<?> job = batch.get(i);
+      outcomes.computeIfAbsent(job.context(), context -> new ArrayList<>())
+          .add(job.outcome(results.get(i), commitFailure != null ? commitFailure : failures.get(i)));
     }
+    outcomes.forEach(Database::handBack);
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */

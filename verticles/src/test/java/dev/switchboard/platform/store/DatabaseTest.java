@@ -1,0 +1,98 @@
+package dev.switchboard.platform.store;
+
+import dev.switchboard.node.Blocking;
+import dev.switchboard.platform.config.Settings;
+import dev.switchboard.platform.config.StoreSettings;
+import dev.switchboard.testing.StoreRows;
+import dev.switchboard.testing.TestStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Store transactions taken together")
+class DatabaseTest {
+
+  private Vertx vertx;
+  private Database database;
+
+  private void open(TestStore store) {
+    vertx = Vertx.vertx();
+    database = Blocking.await(Database.open(vertx, StoreSettings.from(Settings.of(store.settings()))));
+  }
+
+  @AfterEach
+  void close() {
+    if (database != null) {
+      Blocking.await(database.close());
+    }
+    if (vertx != null) {
+      Blocking.await(vertx.close());
+    }
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("pieces of work queued together: a failing one is rolled back alone, the others are committed,"
+      + " and every caller hears its own outcome on its own context")
+  void failingPieceIsRolledBackAlone(TestStore store) throws Exception {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
+    CountDownLatch writerHeld = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // the writer is held by a first piece, so that the next ones queue up and are taken as one batch (H2)
+    Future<Void> holding = database.transaction(connection -> {
+      writerHeld.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+    Context caller = vertx.getOrCreateContext();
+    Promise<List<String>> heard = Promise.promise();
+    caller.runOnContext(queued -> {
+      List<String> outcomes = new ArrayList<>();
+      List<Future<Integer>> pieces = new ArrayList<>();
+      for (int id = 1; id <= 6; id++) {
+        int piece = id;
+        pieces.add(database.transaction(connection -> {
+          try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effect VALUES (?)")) {
+            insert.setInt(1, piece);
+            insert.executeUpdate();
+          }
+          if (piece % 3 == 0) {
+            throw new IllegalStateException("piece " + piece + " fails after its insert");
+          }
+          return piece;
+        }).onComplete(done -> outcomes.add((Vertx.currentContext() == caller ? "" : "elsewhere ")
+            + piece + (done.succeeded() ? " ok" : " failed"))));
+      }
+      Future.join(pieces).onComplete(all -> heard.complete(outcomes));
+    });
+    release.countDown();
+    Blocking.await(holding);
+    List<String> outcomes = Blocking.await(heard.future());
+    assertThat(outcomes).containsExactlyInAnyOrder("1 ok", "2 ok", "3 failed", "4 ok", "5 ok", "6 failed");
+    if (store == TestStore.H2) {
+      // one writer: the batch's callers hear in the order they asked (PostgreSQL's writers finish in any order)
+      assertThat(outcomes).containsExactly("1 ok", "2 ok", "3 failed", "4 ok", "5 ok", "6 failed");
+    }
+    assertThat(Blocking.await(database.queryTotals("SELECT id, COUNT(*) FROM effect GROUP BY id")).keySet())
+        .containsExactlyInAnyOrder("1", "2", "4", "5");
+  }
+}
