@@ -98,8 +98,10 @@ final class CheckoutReport {
         + " their groups seconds after start); the backlog a step leaves is drained before the next");
     notes.add(quick ? "quick: no JVM warm-up, each variant and each store at least once, two short fixed rates — "
         + "figures prove the suite runs, not for quoting"
-        : "JVM warm-up first: " + CheckoutSuite.WARMUP_SECONDS + " s of each variant (" + String.join(", ", variants)
-        + ") at " + CheckoutRig.WARMUP_RATE + "/s (" + CheckoutRig.WARMUP_RATE_KAFKA + "/s on Kafka), not measured");
+        : "JVM warm-up first, not measured: each variant (" + String.join(", ", variants) + ") at "
+        + CheckoutRig.WARMUP_RATE + "/s (" + CheckoutRig.WARMUP_RATE_KAFKA + "/s on Kafka) in rounds of "
+        + CheckoutRig.WARMUP_ROUND_SECONDS + " s until the JIT compiled for less than "
+        + Math.round(JitWatch.QUIET_SHARE * 100) + "% of a round, " + CheckoutRig.WARMUP_MAX_SECONDS + " s at most");
     notes.add("the machine is shared by the load generator, the node (and the Kafka broker or PostgreSQL server):"
         + " figures are for this machine, " + Runtime.getRuntime().availableProcessors() + " cores, " + loadAverage());
     return notes;

@@ -28,6 +28,9 @@ final class CheckoutRig implements AutoCloseable {
   /** The JVM warm-up's rate on the local transport, and on Kafka (which saturates far lower). */
   static final int WARMUP_RATE = 300;
   static final int WARMUP_RATE_KAFKA = 100;
+  /** A warm-up runs in rounds of this many seconds, until the JIT compiler is quiet or for the longest warm-up. */
+  static final int WARMUP_ROUND_SECONDS = 10;
+  static final int WARMUP_MAX_SECONDS = 150;
   /** How long the warm-up's node may take to finish its backlog before it is closed anyway. */
   static final long WARMUP_DRAIN_MS = 30_000;
 
@@ -59,20 +62,35 @@ final class CheckoutRig implements AutoCloseable {
   }
 
   /**
-   * Runs {@code variant} for {@code seconds} on a node of its own (H2 in memory) so that the JIT has
-   * compiled the checkout's paths before anything is measured; nothing of it is kept.
+   * Runs {@code variant} on a node of its own (H2 in memory) in rounds of {@value #WARMUP_ROUND_SECONDS}
+   * s until the JIT has compiled the checkout's paths — a round in which the compiler was quiet
+   * ({@link JitWatch#quiet}) — or for {@value #WARMUP_MAX_SECONDS} s at most; nothing of it is kept.
+   * Completes with what the warm-up did, for the run's notes.
    */
-  void warmUp(String variant, int seconds, Consumer<String> progress) {
+  String warmUp(String variant, Consumer<String> progress) {
     int rate = onKafka(variant) ? WARMUP_RATE_KAFKA : WARMUP_RATE;
+    JitWatch jit = new JitWatch();
     try (CheckoutNode node = start(variant, CheckoutStore.MEMORY)) {
-      LoadOptions options = new LoadOptions(List.of(), rate, seconds, 0, 5, CheckoutNode.CLIENTS,
+      LoadOptions options = new LoadOptions(List.of(), rate, WARMUP_ROUND_SECONDS, 0, 5, CheckoutNode.CLIENTS,
           LoadOptions.DEFAULT_SKUS, false, rate, null);
-      LoadResult result = await(node.load().run(rate, options, LoadSession.runId() + "-warmup", "warm-up ",
-          line -> { }));
-      progress.accept(String.format(Locale.ROOT, "JVM warm-up, %s: %d s at %d/s (%.1f orders/s, not measured)", variant,
-          seconds, rate, result.throughput()));
+      int seconds = 0;
+      long compiledMs;
+      boolean quiet;
+      do {
+        jit.compiledMsSinceLast();
+        LoadResult result = await(node.load().run(rate, options, LoadSession.runId() + "-warmup", "warm-up ",
+            line -> { }));
+        seconds += WARMUP_ROUND_SECONDS;
+        compiledMs = jit.compiledMsSinceLast();
+        quiet = jit.measurable() && JitWatch.quiet(compiledMs, TimeUnit.SECONDS.toMillis(WARMUP_ROUND_SECONDS));
+        progress.accept(String.format(Locale.ROOT, "JVM warm-up, %s: %d s at %d/s (%.1f orders/s), the JIT compiled"
+            + " for %d ms in the last %d s%s", variant, seconds, rate, result.throughput(), compiledMs,
+            WARMUP_ROUND_SECONDS, quiet ? ": quiet" : ""));
+      } while (!quiet && seconds < WARMUP_MAX_SECONDS);
       // a node closed with orders in flight fails them loudly: let it finish what it can first
       node.drain(WARMUP_DRAIN_MS);
+      return String.format(Locale.ROOT, "%s %d s at %d/s (JIT %s: %d ms compiling in the last %d s)", variant,
+          seconds, rate, quiet ? "quiet" : "still busy at the longest warm-up", compiledMs, WARMUP_ROUND_SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

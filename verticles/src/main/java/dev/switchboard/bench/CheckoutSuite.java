@@ -23,8 +23,6 @@ import java.util.Map;
 final class CheckoutSuite implements BenchSuite {
 
   static final List<String> VARIANTS = BenchOptions.split(Demo.DEFAULT_VARIANTS);
-  /** Seconds of the JVM warm-up per variant in a full run. */
-  static final int WARMUP_SECONDS = 15;
 
   /** One variant on one store. */
   record Pair(String variant, CheckoutStore store) {
@@ -105,7 +103,8 @@ final class CheckoutSuite implements BenchSuite {
     List<String> failures = new ArrayList<>();
     try (CheckoutRig rig = new CheckoutRig(context.progress())) {
       if (!context.quick()) {
-        variants.forEach(variant -> rig.warmUp(variant, WARMUP_SECONDS, context.progress()));
+        List<String> warmUps = variants.stream().map(variant -> rig.warmUp(variant, context.progress())).toList();
+        notes.add("JVM warm-up: " + String.join("; ", warmUps));
       }
       for (Pair pair : pairs) {
         context.progress().accept(pair.label() + ": fresh node; " + plan.describe());
