@@ -55,7 +55,7 @@ final class OpenLoopSender {
     if (stopped) {
       return;
     }
-    int due = Math.min(workload.dueBy(System.nanoTime() - startNanos), sent + maxPerTick);
+    int due = (int) Math.min(workload.dueBy(System.nanoTime() - startNanos), (long) sent + maxPerTick);
     while (sent < due && !stopped) {
       place.accept(sent++);
     }
