@@ -16,9 +16,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -69,12 +67,7 @@ public final class Database {
   private record Job<T>(SqlWork<T> work, Promise<T> promise, Context context) {
 
     void complete(Object result, Throwable failure) {
-      handBack(context, List.of(outcome(result, failure)));
-    }
-
-    /** What completes the caller's promise, to run on its context. */
-    Runnable outcome(Object result, Throwable failure) {
-      return () -> {
+      Runnable done = () -> {
         if (failure == null) {
           @SuppressWarnings("unchecked")
           T value = (T) result;
@@ -83,32 +76,16 @@ public final class Database {
           promise.tryFail(failure);
         }
       };
-    }
-  }
-
-  /**
-   * Completes callers on their context, in the order given: one task per context for all of a batch's
-   * callers there (an event loop is woken once for the batch, not once per piece of work).
-   */
-  private static void handBack(Context context, List<Runnable> outcomes) {
-    try {
-      if (context == null) {
-        outcomes.forEach(Database::runOutcome);
-      } else {
-        context.runOnContext(ignored -> outcomes.forEach(Database::runOutcome));
+      try {
+        if (context == null) {
+          done.run();
+        } else {
+          context.runOnContext(ignored -> done.run());
+        }
+      } catch (RuntimeException listener) {
+        // a caller's context already closed, or a listener that threw: the writer goes on
+        LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
       }
-    } catch (RuntimeException closed) {
-      // a caller's context already closed: the writer goes on
-      LOGGER.warn("store: results could not be handed back: {}", closed.toString());
-    }
-  }
-
-  /** Completes one caller; a listener that throws does not keep the others from hearing. */
-  private static void runOutcome(Runnable outcome) {
-    try {
-      outcome.run();
-    } catch (RuntimeException listener) {
-      LOGGER.warn("store: a result's listener failed: {}", listener.toString());
     }
   }
 
@@ -352,13 +329,9 @@ public final class Database {
       failures.add(outcome(failure));
     }
     Throwable commitFailure = commit(connection);
-    Map<Context, List<Runnable>> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
-      Job<?> job = batch.get(i);
-      outcomes.computeIfAbsent(job.context(), context -> new ArrayList<>())
-          .add(job.outcome(results.get(i), commitFailure != null ? commitFailure : failures.get(i)));
+      batch.get(i).complete(results.get(i), commitFailure != null ? commitFailure : failures.get(i));
     }
-    outcomes.forEach(Database::handBack);
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */
