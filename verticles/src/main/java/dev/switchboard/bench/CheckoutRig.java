@@ -69,15 +69,14 @@ final class CheckoutRig implements AutoCloseable {
    */
   String warmUp(String variant, Consumer<String> progress) {
     int rate = onKafka(variant) ? WARMUP_RATE_KAFKA : WARMUP_RATE;
-    JitWatch jit = new JitWatch();
     try (CheckoutNode node = start(variant, CheckoutStore.MEMORY)) {
       LoadOptions options = new LoadOptions(List.of(), rate, WARMUP_ROUND_SECONDS, 0, 5, CheckoutNode.CLIENTS,
           LoadOptions.DEFAULT_SKUS, false, rate, null);
       int seconds = 0;
       long compiledMs;
       boolean quiet;
+      JitWatch jit = new JitWatch(); // each round's compiling counted from the end of the one before
       do {
-        jit.compiledMsSinceLast();
         LoadResult result = await(node.load().run(rate, options, LoadSession.runId() + "-warmup", "warm-up ",
             line -> { }));
         seconds += WARMUP_ROUND_SECONDS;
