@@ -62,6 +62,7 @@ final class Summary {
     summary.put("max_queue_depth", run.maxQueueDepth());
     Histogram lag = run.consistencyLag();
     summary.put("consistency_lag_p50_ms", Latencies.millis(lag, 50));
+    summary.put("consistency_lag_p75_ms", Latencies.millis(lag, 75));
     summary.put("consistency_lag_p99_ms", Latencies.millis(lag, 99));
     summary.put("consistency_lag_max_ms", lag.getTotalCount() == 0 ? Double.NaN : lag.getMaxValue() / 1000.0);
     summary.put("consistency_stale_share", run.samples() == 0 ? Double.NaN

@@ -58,6 +58,7 @@ public final class Measures {
       "max_backlog", "most orders accepted and not yet terminal at once (the order book's PENDING orders, sampled each second)",
       "max_queue_depth", "most messages waiting or in flight at the services' consumers at once",
       "consistency_lag_p50_ms", "median time from a client seeing CONFIRMED to stock and notification reflecting it",
+      "consistency_lag_p75_ms", "75th percentile of that consistency lag: the lag a quarter of the sampled orders waited at least",
       "consistency_lag_p99_ms", "99th percentile of that consistency lag",
       "consistency_lag_max_ms", "maximum of that consistency lag",
       "consistency_stale_share", "share of sampled confirmed orders (one in four) not yet reflected when the client saw CONFIRMED",
