@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,5 +38,9 @@ class DemoFromElsewhereIT {
     assertThat(demo.awaitExit(180)).as("exit code; output:%n%s", demo.text()).isZero();
     assertThat(demo.text()).contains("local Kafka broker on").contains("[all-kafka] done: ")
         .doesNotContain("no local Kafka broker classpath");
+    // every one of the 20 orders sent reached a terminal state, none lost on the way
+    Matcher done = Pattern.compile("\\[all-kafka] done: (\\d+) confirmed, (\\d+) rejected, 0 errors").matcher(demo.text());
+    assertThat(done.find()).as("done line; output:%n%s", demo.text()).isTrue();
+    assertThat(Integer.parseInt(done.group(1)) + Integer.parseInt(done.group(2))).isEqualTo(20);
   }
 }

@@ -32,7 +32,7 @@ class ExperimentCommandTest {
       variants:
         - all-rpc
       hypotheses:
-        - "all-rpc: confirmed == sent and lost == 0"
+        - "all-rpc: sent == 20 and confirmed == sent and lost == 0"
       """;
 
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -48,7 +48,7 @@ class ExperimentCommandTest {
   void held() throws IOException {
     assertThat(run(TINY)).as("exit; %s %s", console, errors).isZero();
     assertThat(console.toString(StandardCharsets.UTF_8)).contains("[all-rpc]   1s offered")
-        .contains("PASS  all-rpc: confirmed == sent and lost == 0").contains("report: ");
+        .contains("PASS  all-rpc: sent == 20 and confirmed == sent and lost == 0").contains("report: ");
     assertThat(directory.resolve("out/results.json")).isRegularFile();
   }
 
@@ -56,8 +56,8 @@ class ExperimentCommandTest {
   @DisplayName("a hypothesis failed: 1, and the report is still written")
   void failed() throws IOException {
     assertThat(run(TINY.replace("confirmed == sent and lost == 0", "errors > 0"))).isEqualTo(1);
-    assertThat(console.toString(StandardCharsets.UTF_8)).contains("FAIL  all-rpc: errors > 0")
-        .contains("observed: all-rpc.errors = 0");
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("FAIL  all-rpc: sent == 20 and errors > 0")
+        .contains("observed: all-rpc.sent = 20, all-rpc.errors = 0");
     assertThat(directory.resolve("out/report.html")).isRegularFile();
   }
 
@@ -74,7 +74,7 @@ class ExperimentCommandTest {
   @DisplayName("a variant whose settings a node would refuse: 2, naming the variant and the key")
   void wrongSettings() throws IOException {
     assertThat(run(TINY.replace("- all-rpc", "- {name: odd, from: all-rpc, set: {defaults.mode: sometimes}}")
-        .replace("all-rpc: confirmed", "odd: confirmed"))).isEqualTo(2);
+        .replace("all-rpc: sent", "odd: sent"))).isEqualTo(2);
     assertThat(errors.toString(StandardCharsets.UTF_8)).contains("variant odd").contains("defaults.mode = 'sometimes'");
   }
 
