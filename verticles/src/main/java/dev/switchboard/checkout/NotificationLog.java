@@ -1,6 +1,7 @@
 package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.OrderEvent;
+import dev.switchboard.platform.Ids;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
 
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.UUID;
 
 /**
  * The notifications sent, per order and kind of event, in the store (table {@code notifications_sent}).
@@ -28,7 +28,7 @@ public final class NotificationLog {
   void record(Connection store, OrderEvent event) throws SQLException {
     try (PreparedStatement insert = store.prepareStatement(
         "INSERT INTO notifications_sent (notification_id, event_id, order_id, kind) VALUES (?, ?, ?, ?)")) {
-      insert.setString(1, UUID.randomUUID().toString());
+      insert.setString(1, Ids.next());
       insert.setString(2, event.getEventId());
       insert.setString(3, event.getOrderId());
       insert.setString(4, event.getKindCase().name());

@@ -5,6 +5,7 @@ import dev.switchboard.checkout.v1.Order;
 import dev.switchboard.checkout.v1.OrderStatus;
 import dev.switchboard.checkout.v1.PlaceOrderRequest;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Ids;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.store.Database;
 import dev.switchboard.platform.store.StoreSignals;
@@ -108,7 +109,7 @@ public final class OrderBook {
         }
       }
       Order order = Order.newBuilder()
-          .setOrderId(UUID.randomUUID().toString())
+          .setOrderId(Ids.next())
           .setStatus(OrderStatus.ORDER_STATUS_PENDING)
           .setCustomerId(request.getCustomerId())
           .addAllItems(request.getItemsList())

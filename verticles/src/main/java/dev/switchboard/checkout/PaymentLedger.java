@@ -2,6 +2,7 @@ package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.PaymentReceipt;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Ids;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
@@ -12,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Charges and refunds, in the store. Every charge is a row of its own (table {@code payment_charge},
@@ -42,7 +42,7 @@ public final class PaymentLedger {
       throw new OperationException(ErrorCode.FAILED_PRECONDITION, "payment declined: " + amountCents
           + " cents exceeds the limit of " + maxChargeCents + " cents");
     }
-    String paymentId = UUID.randomUUID().toString();
+    String paymentId = Ids.next();
     try (PreparedStatement insert = store.prepareStatement(
         "INSERT INTO payment_charge (payment_id, order_id, amount_cents, refunded) VALUES (?, ?, ?, FALSE)")) {
       insert.setString(1, paymentId);

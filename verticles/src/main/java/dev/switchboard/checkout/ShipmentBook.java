@@ -2,6 +2,7 @@ package dev.switchboard.checkout;
 
 import dev.switchboard.checkout.v1.Shipment;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Ids;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.store.Database;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Shipments per order, in the store (table {@code shipping_shipment}); each is idempotent per order,
@@ -39,7 +39,7 @@ public final class ShipmentBook {
         }
       }
     }
-    String shipmentId = UUID.randomUUID().toString();
+    String shipmentId = Ids.next();
     try (PreparedStatement insert = store.prepareStatement(
         "INSERT INTO shipping_shipment (order_id, shipment_id, cancelled) VALUES (?, ?, FALSE)")) {
       insert.setString(1, orderId);

@@ -3,7 +3,6 @@ package dev.switchboard.platform;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * What travels with every message of an operation, whatever carries it: the correlation id that
@@ -58,8 +57,9 @@ public record CallContext(String correlationId,
     return begin(CORRELATION_ID.check(correlationId));
   }
 
+  /** A new message or correlation id: see {@link Ids}. */
   public static String newId() {
-    return UUID.randomUUID().toString();
+    return Ids.next();
   }
 
   public CallContext withAggregate(String aggregate) {
