@@ -1,5 +1,6 @@
 package dev.switchboard.platform;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -26,7 +27,11 @@ public final class Ids {
 
   /** A new id, e.g. {@code 019a8e3c-5f21-7b4e-9d3a-1c2b3d4e5f60}. */
   public static String next() {
-    return uuid(System.currentTimeMillis(), RANDOM.nextLong(), RANDOM.nextLong()).toString();
+    // one draw of 16 bytes, as UUID.randomUUID takes: each call into a SecureRandom takes its lock
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    ByteBuffer bits = ByteBuffer.wrap(random);
+    return uuid(System.currentTimeMillis(), bits.getLong(), bits.getLong()).toString();
   }
 
   /** The version 7 UUID of the millisecond {@code epochMs} with random bits taken from {@code a} and {@code b}. */
