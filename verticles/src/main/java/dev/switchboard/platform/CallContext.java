@@ -42,7 +42,7 @@ public record CallContext(String correlationId,
 
   /** A new business transaction: the correlation id given by the client, or a new one. */
   public static CallContext begin(String correlationId) {
-    String id = correlationId == null || correlationId.isBlank() ? newId() : correlationId;
+    String id = correlationId == null || correlationId.isBlank() ? Ids.next() : correlationId;
     return new CallContext(id, "", "", "", Map.of());
   }
 
@@ -55,11 +55,6 @@ public record CallContext(String correlationId,
       return begin(null);
     }
     return begin(CORRELATION_ID.check(correlationId));
-  }
-
-  /** A new message or correlation id: see {@link Ids}. */
-  public static String newId() {
-    return Ids.next();
   }
 
   public CallContext withAggregate(String aggregate) {

@@ -101,14 +101,14 @@ final class ResultRouter {
   <Q extends Message, R extends Message> Future<R> call(Operation<Q, R> operation, Q request, CallContext caller) {
     OperationSettings settings = live.get(operation.name());
     if (settings.mode() == Mode.RPC && !settings.fallbackToEvent()) {
-      return invoker.invoke(operation, request, caller, CallContext.newId())
+      return invoker.invoke(operation, request, caller, Ids.next())
           .compose(invocation -> invocation.reply().<Future<R>>map(Future::succeededFuture)
               // flipped to event mode between the two reads: no reply will come inline
               .orElseGet(() -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, operation.name()
                   + ": switched to event mode while called; call again"))));
     }
     // event mode, or an rpc call that may degrade to a command: its reply may come as a result event
-    String messageId = CallContext.newId();
+    String messageId = Ids.next();
     Promise<OperationResult<?>> result = Promise.promise();
     awaiting.put(messageId, result);
     long timer = vertx.setTimer(settings.timeoutMs(), expired -> {

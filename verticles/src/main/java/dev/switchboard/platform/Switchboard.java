@@ -216,7 +216,7 @@ public final class Switchboard {
   /** Invokes an operation with a new message id. */
   public <Q extends Message, R extends Message> Future<Invocation<R>> invoke(Operation<Q, R> operation, Q request,
                                                                          CallContext context) {
-    return invoke(operation, request, context, CallContext.newId());
+    return invoke(operation, request, context, Ids.next());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.switchboard.platform.transport;
 
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.Ids;
 import dev.switchboard.platform.OperationException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -69,7 +70,7 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
       }
     });
     String correlation = headers.get(CORRELATION_ID);
-    CallContext context = new CallContext(correlation == null ? CallContext.newId() : correlation,
+    CallContext context = new CallContext(correlation == null ? Ids.next() : correlation,
         headers.get(AGGREGATE_ID), headers.get(MESSAGE_ID), headers.get(CAUSATION_ID), attributes,
         parseTime(headers.get(DEADLINE)));
     String code = headers.get(ERROR_CODE);
