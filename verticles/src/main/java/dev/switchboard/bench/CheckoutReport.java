@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.experiment.JitWatch;
 import dev.switchboard.experiment.LoadOptions;
 import dev.switchboard.experiment.LoadResult;
 

@@ -45,11 +45,7 @@ public final class Experiment {
   public static final int FAILED = 1;
   public static final int WRONG_FILE = 2;
 
-  /**
-   * Before the first variant in a JVM, this many orders go through an rpc and an event node: a cold
-   * JVM compiles for many seconds (both cores busy), which would slow whichever variant ran first.
-   */
-  static final int JVM_WARMUP_ORDERS = 3_000;
+  /** Whether this JVM was warmed up ({@link JvmWarmUp}) before an experiment's first variant. */
   private static final java.util.concurrent.atomic.AtomicBoolean JVM_WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Settings a report does not show as a variant's difference: they differ on every run. */
@@ -151,7 +147,8 @@ public final class Experiment {
     console.printf("%d orders over %.1f s through %s%s%n%n", workload.orders().size(), workload.lengthNanos() / 1e9,
         String.join(", ", names), spec.faults().isEmpty() ? "" : "; faults: " + describe(spec.faults()));
     if (workloadSpec.warmupOrders() > 0 && JVM_WARM.compareAndSet(false, true)) {
-      warmUpJvm(client, base, options.overrides(), broker);
+      new JvmWarmUp(client, base, options.overrides(), broker, console)
+          .run(options.quick() ? JvmWarmUp.MAX_MS_QUICK : JvmWarmUp.MAX_MS);
     }
     List<VariantResults> results = new ArrayList<>();
     for (VariantSpec variant : variants) {
@@ -240,23 +237,6 @@ public final class Experiment {
       if (!hits) {
         throw new ExperimentFileException(spec.name(), "faults[" + i + "]", fault.target(), "variant " + variant.name()
             + " has no such operation" + (fault.service() ? " in that service" : "") + "; its operations are " + operations);
-      }
-    }
-  }
-
-  private void warmUpJvm(Vertx client, Settings base, Map<String, String> overrides, OnDemandBroker broker) {
-    console.printf("warming the JVM up: %d orders through all-rpc and all-event (not measured)...%n", JVM_WARMUP_ORDERS);
-    Settings plenty = Settings.of(Map.of("inventory.stock.SKU-APPLE", "1000000", "inventory.stock.SKU-BANANA", "1000000",
-        "inventory.stock.SKU-CHERRY", "1000000"));
-    for (String variant : List.of("all-rpc", "all-event")) {
-      Settings settings = VariantSettings.of(base, plenty, VariantSettings.variantFile(client, variant), overrides,
-          "jvm-warmup-" + variant, broker);
-      SwitchboardNode node = SwitchboardNode.startAndAwait(settings);
-      try {
-        await(ExperimentRunner.run(client, node, "warm-up " + variant,
-            Workload.checkout(JVM_WARMUP_ORDERS, 500, 7), line -> { }));
-      } finally {
-        await(node.close());
       }
     }
   }
