@@ -7,6 +7,8 @@ import dev.switchboard.experiment.OnDemandBroker;
 import dev.switchboard.experiment.VariantSettings;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.config.Settings;
+import dev.switchboard.platform.store.StoreActivity;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
 import java.util.LinkedHashMap;
@@ -85,6 +87,16 @@ final class CheckoutNode implements AutoCloseable {
 
   LoadSession load() {
     return session;
+  }
+
+  /** The node's meters. */
+  MeterRegistry registry() {
+    return node.switchboard().metrics().registry();
+  }
+
+  /** What the node's store has done since it opened. */
+  StoreActivity storeActivity() {
+    return node.switchboard().store().activity();
   }
 
   /** How long {@link #close} lets the node finish what it is doing before it closes it anyway. */

@@ -70,8 +70,31 @@ final class CheckoutReport {
               + " (runs beyond saturation)", notEnded),
           failed == 0 ? "" : String.format(Locale.ROOT, ", %,d PlaceOrder calls failed", failed),
           outcome.restarts() == 0 ? "" : ", " + outcome.restarts() + " fresh node(s) after a backlog did not drain"));
+      notes.addAll(costNotes(pair, outcome));
     }
     return new SuiteResult(suite, comparisons, curves, notes);
+  }
+
+  /**
+   * What an order cost at the saturation step and at half of it ({@link OrderCost}): the CPU per order
+   * bounds the rate on this machine whatever the code does around it.
+   */
+  static List<String> costNotes(CheckoutSuite.Pair pair, SaturationSearch.Outcome outcome) {
+    List<String> notes = new ArrayList<>();
+    outcome.steps().stream().filter(step -> step.rate() == outcome.found() && step.keptUp()).findFirst()
+        .filter(step -> step != outcome.half())
+        .ifPresent(step -> costNote(notes, pair, "saturation", step, outcome.cost(step)));
+    if (outcome.half() != null) {
+      costNote(notes, pair, "half rate", outcome.half(), outcome.cost(outcome.half()));
+    }
+    return notes;
+  }
+
+  private static void costNote(List<String> notes, CheckoutSuite.Pair pair, String role, LoadResult run,
+                               OrderCost cost) {
+    if (cost != null) {
+      notes.add(String.format(Locale.ROOT, "%s @ %,d/s (%s): %s", pair.label(), run.rate(), role, cost.describe()));
+    }
   }
 
   /** The system's load average now: a figure measured on a machine busy with other work is lower. */

@@ -130,9 +130,10 @@ final class CheckoutSuite implements BenchSuite {
   /** Every run of a pair as {@code switchboard load --out} writes it, in {@code out/checkout/<variant>-<store>.json}. */
   private static void writeSteps(Path out, Pair pair, SaturationSearch.Outcome outcome) {
     JsonArray runs = new JsonArray();
-    outcome.steps().forEach(step -> runs.add(new JsonObject(step.json()).put("role", "search step")));
+    outcome.steps().forEach(step -> runs.add(withCost(new JsonObject(step.json()).put("role", "search step"),
+        outcome.cost(step))));
     if (outcome.half() != null) {
-      runs.add(new JsonObject(outcome.half().json()).put("role", "half rate"));
+      runs.add(withCost(new JsonObject(outcome.half().json()).put("role", "half rate"), outcome.cost(outcome.half())));
     }
     JsonObject json = new JsonObject().put("variant", pair.variant()).put("store", pair.store().option())
         .put("highest_sustained_rate", outcome.found()).put("capped", outcome.capped())
@@ -144,6 +145,10 @@ final class CheckoutSuite implements BenchSuite {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static JsonObject withCost(JsonObject run, OrderCost cost) {
+    return cost == null ? run : run.put("cost_per_order", cost.json());
   }
 
   /** Orders of every run of {@code outcome} that neither ended nor failed within their run's grace. */

@@ -7,8 +7,10 @@ import dev.switchboard.experiment.RateSearch;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +36,15 @@ final class SaturationSearch {
    * @param capped   the search stopped at its ceiling still keeping up: the node may sustain more
    * @param half     the run at half of {@code found}; null when nothing kept up or the plan has none
    * @param restarts how many times a node that could not finish a step's backlog was replaced
+   * @param costs    what an order cost in each run whose node finished its backlog ({@link OrderCost})
    */
-  record Outcome(String label, List<LoadResult> steps, int found, boolean capped, LoadResult half, int restarts) {
+  record Outcome(String label, List<LoadResult> steps, int found, boolean capped, LoadResult half, int restarts,
+                 Map<LoadResult, OrderCost> costs) {
+
+    /** What an order cost in {@code run}; null when it was not measured. */
+    OrderCost cost(LoadResult run) {
+      return run == null ? null : costs.get(run);
+    }
 
     /** Every run, the steps and the half-rate run. */
     List<LoadResult> runs() {
@@ -54,6 +63,7 @@ final class SaturationSearch {
   private final String runId = LoadSession.runId();
   private CheckoutNode node;
   private int restarts;
+  private final Map<LoadResult, OrderCost> costs = new IdentityHashMap<>();
 
   /**
    * @param label    names the variant and store in progress lines, e.g. {@code all-rpc, H2 in memory}
@@ -94,7 +104,7 @@ final class SaturationSearch {
       progress.accept(String.format(Locale.ROOT, "%s: highest rate kept up %s%s; at half of it: %s", label,
           found == 0 ? "none" : found + "/s", capped ? " (the ceiling: it may sustain more)" : "",
           half == null ? "not measured" : summary(half)));
-      return new Outcome(label, steps, found, capped, half, restarts);
+      return new Outcome(label, steps, found, capped, half, restarts, costs);
     } finally {
       node.close();
     }
@@ -113,7 +123,9 @@ final class SaturationSearch {
       return null;
     }
     LoadResult result = run(rate, plan.halfWarmup(), plan.halfSeconds(), "half");
-    progress.accept(String.format(Locale.ROOT, "%s: half rate %d/s: %s", label, rate, summary(result)));
+    OrderCost cost = costs.get(result);
+    progress.accept(String.format(Locale.ROOT, "%s: half rate %d/s: %s%s", label, rate, summary(result),
+        cost == null ? "" : "; " + cost.describe()));
     return result;
   }
 
@@ -127,13 +139,22 @@ final class SaturationSearch {
   private LoadResult run(int rate, int warmup, int seconds, String name) {
     LoadOptions options = new LoadOptions(List.of(), rate, seconds, warmup, plan.graceSeconds(), CheckoutNode.CLIENTS,
         LoadOptions.DEFAULT_SKUS, false, rate, null);
+    OrderCost.Reading before = OrderCost.read(node);
     LoadResult result = await(node.load().run(rate, options, runId + "-" + name, label + " ", line -> { }));
-    settle();
+    if (settle()) {
+      OrderCost cost = OrderCost.between(before, OrderCost.read(node));
+      if (cost != null) {
+        costs.put(result, cost);
+      }
+    }
     return result;
   }
 
-  /** Lets the node finish what the run left; replaces it when it cannot in time. */
-  private void settle() {
+  /**
+   * Lets the node finish what the run left; replaces it when it cannot in time. Whether it finished
+   * (and is the node the run ran on).
+   */
+  private boolean settle() {
     try {
       if (!node.drain(plan.drainMs())) {
         progress.accept(label + ": the node still had PENDING orders " + plan.drainMs() / 1000
@@ -141,7 +162,9 @@ final class SaturationSearch {
         node.close();
         node = nodes.get();
         restarts++;
+        return false;
       }
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

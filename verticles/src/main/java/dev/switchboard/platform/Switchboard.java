@@ -9,6 +9,7 @@ import dev.switchboard.platform.store.Database;
 import dev.switchboard.platform.store.DeadLetterStore;
 import dev.switchboard.platform.store.EventOutbox;
 import dev.switchboard.platform.store.ProcessedMessages;
+import dev.switchboard.platform.store.StoreMeters;
 import dev.switchboard.platform.transport.ReplicaCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,6 +65,7 @@ public final class Switchboard {
     this.live = new LiveSettings(config, vertx.isClustered());
     this.metrics = metrics;
     this.store = store;
+    new StoreMeters(store).bindTo(metrics.registry());
     this.faults = new Faults(vertx);
     config.operations().forEach((name, settings) -> faults.set(name, settings.faults()));
     this.transports = new Transports(vertx, config, metrics, replicas);

@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -22,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The platform's durable store: an embedded H2 database (a file in {@code store.path}, or memory) or
@@ -101,6 +104,9 @@ public final class Database {
   private final int writers;
   private final int maxBatch;
   private final AtomicInteger running;
+  private final List<Thread> writerThreads = new ArrayList<>();
+  private final LongAdder transactionsRun = new LongAdder();
+  private final LongAdder commits = new LongAdder();
   private final Promise<Void> closedPromise = Promise.promise();
   private Context closingContext;
   private boolean closed;
@@ -117,6 +123,7 @@ public final class Database {
     for (int i = 0; i < writers; i++) {
       Thread writer = new Thread(this::write, name + "-" + i);
       writer.setDaemon(true);
+      writerThreads.add(writer);
       writer.start();
     }
   }
@@ -170,6 +177,21 @@ public final class Database {
   /** Signals between the processes on this database, sent when a transaction commits. */
   public StoreSignals signals() {
     return signals;
+  }
+
+  /**
+   * What the store's writers have done since it opened: pieces of work run, commits, and the CPU
+   * time of the writer threads (0 where the JVM does not measure a thread's CPU time).
+   */
+  public StoreActivity activity() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuNanos = 0;
+    if (threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled()) {
+      for (Thread writer : writerThreads) {
+        cpuNanos += Math.max(0, threads.getThreadCpuTime(writer.getId()));
+      }
+    }
+    return new StoreActivity(transactionsRun.sum(), commits.sum(), cpuNanos);
   }
 
   /**
@@ -292,6 +314,7 @@ public final class Database {
       try {
         result = job.work().apply(connection);
         connection.commit();
+        commits.increment();
       } catch (Throwable thrown) {
         failure = thrown;
         rollback(connection);
@@ -301,6 +324,7 @@ public final class Database {
         pause(attempt);
         continue;
       }
+      transactionsRun.increment();
       job.complete(result, outcome(failure));
       return;
     }
@@ -329,6 +353,10 @@ public final class Database {
       failures.add(outcome(failure));
     }
     Throwable commitFailure = commit(connection);
+    if (commitFailure == null) {
+      commits.increment();
+    }
+    transactionsRun.add(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).complete(results.get(i), commitFailure != null ? commitFailure : failures.get(i));
     }

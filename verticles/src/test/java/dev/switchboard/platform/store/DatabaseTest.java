@@ -5,6 +5,7 @@ import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.config.StoreSettings;
 import dev.switchboard.testing.StoreRows;
 import dev.switchboard.testing.TestStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -63,6 +64,7 @@ class DatabaseTest {
       return null;
     });
     assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+    StoreActivity before = database.activity();
     Context caller = vertx.getOrCreateContext();
     Promise<List<String>> heard = Promise.promise();
     caller.runOnContext(queued -> {
@@ -83,8 +85,8 @@ class DatabaseTest {
             + piece + (done.succeeded() ? " ok" : " failed"))));
       }
       Future.join(pieces).onComplete(all -> heard.complete(outcomes));
+      release.countDown(); // all six queued: the writer takes them together
     });
-    release.countDown();
     Blocking.await(holding);
     List<String> outcomes = Blocking.await(heard.future());
     assertThat(outcomes).containsExactlyInAnyOrder("1 ok", "2 ok", "3 failed", "4 ok", "5 ok", "6 failed");
@@ -92,7 +94,32 @@ class DatabaseTest {
       // one writer: the batch's callers hear in the order they asked (PostgreSQL's writers finish in any order)
       assertThat(outcomes).containsExactly("1 ok", "2 ok", "3 failed", "4 ok", "5 ok", "6 failed");
     }
+    StoreActivity done = database.activity().since(before);
     assertThat(Blocking.await(database.queryTotals("SELECT id, COUNT(*) FROM effect GROUP BY id")).keySet())
         .containsExactlyInAnyOrder("1", "2", "4", "5");
+    // the held piece and the six; H2 commits the six together, PostgreSQL each that succeeded on its own
+    assertThat(done.transactions()).isEqualTo(7);
+    assertThat(done.commits()).isEqualTo(store == TestStore.H2 ? 2 : 5);
+    assertThat(done.writerCpuNanos()).isNotNegative();
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("the store's work is metered: pieces of work, commits (none for a piece rolled back), writers' CPU")
+  void workIsMetered(TestStore store) {
+    open(store);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new StoreMeters(database).bindTo(registry);
+    double before = registry.get(StoreMeters.TRANSACTIONS).functionCounter().count();
+    double commitsBefore = registry.get(StoreMeters.COMMITS).functionCounter().count();
+    for (int i = 0; i < 5; i++) {
+      Blocking.await(database.queryLong("SELECT 1"));
+    }
+    assertThat(Blocking.await(database.transaction(connection -> {
+      throw new IllegalStateException("refused");
+    }).transform(Future::succeededFuture)).failed()).isTrue();
+    assertThat(registry.get(StoreMeters.TRANSACTIONS).functionCounter().count() - before).isEqualTo(6);
+    assertThat(registry.get(StoreMeters.COMMITS).functionCounter().count() - commitsBefore).isEqualTo(5);
+    assertThat(registry.get(StoreMeters.WRITER_CPU).functionCounter().count()).isNotNegative();
   }
 }
