@@ -65,10 +65,13 @@ public final class OrderBook {
   private final Map<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
   /** This book among the replicas' books: its own signals come back to it, and are skipped. */
   private final String book = UUID.randomUUID().toString();
+  /** The order, its row locked where the store needs it ({@link Database#forUpdate}). */
+  private final String selectForUpdate;
 
   OrderBook(Vertx vertx, Database database) {
     this.vertx = vertx;
     this.database = database;
+    this.selectForUpdate = "SELECT body FROM orders_order WHERE order_id = ?" + database.forUpdate();
     database.signals().listen(vertx, CHANGED, new StoreSignals.Listener() {
       @Override
       public void signalled(String payload) {
@@ -338,9 +341,12 @@ public final class OrderBook {
     }
   }
 
-  /** The order, its row locked until the transaction ends: a concurrent change of it waits, then sees this one's. */
-  private static Optional<Order> findForUpdate(Connection store, String orderId) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement("SELECT body FROM orders_order WHERE order_id = ? FOR UPDATE")) {
+  /**
+   * The order, its row locked until the transaction ends where pieces of work run concurrently: a
+   * concurrent change of it waits, then sees this one's.
+   */
+  private Optional<Order> findForUpdate(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement(selectForUpdate)) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(decode(row.getBytes(1))) : Optional.empty();

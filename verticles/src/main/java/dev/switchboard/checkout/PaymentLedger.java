@@ -27,9 +27,12 @@ public final class PaymentLedger {
 
   private final Database database;
   private final long maxChargeCents;
+  /** Whether the order was refunded, its row locked where the store needs it ({@link Database#forUpdate}). */
+  private final String selectRefunded;
 
   PaymentLedger(Database database, long maxChargeCents) {
     this.database = database;
+    this.selectRefunded = "SELECT refunded FROM payment_order WHERE order_id = ?" + database.forUpdate();
     this.maxChargeCents = maxChargeCents;
   }
 
@@ -112,15 +115,14 @@ public final class PaymentLedger {
    * ends; tells whether the order was refunded. Two first sights of one order meet on the primary
    * key, and the store runs the later one again.
    */
-  private static boolean lockOrder(Connection store, String orderId) throws SQLException {
+  private boolean lockOrder(Connection store, String orderId) throws SQLException {
     try (PreparedStatement insert = store.prepareStatement("INSERT INTO payment_order (order_id, refunded) "
         + "SELECT ?, FALSE WHERE NOT EXISTS (SELECT 1 FROM payment_order WHERE order_id = ?)")) {
       insert.setString(1, orderId);
       insert.setString(2, orderId);
       insert.executeUpdate();
     }
-    try (PreparedStatement select = store.prepareStatement(
-        "SELECT refunded FROM payment_order WHERE order_id = ? FOR UPDATE")) {
+    try (PreparedStatement select = store.prepareStatement(selectRefunded)) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
         row.next();

@@ -30,9 +30,12 @@ public final class StockLedger {
   private static final String RELEASED = "RELEASED";
 
   private final Database database;
+  /** The order's state, its row locked where the store needs it ({@link Database#forUpdate}). */
+  private final String selectState;
 
   StockLedger(Database database) {
     this.database = database;
+    this.selectState = "SELECT state FROM inventory_order WHERE order_id = ?" + database.forUpdate();
   }
 
   /**
@@ -184,9 +187,8 @@ public final class StockLedger {
    * The order's state, its row locked until the transaction ends: whoever changes it next waits. (An
    * order with no row yet locks nothing; two first changes meet on its primary key instead.)
    */
-  private static String state(Connection store, String orderId) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement(
-        "SELECT state FROM inventory_order WHERE order_id = ? FOR UPDATE")) {
+  private String state(Connection store, String orderId) throws SQLException {
+    try (PreparedStatement select = store.prepareStatement(selectState)) {
       select.setString(1, orderId);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? row.getString(1) : null;

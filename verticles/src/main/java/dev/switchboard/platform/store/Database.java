@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * COMMITTED. Batching several pieces into one transaction would hold every piece's row locks until
  * the slowest is done, and make one piece's deadlock everyone's; PostgreSQL already flushes the WAL
  * of transactions that commit together in one go. Pieces run concurrently here (and in other
- * processes on the same database), so the work locks what it reads to decide ({@code FOR UPDATE}),
+ * processes on the same database), so the work locks what it reads to decide ({@link #forUpdate}),
  * changes stock with conditional updates, and lets primary keys refuse duplicates. A piece that
  * PostgreSQL aborts for a conflict — a deadlock (40P01), a serialization failure (40001), or a key
  * another transaction inserted first (23505, the piece's own check not having seen it yet) — is
@@ -172,6 +172,17 @@ public final class Database {
   /** Whether this is a PostgreSQL database (else the embedded H2). */
   public boolean postgres() {
     return settings.postgres();
+  }
+
+  /**
+   * The clause a read that decides a write ends with, to lock the rows it read until the transaction
+   * ends: {@code " FOR UPDATE"} on PostgreSQL, whose writers (and other processes) run pieces of work
+   * concurrently; nothing on H2, whose one writer runs the pieces one after another, so that no other
+   * piece can change a row between a read and the write it decides — and which parses a locking query
+   * anew every time (it keeps none in its query cache).
+   */
+  public String forUpdate() {
+    return settings.postgres() ? " FOR UPDATE" : "";
   }
 
   /** Signals between the processes on this database, sent when a transaction commits. */
