@@ -13,10 +13,12 @@ import java.util.Locale;
  * What one order cost over a run of the checkout suite: the JVM's CPU time per order (the load
  * generator and the client included, as in the targets), the store writers' CPU time, the store's
  * pieces of work and commits — read before and after the run, divided by the sagas that ended in
- * between (one checkout saga per order). This is what says why a rate is what it is: at saturation,
- * a machine of {@code n} cores runs no more than {@code n / cpu} orders per second, and H2's one
- * writer no more than {@code 1 / storeWriter}. At low rates the JVM's fixed costs (timers, pollers)
- * spread over fewer orders, and a cold JVM's JIT compiler counts too.
+ * between (one checkout saga per order). This is what says why a rate is what it is: on H2 at
+ * saturation, a machine of {@code n} cores runs no more than {@code 1000 n / cpuMs} orders per second,
+ * and H2's one writer no more than {@code 1000 / storeWriterMs}. It is this JVM's CPU only: a
+ * PostgreSQL server's or a Kafka broker's (other processes on the same cores) is not in it, and a
+ * writer waiting for PostgreSQL or for a file write is not using CPU. At low rates the JVM's fixed
+ * costs (timers, pollers) spread over fewer orders, and a cold JVM's JIT compiler counts too.
  *
  * @param orders          sagas that ended during the run
  * @param seconds         the run's length, warm-up, grace and drain included
@@ -48,14 +50,14 @@ record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs
         (double) store.transactions() / orders, store.commits() == 0 ? 0 : (double) store.transactions() / store.commits());
   }
 
-  /** The store writers' share of the run's time: near 1 (per writer), the store is the bottleneck. */
+  /** The store writers' CPU time as a share of the run's: near 1 with H2's one writer, the store is the bottleneck. */
   double storeWriterBusy() {
     return seconds <= 0 ? Double.NaN : storeWriterMs * orders / 1000.0 / seconds;
   }
 
   String describe() {
     return String.format(Locale.ROOT, "%.2f ms CPU per order (the whole JVM: load generator, JIT compiler, GC and"
-            + " what runs when idle included), store writer %.2f ms per order (busy %.0f%% of the run), %.1f store"
+            + " what runs when idle included), store writer %.2f ms CPU per order (%.0f%% of the run's time), %.1f store"
             + " transactions per order, %.1f per commit", cpuMs, storeWriterMs, storeWriterBusy() * 100, transactions,
         piecesPerCommit);
   }

@@ -111,9 +111,10 @@ public final class PaymentLedger {
   }
 
   /**
-   * Locks the order's row (adding it if payment has not seen the order yet) until the transaction
-   * ends; tells whether the order was refunded. Two first sights of one order meet on the primary
-   * key, and the store runs the later one again.
+   * Adds the order's row if payment has not seen the order yet, and locks it until the transaction
+   * ends where pieces of work run concurrently ({@link Database#forUpdate}); tells whether the order
+   * was refunded. Two first sights of one order meet on the primary key, and the store runs the later
+   * one again.
    */
   private boolean lockOrder(Connection store, String orderId) throws SQLException {
     try (PreparedStatement insert = store.prepareStatement("INSERT INTO payment_order (order_id, refunded) "

@@ -184,8 +184,9 @@ public final class StockLedger {
   }
 
   /**
-   * The order's state, its row locked until the transaction ends: whoever changes it next waits. (An
-   * order with no row yet locks nothing; two first changes meet on its primary key instead.)
+   * The order's state, its row locked until the transaction ends where pieces of work run concurrently
+   * ({@link Database#forUpdate}): whoever changes it next waits. (An order with no row yet locks
+   * nothing; two first changes meet on its primary key instead.)
    */
   private String state(Connection store, String orderId) throws SQLException {
     try (PreparedStatement select = store.prepareStatement(selectState)) {

@@ -24,7 +24,10 @@ final class JvmWarmUp {
   /** Orders per variant and round, sent at {@value #RATE}/s: a round is about 8 s. */
   static final int ROUND_ORDERS = 2_000;
   static final int RATE = 500;
-  /** The longest warm-up of a full run, and of a quick one (the compiler may still be busy then: said so). */
+  /**
+   * No round starts after this long, in a full run and in a quick one (the round under way is finished;
+   * the compiler may still be busy then: said so).
+   */
   static final long MAX_MS = 120_000;
   static final long MAX_MS_QUICK = 30_000;
   private static final List<String> VARIANTS = List.of("all-rpc", "all-event");
@@ -43,10 +46,10 @@ final class JvmWarmUp {
     this.console = console;
   }
 
-  /** Runs rounds until the compiler was quiet in one, or for {@code maxMs} at most (the last round is finished). */
+  /** Runs rounds until the compiler was quiet in one; no round starts after {@code maxMs}. */
   void run(long maxMs) {
-    console.printf("warming the JVM up: rounds of %d orders through %s until the JIT compiler is quiet (%.0f s at"
-        + " most; not measured)%n", ROUND_ORDERS, String.join(" and ", VARIANTS), maxMs / 1000.0);
+    console.printf("warming the JVM up: rounds of %d orders through %s until the JIT compiler is quiet (no round"
+        + " starts after %.0f s; not measured)%n", ROUND_ORDERS, String.join(" and ", VARIANTS), maxMs / 1000.0);
     Settings plenty = Settings.of(Map.of("inventory.stock.SKU-APPLE", "1000000000", "inventory.stock.SKU-BANANA",
         "1000000000", "inventory.stock.SKU-CHERRY", "1000000000"));
     JitWatch jit = new JitWatch();

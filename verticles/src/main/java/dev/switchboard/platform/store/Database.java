@@ -24,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -105,6 +106,8 @@ public final class Database {
   private final int maxBatch;
   private final AtomicInteger running;
   private final List<Thread> writerThreads = new ArrayList<>();
+  /** Each writer's CPU time when it ended (-1 while it runs): a thread that ended has none to read. */
+  private final AtomicLongArray endedWriterCpuNanos;
   private final LongAdder transactionsRun = new LongAdder();
   private final LongAdder commits = new LongAdder();
   private final Promise<Void> closedPromise = Promise.promise();
@@ -120,8 +123,11 @@ public final class Database {
     this.writers = settings.postgres() ? settings.poolSize() : 1;
     this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
     this.running = new AtomicInteger(writers);
+    this.endedWriterCpuNanos = new AtomicLongArray(writers);
     for (int i = 0; i < writers; i++) {
-      Thread writer = new Thread(this::write, name + "-" + i);
+      endedWriterCpuNanos.set(i, -1);
+      int index = i;
+      Thread writer = new Thread(() -> write(index), name + "-" + i);
       writer.setDaemon(true);
       writerThreads.add(writer);
       writer.start();
@@ -195,15 +201,21 @@ public final class Database {
    * time of the writer threads (0 where the JVM does not measure a thread's CPU time).
    */
   public StoreActivity activity() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpuNanos = 0;
-    if (threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled()) {
-      for (Thread writer : writerThreads) {
-        cpuNanos += Math.max(0, threads.getThreadCpuTime(writer.getId()));
-      }
+    for (int i = 0; i < writerThreads.size(); i++) {
+      long ended = endedWriterCpuNanos.get(i);
+      cpuNanos += ended >= 0 ? ended : threadCpuNanos(writerThreads.get(i).getId());
     }
     return new StoreActivity(transactionsRun.sum(), commits.sum(), cpuNanos);
   }
+
+  /** A thread's CPU time; 0 where the JVM does not measure it, or once the thread has ended. */
+  private static long threadCpuNanos(long threadId) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled()
+        ? Math.max(0, threads.getThreadCpuTime(threadId)) : 0;
+  }
+
 
   /**
    * Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. An
@@ -272,7 +284,7 @@ public final class Database {
     return closedPromise.future();
   }
 
-  private void write() {
+  private void write(int index) {
     List<Job<?>> batch = new ArrayList<>();
     while (true) {
       try {
@@ -296,6 +308,7 @@ public final class Database {
         for (int i = 1; i < stops; i++) {
           queue.add(STOP); // taken along with this writer's: they are the other writers'
         }
+        endedWriterCpuNanos.set(index, threadCpuNanos(Thread.currentThread().getId()));
         writerEnded();
         return;
       }
