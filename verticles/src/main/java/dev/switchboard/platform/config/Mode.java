@@ -7,7 +7,10 @@ public enum Mode {
   /** The caller's future completes once the command is published; the reply comes as a result event. */
   EVENT;
 
+  /** As configuration and meter tags spell it; made once (it is asked for on every message). */
+  private final String spelling = name().toLowerCase(java.util.Locale.ROOT);
+
   public String spelling() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return spelling;
   }
 }

@@ -9,7 +9,10 @@ public enum Transport {
   /** gRPC over HTTP/2 to the process that serves the operation ({@code target}); rpc mode only. */
   GRPC;
 
+  /** As configuration and meter tags spell it; made once (it is asked for on every message). */
+  private final String spelling = name().toLowerCase(java.util.Locale.ROOT);
+
   public String spelling() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return spelling;
   }
 }
