@@ -2,8 +2,6 @@ package dev.switchboard.bench;
 
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.store.StoreActivity;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
@@ -35,7 +33,8 @@ record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs
   }
 
   static Reading read(CheckoutNode node) {
-    return new Reading(System.nanoTime(), sagasEnded(node.registry()), processCpuNanos(), node.storeActivity());
+    return new Reading(System.nanoTime(), SwitchboardMetrics.counted(node.registry(), SwitchboardMetrics.SAGAS_FINISHED),
+        processCpuNanos(), node.storeActivity());
   }
 
   /** The cost per order between two readings; null when no order ended in between. */
@@ -66,11 +65,6 @@ record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs
     return new JsonObject().put("orders", orders).put("seconds", seconds).put("cpu_ms_per_order", cpuMs)
         .put("store_writer_cpu_ms_per_order", storeWriterMs).put("store_writer_busy_share", storeWriterBusy())
         .put("store_transactions_per_order", transactions).put("store_transactions_per_commit", piecesPerCommit);
-  }
-
-  private static long sagasEnded(MeterRegistry registry) {
-    return Math.round(registry.find(SwitchboardMetrics.SAGAS_FINISHED).counters().stream()
-        .mapToDouble(Counter::count).sum());
   }
 
   private static long processCpuNanos() {

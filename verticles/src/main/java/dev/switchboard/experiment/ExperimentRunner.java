@@ -74,8 +74,8 @@ public final class ExperimentRunner {
       public java.util.Map<String, Long> counts() {
         var registry = node.switchboard().metrics().registry();
         return java.util.Map.of(
-            "degraded_calls", Summary.counted(registry, SwitchboardMetrics.DEGRADED_CALLS),
-            "call_rejections", Summary.counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
+            "degraded_calls", SwitchboardMetrics.counted(registry, SwitchboardMetrics.DEGRADED_CALLS),
+            "call_rejections", SwitchboardMetrics.counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
       }
 
       @Override

@@ -5,6 +5,7 @@ import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Vertx;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,8 +51,11 @@ final class JvmWarmUp {
   void run(long maxMs) {
     console.printf("warming the JVM up: rounds of %d orders through %s until the JIT compiler is quiet (no round"
         + " starts after %.0f s; not measured)%n", ROUND_ORDERS, String.join(" and ", VARIANTS), maxMs / 1000.0);
-    Settings plenty = Settings.of(Map.of("inventory.stock.SKU-APPLE", "1000000000", "inventory.stock.SKU-BANANA",
-        "1000000000", "inventory.stock.SKU-CHERRY", "1000000000"));
+    Map<String, String> stock = new LinkedHashMap<>();
+    for (String sku : Workload.SKUS) {
+      stock.put("inventory.stock." + sku, "1000000000");
+    }
+    Settings plenty = Settings.of(stock);
     JitWatch jit = new JitWatch();
     long started = System.nanoTime();
     int round = 0;

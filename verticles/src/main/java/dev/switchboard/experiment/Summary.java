@@ -68,10 +68,10 @@ final class Summary {
     summary.put("consistency_stale_share", run.samples() == 0 ? Double.NaN
         : round((double) (run.staleSamples() + run.unresolvedSamples()) / run.samples(), 4));
     summary.put("consistency_unresolved", run.unresolvedSamples());
-    summary.put("retries", counted(registry, SwitchboardMetrics.RETRIES));
-    summary.put("degraded_calls", counted(registry, SwitchboardMetrics.DEGRADED_CALLS));
-    summary.put("call_rejections", counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
-    summary.put("dead_letters", counted(registry, SwitchboardMetrics.DEAD_LETTERS));
+    summary.put("retries", SwitchboardMetrics.counted(registry, SwitchboardMetrics.RETRIES));
+    summary.put("degraded_calls", SwitchboardMetrics.counted(registry, SwitchboardMetrics.DEGRADED_CALLS));
+    summary.put("call_rejections", SwitchboardMetrics.counted(registry, SwitchboardMetrics.CALL_REJECTIONS));
+    summary.put("dead_letters", SwitchboardMetrics.counted(registry, SwitchboardMetrics.DEAD_LETTERS));
     summary.put("cpu_avg_pct", run.cpuAveragePercent());
     summary.put("heap_max_mb", round(run.heapMaxMb(), 1));
     return summary;
@@ -107,11 +107,6 @@ final class Summary {
   private static long sagas(MeterRegistry registry, String outcome) {
     return (long) registry.find(SwitchboardMetrics.SAGAS_FINISHED).tag("outcome", outcome).counters().stream()
         .mapToDouble(Counter::count).sum();
-  }
-
-  /** The sum of the counters named {@code name}, whatever their tags. */
-  static long counted(MeterRegistry registry, String name) {
-    return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   static double round(double value, int decimals) {

@@ -64,6 +64,11 @@ public final class SwitchboardMetrics {
     return registry;
   }
 
+  /** The sum of the counters named {@code name} in {@code registry}, whatever their tags. */
+  public static long counted(MeterRegistry registry, String name) {
+    return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
   /**
    * Each operation's calls and handling over the last {@link #RECENT_SECONDS} seconds, by mode; rotated
    * once a second by whoever owns the timers ({@code Switchboard}).

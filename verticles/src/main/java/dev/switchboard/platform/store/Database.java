@@ -216,7 +216,6 @@ public final class Database {
         ? Math.max(0, threads.getThreadCpuTime(threadId)) : 0;
   }
 
-
   /**
    * Runs {@code work} as one transaction: committed if it returns, rolled back if it throws. An
    * {@link OperationException} thrown by the work (a refusal), or a {@link DuplicateMessageException},
