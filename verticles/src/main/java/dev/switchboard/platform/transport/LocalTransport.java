@@ -24,6 +24,10 @@ import java.util.function.Function;
  *   <li>results and stream events: published to {@code switchboard.result.<operation>} and
  *       {@code switchboard.stream.<stream>}, seen by every listener.</li>
  * </ul>
+ * The platform sends each message as its {@link Envelope} ({@link EnvelopeCodec}: the instance itself
+ * within a JVM, its bytes between clustered nodes). A consumer also takes a message sent the plain way,
+ * protobuf bytes with the call context in event-bus headers ({@link Envelope#headers()}), as a tool or
+ * a test outside the platform sends it; dead letters are published that way, for any listener.
  */
 public final class LocalTransport implements RpcTransport, EventTransport {
 
@@ -38,6 +42,7 @@ public final class LocalTransport implements RpcTransport, EventTransport {
   public LocalTransport(EventBus bus, long commandAckTimeoutMs) {
     this.bus = bus;
     this.commandAckTimeoutMs = commandAckTimeoutMs;
+    EnvelopeCodec.registerOn(bus);
   }
 
   public static String rpcAddress(String operation) {
@@ -58,28 +63,32 @@ public final class LocalTransport implements RpcTransport, EventTransport {
 
   @Override
   public Future<Buffer> request(String operation, Envelope request, long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions().setHeaders(request.headers()).setSendTimeout(timeoutMs);
-    return bus.<Buffer>request(rpcAddress(operation), request.body(), options).map(Message::body);
+    return bus.<Buffer>request(rpcAddress(operation), request, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(Message::body);
   }
 
   @Override
   public Future<Void> serve(String operation, Function<Envelope, Future<Buffer>> handler) {
-    MessageConsumer<Buffer> consumer = bus.consumer(rpcAddress(operation), message ->
-        handler.apply(Envelope.fromHeaders(message.body(), message.headers())).onComplete(outcome -> {
-          if (outcome.succeeded()) {
-            message.reply(outcome.result());
-          } else {
-            OperationException failure = OperationException.from(operation, outcome.cause());
-            message.fail(failure.code().code(), failure.getMessage());
-          }
-        }));
+    MessageConsumer<Object> consumer = bus.consumer(rpcAddress(operation), message -> {
+      Envelope request = received(message);
+      if (request == null) {
+        return;
+      }
+      handler.apply(request).onComplete(outcome -> {
+        if (outcome.succeeded()) {
+          message.reply(outcome.result());
+        } else {
+          OperationException failure = OperationException.from(operation, outcome.cause());
+          message.fail(failure.code().code(), failure.getMessage());
+        }
+      });
+    });
     return consumer.completion();
   }
 
   @Override
   public Future<Void> sendCommand(String operation, Envelope command) {
-    DeliveryOptions options = new DeliveryOptions().setHeaders(command.headers()).setSendTimeout(commandAckTimeoutMs);
-    return bus.request(commandAddress(operation), command.body(), options)
+    return bus.request(commandAddress(operation), command, new DeliveryOptions().setSendTimeout(commandAckTimeoutMs))
         .recover(failure -> Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE,
             operation + ": no consumer took the command on the local transport ("
                 + OperationException.from(operation, failure).getMessage() + ")")))
@@ -88,9 +97,12 @@ public final class LocalTransport implements RpcTransport, EventTransport {
 
   @Override
   public Future<Void> consumeCommands(String operation, Function<Envelope, Future<Void>> handler) {
-    MessageConsumer<Buffer> consumer = bus.consumer(commandAddress(operation), message -> {
+    MessageConsumer<Object> consumer = bus.consumer(commandAddress(operation), message -> {
+      Envelope command = received(message);
+      if (command == null) {
+        return;
+      }
       message.reply(null);
-      Envelope command = Envelope.fromHeaders(message.body(), message.headers());
       handler.apply(command).onFailure(failure -> deadLetter(operation, command, failure));
     });
     return consumer.completion();
@@ -98,14 +110,18 @@ public final class LocalTransport implements RpcTransport, EventTransport {
 
   @Override
   public Future<Void> publishResult(String operation, Envelope result) {
-    bus.publish(resultAddress(operation), result.body(), new DeliveryOptions().setHeaders(result.headers()));
+    bus.publish(resultAddress(operation), result);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> consumeResults(String operation, Handler<Envelope> handler) {
-    return bus.<Buffer>consumer(resultAddress(operation),
-        message -> handler.handle(Envelope.fromHeaders(message.body(), message.headers()))).completion();
+    return bus.consumer(resultAddress(operation), message -> {
+      Envelope result = received(message);
+      if (result != null) {
+        handler.handle(result);
+      }
+    }).completion();
   }
 
   /** Results are published on the event bus: every consumer of them is a listener too. */
@@ -116,16 +132,43 @@ public final class LocalTransport implements RpcTransport, EventTransport {
 
   @Override
   public Future<Void> publishEvent(String stream, Envelope event) {
-    bus.publish(streamAddress(stream), event.body(), new DeliveryOptions().setHeaders(event.headers()));
+    bus.publish(streamAddress(stream), event);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> consumeEvents(String stream, String subscriber, Function<Envelope, Future<Void>> handler) {
-    return bus.<Buffer>consumer(streamAddress(stream), message -> {
-      Envelope event = Envelope.fromHeaders(message.body(), message.headers());
+    return bus.consumer(streamAddress(stream), message -> {
+      Envelope event = received(message);
+      if (event == null) {
+        return;
+      }
       handler.apply(event).onFailure(failure -> deadLetter(subscriber, event, failure));
     }).completion();
+  }
+
+  /**
+   * The envelope of a message: the one the platform sent, or one made of a plain message's protobuf
+   * bytes and headers. Null for any other body, which no handler could read: a sender waiting for
+   * a reply is refused with INVALID_ARGUMENT, saying what the address takes; a published one is
+   * logged and left.
+   */
+  private static Envelope received(Message<Object> message) {
+    Object body = message.body();
+    if (body instanceof Envelope envelope) {
+      return envelope;
+    }
+    if (body instanceof Buffer bytes) {
+      return Envelope.fromHeaders(bytes, message.headers());
+    }
+    String refusal = message.address() + " takes protobuf bytes (a Buffer) with the call context in headers; got "
+        + (body == null ? "no body" : "a " + body.getClass().getSimpleName());
+    if (message.replyAddress() != null) {
+      message.fail(ErrorCode.INVALID_ARGUMENT.code(), refusal);
+    } else {
+      LOGGER.warn("message left unread: {}", refusal);
+    }
+    return null;
   }
 
   /** The event bus keeps nothing: the platform keeps its dead letters. */
