@@ -38,12 +38,14 @@ final class HandlerRunner {
                                                        Envelope message, OperationSettings settings) {
     long started = System.nanoTime();
     CallContext context = message.context();
-    LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
-    return faults.before(operation.name(), waitLimitMs(message, settings))
-        .compose(ready -> context.remainingMs() <= 0
-            ? Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
-                + ": the caller's deadline passed before the handler ran; not run"))
-            : handler.handle(operation.parseRequest(message.body().getBytes()), context))
+    if (LOGGER.isDebugEnabled()) {
+      LOGGER.debug("{} {} handling msg={}", context.logTag(), operation, context.messageId());
+    }
+    Future<Void> ready = faults.before(operation.name(), waitLimitMs(message, settings));
+    // no fault in the way (the usual case): the handler runs now, without a step through the future
+    Future<R> handled = ready.succeeded() ? handle(operation, handler, message)
+        : ready.compose(allowed -> handle(operation, handler, message));
+    return handled
         .recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException
             || failure instanceof ConsumerStoppedException ? failure
             : OperationException.from(operation.name(), failure)))
@@ -55,6 +57,23 @@ final class HandlerRunner {
                 outcome.cause().getMessage());
           }
         });
+  }
+
+  /** The handler's outcome, unless the caller's deadline passed before it could run. */
+  private static <Q extends Message, R extends Message> Future<R> handle(Operation<Q, R> operation,
+                                                                      OperationHandler<Q, R> handler,
+                                                                      Envelope message) {
+    CallContext context = message.context();
+    if (context.remainingMs() <= 0) {
+      return Future.failedFuture(new OperationException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
+          + ": the caller's deadline passed before the handler ran; not run"));
+    }
+    try {
+      return handler.handle(operation.parseRequest(message.body().getBytes()), context);
+    } catch (RuntimeException failure) {
+      // an undecodable message, a handler that throws: a failed outcome, as from within a future
+      return Future.failedFuture(failure);
+    }
   }
 
   /**

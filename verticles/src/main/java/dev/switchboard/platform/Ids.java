@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -18,19 +19,40 @@ import java.util.UUID;
  */
 public final class Ids {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final SecureRandom RANDOM = random();
   private static final long VERSION_7 = 0x7000L;
   private static final long VARIANT_RFC = 0x8000_0000_0000_0000L;
+
+  /** Random bits for this many ids are drawn from the {@link SecureRandom} at a time, per thread. */
+  private static final int IDS_PER_DRAW = 32;
+  private static final ThreadLocal<ByteBuffer> RANDOM_BITS = ThreadLocal.withInitial(() ->
+      // empty: the first id draws
+      ByteBuffer.allocate(16 * IDS_PER_DRAW).position(16 * IDS_PER_DRAW));
 
   private Ids() {
   }
 
+  /**
+   * The JDK's DRBG (NIST SP 800-90A, seeded from the system's entropy): as strong as the default
+   * {@link SecureRandom} and a few times faster per byte than {@code NativePRNG}, which mixes every
+   * draw from {@code /dev/urandom} through SHA-1.
+   */
+  private static SecureRandom random() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException notInThisJdk) {
+      return new SecureRandom();
+    }
+  }
+
   /** A new id, e.g. {@code 019a8e3c-5f21-7b4e-9d3a-1c2b3d4e5f60}. */
   public static String next() {
-    // one draw of 16 bytes, as UUID.randomUUID takes: each call into a SecureRandom takes its lock
-    byte[] random = new byte[16];
-    RANDOM.nextBytes(random);
-    ByteBuffer bits = ByteBuffer.wrap(random);
+    // each call into a SecureRandom takes its lock and its setup: a thread draws for many ids at once
+    ByteBuffer bits = RANDOM_BITS.get();
+    if (!bits.hasRemaining()) {
+      RANDOM.nextBytes(bits.array());
+      bits.clear();
+    }
     return uuid(System.currentTimeMillis(), bits.getLong(), bits.getLong()).toString();
   }
 

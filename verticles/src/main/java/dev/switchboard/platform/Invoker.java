@@ -78,8 +78,10 @@ final class Invoker {
   private <Q extends Message, R extends Message> Future<Invocation<R>> request(Operation<Q, R> operation, Q request,
                                                                            CallContext outbound,
                                                                            OperationSettings settings) {
-    LOGGER.debug("{} {} -> rpc/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(),
-        outbound.messageId());
+    if (LOGGER.isDebugEnabled()) {
+      LOGGER.debug("{} {} -> rpc/{} msg={}", outbound.logTag(), operation, settings.transport().spelling(),
+          outbound.messageId());
+    }
     Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound);
     // a call waits for a slot no longer than it would wait for its reply
     long waitLimitMs = Math.min(settings.timeoutMs(), outbound.remainingMs());
@@ -164,8 +166,10 @@ final class Invoker {
                                                                            Transport transport) {
     // an event waits for its consumer as long as it takes: a caller's deadline does not travel with it
     Envelope envelope = Envelope.of(Buffer.buffer(request.toByteArray()), outbound.withDeadline(0));
-    LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, transport.spelling(),
-        outbound.messageId());
+    if (LOGGER.isDebugEnabled()) {
+      LOGGER.debug("{} {} -> event/{} msg={}", outbound.logTag(), operation, transport.spelling(),
+          outbound.messageId());
+    }
     return transports.events(transport).sendCommand(operation.name(), envelope)
         .map(accepted -> new Invocation.Accepted<>(outbound.messageId()));
   }

@@ -49,10 +49,27 @@ public final class SwitchboardMetrics {
   private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
   private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
 
-  /** A meter's name and tag values, in the order its caller gives them. */
-  private record MeterKey(String name, java.util.List<String> tags) {
+  /** A meter's name and tag values, in the order its caller gives them; looked up on every call. */
+  private static final class MeterKey {
+    private final String name;
+    private final String[] tags;
+    private final int hash;
+
     MeterKey(String name, String... tags) {
-      this(name, java.util.Arrays.asList(tags));
+      this.name = name;
+      this.tags = tags;
+      this.hash = 31 * name.hashCode() + java.util.Arrays.hashCode(tags);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof MeterKey key && hash == key.hash && name.equals(key.name)
+          && java.util.Arrays.equals(tags, key.tags);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 
