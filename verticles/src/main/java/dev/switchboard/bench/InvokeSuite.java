@@ -12,24 +12,36 @@ import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * {@code invoke}: {@code switchboard.invoke} of an rpc operation on the local transport against a raw
  * Vert.x event-bus request/reply to the same handler, in one Vert.x instance: the same request message
- * and reply, protobuf bytes on the bus both ways, the same number of calls in flight from one closed loop
- * each, rounds taken in turn after a warm-up. What is left is the platform's invoke path: the call
- * context in headers, message ids, the operation's settings, policy and breaker checks, metrics on both
- * ends, faults checks, the hop back to the caller's context.
+ * and reply, protobuf bytes both ways, the same number of calls in flight from one closed loop each,
+ * rounds taken in turn after a warm-up. What is left is the platform's invoke path: the call context,
+ * message ids, the operation's settings, policy and breaker checks, metrics on both ends, faults checks,
+ * the hop back to the caller's context.
+ * <p>
+ * Where the callers run is fixed, because it decides the figures more than anything either side does:
+ * the headline has the callers on an event loop of their own, the handlers on another, as a service
+ * calling another service's verticle does (every call crosses threads twice); a second comparison puts
+ * the callers on the handlers' event loop, where no call leaves its thread and what is measured is the
+ * work of each side's path alone. (Left to chance, the callers' context lands on either; on two cores the
+ * same code then measured 4,4 µs of CPU per call in one run and 11 in the next.)
  */
 final class InvokeSuite implements BenchSuite {
 
@@ -70,16 +82,14 @@ final class InvokeSuite implements BenchSuite {
       switchboard = Blocking.await(Switchboard.create(vertx, catalog,
           PlatformConfig.from(Settings.of(Map.of("store.path", "")), catalog.names()),
           new SwitchboardMetrics(registry)));
-      Blocking.await(vertx.deployVerticle(new Servers(switchboard)));
-      // the callers' context: one event loop, the same for both sides
-      Context callers = vertx.getOrCreateContext();
-      CallContext caller = CallContext.begin("bench-invoke");
-      Switchboard platform = switchboard;
-      SideBySide sides = new SideBySide(List.of(
-          new SideBySide.Side(SWITCHBOARD, new ClosedLoop(callers,
-              () -> platform.invoke(ECHO, REQUEST, caller).map(invocation -> invocation.reply().orElseThrow()))),
-          new SideBySide.Side(RAW, new ClosedLoop(callers, () -> rawCall(vertx)))), context.progress());
-      return measure(context, sides, machine);
+      Servers servers = new Servers(switchboard);
+      Blocking.await(vertx.deployVerticle(servers));
+      EventLoop handlers = servers.eventLoop();
+      // the callers' contexts, the same for both sides: on an event loop of their own, and on the handlers'
+      Context apart = contextOn(vertx, loop -> loop != handlers);
+      Context together = contextOn(vertx, loop -> loop == handlers);
+      return measure(context, sides(vertx, switchboard, apart, context.progress()),
+          sides(vertx, switchboard, together, context.progress()), machine);
     } finally {
       if (switchboard != null) {
         Blocking.await(switchboard.close());
@@ -88,15 +98,38 @@ final class InvokeSuite implements BenchSuite {
     }
   }
 
-  private SuiteResult measure(BenchContext context, SideBySide sides, String machine) {
+  private static SideBySide sides(Vertx vertx, Switchboard switchboard, Context callers, Consumer<String> progress) {
+    CallContext caller = CallContext.begin("bench-invoke");
+    return new SideBySide(List.of(
+        new SideBySide.Side(SWITCHBOARD, new ClosedLoop(callers,
+            () -> switchboard.invoke(ECHO, REQUEST, caller).map(invocation -> invocation.reply().orElseThrow()))),
+        new SideBySide.Side(RAW, new ClosedLoop(callers, () -> rawCall(vertx)))), progress);
+  }
+
+  /** A new event-loop context on the first of the Vert.x instance's event loops that {@code fits}. */
+  private static Context contextOn(Vertx vertx, Predicate<EventLoop> fits) {
+    VertxInternal internal = (VertxInternal) vertx;
+    for (int tries = 0; tries < 64; tries++) {
+      ContextInternal candidate = internal.createEventLoopContext();
+      if (fits.test(candidate.nettyEventLoop())) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no event loop of the Vert.x instance fits the bench's placement");
+  }
+
+  private SuiteResult measure(BenchContext context, SideBySide apart, SideBySide together, String machine) {
     long warmupMs = context.pick(3_000L, 500L);
     int rounds = context.pick(5, 2);
     long roundMs = context.pick(2_000L, 500L);
-    context.progress().accept("headline: " + OUTSTANDING + " calls in flight, " + rounds + " rounds of " + roundMs
-        + " ms per side");
-    SideBySide.Outcome headline = sides.run(OUTSTANDING, context.pick(3, 1), warmupMs, rounds, roundMs);
+    context.progress().accept("headline: callers and handlers on two event loops, " + OUTSTANDING
+        + " calls in flight, " + rounds + " rounds of " + roundMs + " ms per side");
+    SideBySide.Outcome headline = apart.run(OUTSTANDING, context.pick(3, 1), warmupMs, rounds, roundMs);
     ClosedLoop.Figures platform = headline.get(SWITCHBOARD);
     ClosedLoop.Figures raw = headline.get(RAW);
+    context.progress().accept("callers on the handlers' event loop, " + OUTSTANDING + " calls in flight, " + rounds
+        + " rounds of " + roundMs + " ms per side");
+    SideBySide.Outcome oneLoop = together.run(OUTSTANDING, context.pick(2, 1), warmupMs, rounds, roundMs);
 
     List<Integer> levels = context.pick(List.of(1, 4, 16, 64), List.of(4, 32));
     List<Curve.Point> platformRate = new ArrayList<>();
@@ -104,7 +137,7 @@ final class InvokeSuite implements BenchSuite {
     List<Curve.Point> platformP99 = new ArrayList<>();
     List<Curve.Point> rawP99 = new ArrayList<>();
     for (int level : levels) {
-      SideBySide.Outcome point = sides.run(level, 1, context.pick(500L, 200L), context.pick(2, 1),
+      SideBySide.Outcome point = apart.run(level, 1, context.pick(500L, 200L), context.pick(2, 1),
           context.pick(1_000L, 300L));
       platformRate.add(new Curve.Point(level, point.get(SWITCHBOARD).callsPerSecond()));
       rawRate.add(new Curve.Point(level, point.get(RAW).callsPerSecond()));
@@ -118,7 +151,10 @@ final class InvokeSuite implements BenchSuite {
         new Comparison(name(), "throughput", "calls/s", sbDoes, platform.callsPerSecond(), rawDoes,
             raw.callsPerSecond(), Comparison.Goal.atLeast(0.95)),
         new Comparison(name(), "round-trip p99", "ms", sbDoes, platform.p99Ms(), rawDoes, raw.p99Ms(), null),
-        new Comparison(name(), "round-trip p50", "ms", sbDoes, platform.p50Ms(), rawDoes, raw.p50Ms(), null));
+        new Comparison(name(), "round-trip p50", "ms", sbDoes, platform.p50Ms(), rawDoes, raw.p50Ms(), null),
+        new Comparison(name(), "throughput, one event loop", "calls/s", sbDoes + ", callers on the handlers' loop",
+            oneLoop.get(SWITCHBOARD).callsPerSecond(), rawDoes + ", callers on the handlers' loop",
+            oneLoop.get(RAW).callsPerSecond(), null));
     String x = "calls in flight";
     List<Curve> curves = List.of(
         new Curve("invoke-throughput", SWITCHBOARD, x, "calls/s", platformRate),
@@ -133,11 +169,17 @@ final class InvokeSuite implements BenchSuite {
             + " HdrHistogram round trips from the call to its answer on the callers' context.",
         "Throughput ratio in each headline round: " + headline.roundRatios(SWITCHBOARD, RAW)
             + " (their spread is the noise of this machine at the time).",
+        "Throughput, one event loop: the same, with the callers on the handlers' event loop, so that no call"
+            + " crosses threads: each side's own work per call. Ratio in each round: "
+            + oneLoop.roundRatios(SWITCHBOARD, RAW) + ". Two event loops cost both sides the same hand-offs"
+            + " between threads (a task queued and the other thread woken, twice per call), which on this"
+            + " machine take more CPU than either path.",
         "Same work on both sides: the request (google.protobuf.StringValue, " + REQUEST.getSerializedSize()
             + " bytes) serialized to a Buffer, sent on the event bus, parsed, the same handler (answers its request),"
             + " the reply serialized, sent back and parsed.",
         "switchboard.invoke adds what the platform does for every rpc call: a new message id, the call context"
-            + " (correlation id, message id, sent-at) as event-bus headers, the operation's live settings, its"
+            + " (correlation id, message id, sent-at: the message is its envelope, which the event bus hands over"
+            + " as it is within a JVM), the operation's live settings, its"
             + " concurrency limit and circuit breaker (none configured: the checks only), the faults check, the"
             + " caller's and the handler's Micrometer timers (switchboard.operation.calls/handled, in-flight gauge),"
             + " and the answer handed back on the caller's context. No deduplication: a plain rpc handler is not"
@@ -167,6 +209,11 @@ final class InvokeSuite implements BenchSuite {
 
     Servers(Switchboard switchboard) {
       this.switchboard = switchboard;
+    }
+
+    /** The event loop the handlers run on. */
+    EventLoop eventLoop() {
+      return ((ContextInternal) context).nettyEventLoop();
     }
 
     @Override
