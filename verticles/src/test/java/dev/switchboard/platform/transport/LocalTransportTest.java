@@ -1,0 +1,121 @@
+package dev.switchboard.platform.transport;
+
+import dev.switchboard.node.Blocking;
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The local transport's messages: envelopes in one JVM, bytes on the wire, plain messages from outside")
+class LocalTransportTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final LocalTransport transport = new LocalTransport(vertx.eventBus(), 5_000);
+
+  @AfterEach
+  void close() {
+    Blocking.await(vertx.close());
+  }
+
+  private static Envelope envelope() {
+    CallContext context = new CallContext("corr-1", "order-9", "msg-7", "cause-3", Map.of("tenant", "north"),
+        1_900_000_000_000L);
+    return new Envelope(Buffer.buffer("payload".getBytes(StandardCharsets.UTF_8)), context,
+        new OperationException(ErrorCode.FAILED_PRECONDITION, "out of stock"), 1_800_000_000_000L);
+  }
+
+  @Test
+  @DisplayName("an envelope crosses to a clustered node as bytes and arrives whole: body, context, failure, sent-at")
+  void wireRoundTrip() {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    Envelope sent = envelope();
+    Buffer wire = Buffer.buffer("before");
+
+    codec.encodeToWire(wire, sent);
+    Envelope received = codec.decodeFromWire("before".length(), wire);
+
+    assertThat(received.body().toString(StandardCharsets.UTF_8)).isEqualTo("payload");
+    assertThat(received.context()).isEqualTo(sent.context());
+    assertThat(received.sentAtMs()).isEqualTo(sent.sentAtMs());
+    assertThat(received.failure().code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(received.failure()).hasMessage("out of stock");
+  }
+
+  @Test
+  @DisplayName("within one JVM the handler gets the sender's envelope itself, on rpc and on commands")
+  void sameInstanceLocally() {
+    Envelope sent = envelope();
+    List<Envelope> commands = new CopyOnWriteArrayList<>();
+    List<Envelope> requests = new CopyOnWriteArrayList<>();
+    Blocking.await(transport.serve("test.op", request -> {
+      requests.add(request);
+      return Future.succeededFuture(Buffer.buffer("ok"));
+    }));
+    Blocking.await(transport.consumeCommands("test.op", command -> {
+      commands.add(command);
+      return Future.succeededFuture();
+    }));
+
+    Buffer reply = Blocking.await(transport.request("test.op", sent, 5_000));
+    Blocking.await(transport.sendCommand("test.op", sent));
+
+    assertThat(reply.toString()).isEqualTo("ok");
+    assertThat(requests).singleElement().isSameAs(sent);
+    dev.switchboard.testing.Eventually.holds("the command arrived", java.time.Duration.ofSeconds(5),
+        () -> commands.size() == 1);
+    assertThat(commands).singleElement().isSameAs(sent);
+  }
+
+  @Test
+  @DisplayName("a plain message, protobuf bytes with the call context in headers, is still taken")
+  void plainMessageTaken() {
+    List<Envelope> requests = new CopyOnWriteArrayList<>();
+    Blocking.await(transport.serve("test.op", request -> {
+      requests.add(request);
+      return Future.succeededFuture(Buffer.buffer("ok"));
+    }));
+    Envelope sent = Envelope.of(Buffer.buffer("payload"), new CallContext("corr-2", "", "msg-2", "", Map.of()));
+
+    Blocking.await(vertx.eventBus().request(LocalTransport.rpcAddress("test.op"), sent.body(),
+        new DeliveryOptions().setHeaders(sent.headers())));
+
+    assertThat(requests).singleElement().satisfies(request -> {
+      assertThat(request.context().correlationId()).isEqualTo("corr-2");
+      assertThat(request.context().messageId()).isEqualTo("msg-2");
+      assertThat(request.body().toString()).isEqualTo("payload");
+    });
+  }
+
+  @Test
+  @DisplayName("any other body is refused with INVALID_ARGUMENT saying what the address takes; no handler runs")
+  void otherBodyRefused() {
+    List<Envelope> requests = new CopyOnWriteArrayList<>();
+    Blocking.await(transport.serve("test.op", request -> {
+      requests.add(request);
+      return Future.succeededFuture(Buffer.buffer("ok"));
+    }));
+
+    assertThatThrownBy(() -> Blocking.await(vertx.eventBus().request(LocalTransport.rpcAddress("test.op"), "text")))
+        .isInstanceOfSatisfying(ReplyException.class, refused -> {
+          assertThat(refused.failureCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT.code());
+          assertThat(refused).hasMessageContaining("switchboard.rpc.test.op takes protobuf bytes")
+              .hasMessageContaining("got a String");
+        });
+    assertThat(requests).isEmpty();
+  }
+}
