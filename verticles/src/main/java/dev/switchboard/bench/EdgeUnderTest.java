@@ -9,6 +9,7 @@ import dev.switchboard.edge.EdgeConfig;
 import dev.switchboard.edge.GrpcEdgeVerticle;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.ClusterConfig;
+import dev.switchboard.node.NodeConfig;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.OperationCatalog;
 import dev.switchboard.platform.Switchboard;
@@ -49,7 +50,8 @@ final class EdgeUnderTest implements AutoCloseable {
   static EdgeUnderTest start() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Settings settings = Settings.of(Map.of("store.path", ""));
-    Vertx vertx = Blocking.await(SwitchboardNode.newVertx(registry, ClusterConfig.from(settings)));
+    Vertx vertx = Blocking.await(SwitchboardNode.newVertx(registry, ClusterConfig.from(settings),
+        NodeConfig.eventLoops(settings)));
     Switchboard switchboard = null;
     try {
       OperationCatalog catalog = new OperationCatalog(List.of(CheckoutOperations.ORDERS_PLACE));

@@ -63,16 +63,17 @@ public final class SwitchboardNode {
 
 
   /**
-   * A Vert.x instance whose metrics go to {@code registry}: clustered with the configured members
-   * (Hazelcast, TCP/IP join on the listed addresses, no multicast) when {@code cluster.enabled}. A
-   * listed member may found the cluster alone; a process that is not listed fails with a
-   * {@link StartupFailure} when none of the members answered it.
+   * A Vert.x instance of {@code eventLoops} event-loop threads ({@link NodeConfig#eventLoops}) whose
+   * metrics go to {@code registry}: clustered with the configured members (Hazelcast, TCP/IP join on
+   * the listed addresses, no multicast) when {@code cluster.enabled}. A listed member may found the
+   * cluster alone; a process that is not listed fails with a {@link StartupFailure} when none of the
+   * members answered it.
    */
-  public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, ClusterConfig cluster) {
+  public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, ClusterConfig cluster, int eventLoops) {
     if (!cluster.enabled()) {
-      return Future.succeededFuture(builder(registry, new VertxOptions()).build());
+      return Future.succeededFuture(builder(registry, new VertxOptions().setEventLoopPoolSize(eventLoops)).build());
     }
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops).setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host()).setPort(cluster.eventBusPort()));
     boolean founder = cluster.listsItself();
     LOGGER.info("joining cluster '{}' as {}:{} with members {}{}", cluster.name(), cluster.host(), cluster.port(),
@@ -156,7 +157,7 @@ public final class SwitchboardNode {
     // completed outside any context: a failed start closes Vert.x, and a listener bound to one of the
     // event loops it is closing would never run, so the caller would wait for ever
     Promise<SwitchboardNode> started = Promise.promise();
-    newVertx(registry, config.cluster()).onComplete(created -> {
+    newVertx(registry, config.cluster(), config.eventLoops()).onComplete(created -> {
       if (created.failed()) {
         started.fail(StartupFailure.of(Step.CLUSTER, created.cause(), config));
         return;

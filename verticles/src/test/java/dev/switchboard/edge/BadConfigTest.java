@@ -75,6 +75,8 @@ class BadConfigTest {
         arguments("instance.id", "-checkout", "starting with a letter or a digit"),
         arguments("instance.id", "checkout/1", "it is a metric tag, a log field and an HTTP header value"),
         arguments("instance.id", "c".repeat(65), "1 to 64 characters"),
+        arguments("vertx.eventLoops", "0", "auto (half the processors, at least 1), or a number of event loops from 1 to 1024"),
+        arguments("vertx.eventLoops", "many", "auto (half the processors, at least 1), or a number of event loops"),
         arguments("grpcc.port", "1", "unknown key; known keys are ["));
   }
 

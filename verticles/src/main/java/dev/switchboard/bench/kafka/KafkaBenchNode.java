@@ -3,6 +3,7 @@ package dev.switchboard.bench.kafka;
 import com.google.protobuf.BytesValue;
 import dev.switchboard.node.Blocking;
 import dev.switchboard.node.ClusterConfig;
+import dev.switchboard.node.NodeConfig;
 import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationCatalog;
@@ -60,7 +61,8 @@ final class KafkaBenchNode implements AutoCloseable {
     OperationCatalog catalog = new OperationCatalog(List.of(PUBLISH, ECHO));
     PlatformConfig config = PlatformConfig.from(Settings.of(settings), catalog.names());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Blocking.await(SwitchboardNode.newVertx(registry, ClusterConfig.from(Settings.empty())));
+    Vertx vertx = Blocking.await(SwitchboardNode.newVertx(registry, ClusterConfig.from(Settings.empty()),
+        NodeConfig.eventLoops(Settings.empty())));
     try {
       return new KafkaBenchNode(vertx, Blocking.await(Switchboard.create(vertx, catalog, config,
           new SwitchboardMetrics(registry))));
