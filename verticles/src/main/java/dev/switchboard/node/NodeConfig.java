@@ -79,8 +79,8 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
    * (the default) is half the processors, at least one. The services' verticles are spread over them,
    * and every message from a verticle on one event loop to one on another is a hand-off between
    * threads (queued, the other thread woken), which on a small machine costs more CPU than the
-   * message's own work: on two cores the checkout took a quarter less CPU per order with one event
-   * loop than with Vert.x's default of two per processor. The rest of the processors go to the store's
+   * message's own work: on two cores the checkout took about a fifth less CPU per order with one
+   * event loop than with Vert.x's default of two per processor. The rest of the processors go to the store's
    * writer, the Kafka clients' threads, the garbage collector and the JIT.
    */
   public static int eventLoops(Settings settings) {

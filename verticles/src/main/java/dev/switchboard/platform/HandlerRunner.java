@@ -70,8 +70,8 @@ final class HandlerRunner {
     }
     try {
       return handler.handle(operation.parseRequest(message.body().getBytes()), context);
-    } catch (RuntimeException failure) {
-      // an undecodable message, a handler that throws: a failed outcome, as from within a future
+    } catch (Throwable failure) {
+      // an undecodable message, a handler that throws (an Error too): a failed outcome, as a future's step makes it
       return Future.failedFuture(failure);
     }
   }

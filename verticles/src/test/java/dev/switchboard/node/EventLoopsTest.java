@@ -21,7 +21,7 @@ class EventLoopsTest {
   }
 
   @Test
-  @DisplayName("a number is taken as it is, and the node's Vert.x instance gets that many")
+  @DisplayName("a number is taken as it is, into the node's configuration")
   void number() {
     assertThat(NodeConfig.eventLoops(Settings.of(Map.of(NodeConfig.EVENT_LOOPS, "3")))).isEqualTo(3);
     assertThat(NodeConfig.from(Settings.of(Map.of(NodeConfig.EVENT_LOOPS, "3", "store.path", ""))).eventLoops())

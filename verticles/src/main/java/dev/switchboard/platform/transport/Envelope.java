@@ -32,8 +32,14 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     return new Envelope(body, context, null, System.currentTimeMillis());
   }
 
+  /**
+   * A failed result. The failure travels as its code and message only, as in headers and bytes: a
+   * failure the handler passed on from a call of its own (refused by its caller's policy, or never
+   * delivered) reaches the result's consumers as the handler's failure, whichever way it travels.
+   */
   public static Envelope failed(CallContext context, OperationException failure) {
-    return new Envelope(Buffer.buffer(), context, failure, System.currentTimeMillis());
+    return new Envelope(Buffer.buffer(), context, new OperationException(failure.code(), failure.getMessage()),
+        System.currentTimeMillis());
   }
 
   public boolean isFailure() {

@@ -39,6 +39,16 @@ class LocalTransportTest {
         new OperationException(ErrorCode.FAILED_PRECONDITION, "out of stock"), 1_800_000_000_000L);
   }
 
+  /** Serves test.op, answering "ok": the requests its handler got. */
+  private List<Envelope> served() {
+    List<Envelope> requests = new CopyOnWriteArrayList<>();
+    Blocking.await(transport.serve("test.op", request -> {
+      requests.add(request);
+      return Future.succeededFuture(Buffer.buffer("ok"));
+    }));
+    return requests;
+  }
+
   @Test
   @DisplayName("an envelope crosses to a clustered node as bytes and arrives whole: body, context, failure, sent-at")
   void wireRoundTrip() {
@@ -61,11 +71,7 @@ class LocalTransportTest {
   void sameInstanceLocally() {
     Envelope sent = envelope();
     List<Envelope> commands = new CopyOnWriteArrayList<>();
-    List<Envelope> requests = new CopyOnWriteArrayList<>();
-    Blocking.await(transport.serve("test.op", request -> {
-      requests.add(request);
-      return Future.succeededFuture(Buffer.buffer("ok"));
-    }));
+    List<Envelope> requests = served();
     Blocking.await(transport.consumeCommands("test.op", command -> {
       commands.add(command);
       return Future.succeededFuture();
@@ -82,13 +88,38 @@ class LocalTransportTest {
   }
 
   @Test
+  @DisplayName("a published result reaches every listener, also through a second transport on the same event bus")
+  void publishedToEveryListener() {
+    LocalTransport second = new LocalTransport(vertx.eventBus(), 5_000);
+    List<Envelope> heard = new CopyOnWriteArrayList<>();
+    Blocking.await(transport.consumeResults("test.op", heard::add));
+    Blocking.await(second.listenResults("test.op", heard::add));
+    Envelope result = envelope();
+
+    Blocking.await(second.publishResult("test.op", result));
+
+    dev.switchboard.testing.Eventually.holds("both listeners heard it", java.time.Duration.ofSeconds(5),
+        () -> heard.size() == 2);
+    assertThat(heard).containsExactly(result, result);
+  }
+
+  @Test
+  @DisplayName("a failed result carries its failure's code and message only, wherever it goes")
+  void failedResultCarriesCodeAndMessage() {
+    OperationException passedOn = OperationException.refused(ErrorCode.UNAVAILABLE, "breaker open");
+
+    OperationException carried = Envelope.failed(CallContext.begin("c"), passedOn).failure();
+
+    assertThat(carried.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(carried).hasMessage("breaker open");
+    assertThat(carried.refused()).isFalse();
+    assertThat(carried.outcomeUncertain()).isEqualTo(new OperationException(ErrorCode.UNAVAILABLE, "x").outcomeUncertain());
+  }
+
+  @Test
   @DisplayName("a plain message, protobuf bytes with the call context in headers, is still taken")
   void plainMessageTaken() {
-    List<Envelope> requests = new CopyOnWriteArrayList<>();
-    Blocking.await(transport.serve("test.op", request -> {
-      requests.add(request);
-      return Future.succeededFuture(Buffer.buffer("ok"));
-    }));
+    List<Envelope> requests = served();
     Envelope sent = Envelope.of(Buffer.buffer("payload"), new CallContext("corr-2", "", "msg-2", "", Map.of()));
 
     Blocking.await(vertx.eventBus().request(LocalTransport.rpcAddress("test.op"), sent.body(),
@@ -104,11 +135,7 @@ class LocalTransportTest {
   @Test
   @DisplayName("any other body is refused with INVALID_ARGUMENT saying what the address takes; no handler runs")
   void otherBodyRefused() {
-    List<Envelope> requests = new CopyOnWriteArrayList<>();
-    Blocking.await(transport.serve("test.op", request -> {
-      requests.add(request);
-      return Future.succeededFuture(Buffer.buffer("ok"));
-    }));
+    List<Envelope> requests = served();
 
     assertThatThrownBy(() -> Blocking.await(vertx.eventBus().request(LocalTransport.rpcAddress("test.op"), "text")))
         .isInstanceOfSatisfying(ReplyException.class, refused -> {
