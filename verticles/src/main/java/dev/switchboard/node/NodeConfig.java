@@ -80,8 +80,8 @@ public record NodeConfig(Settings settings, List<Operation<?, ?>> operations, Pl
    * and every message from a verticle on one event loop to one on another is a hand-off between
    * threads (queued, the other thread woken), which on a small machine costs more CPU than the
    * message's own work: on two cores the checkout took about a fifth less CPU per order with one
-   * event loop than with Vert.x's default of two per processor. The rest of the processors go to the store's
-   * writer, the Kafka clients' threads, the garbage collector and the JIT.
+   * event loop than with Vert.x's default of two per processor. The rest of the processors go to the
+   * store's writer, the Kafka clients' threads, the garbage collector and the JIT.
    */
   public static int eventLoops(Settings settings) {
     String value = settings.getString(EVENT_LOOPS, "auto").trim();
