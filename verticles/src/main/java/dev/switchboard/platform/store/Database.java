@@ -8,6 +8,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,8 +74,9 @@ public final class Database {
   /** One piece of work, the promise of its caller, and the context to complete it on. */
   private record Job<T>(SqlWork<T> work, Promise<T> promise, Context context) {
 
-    void complete(Object result, Throwable failure) {
-      Runnable done = () -> {
+    /** Completes the caller's promise on the calling thread; a listener that throws does not stop the writer. */
+    void completeHere(Object result, Throwable failure) {
+      try {
         if (failure == null) {
           @SuppressWarnings("unchecked")
           T value = (T) result;
@@ -79,24 +84,26 @@ public final class Database {
         } else {
           promise.tryFail(failure);
         }
-      };
-      try {
-        if (context == null) {
-          done.run();
-        } else {
-          context.runOnContext(ignored -> done.run());
-        }
       } catch (RuntimeException listener) {
-        // a caller's context already closed, or a listener that threw: the writer goes on
-        LOGGER.warn("store: a result could not be handed back: {}", listener.toString());
+        LOGGER.warn("store: a caller's listener failed: {}", listener.toString());
       }
     }
   }
 
   /** What each writer takes last: once the store is closing, one per writer ends the queue. */
-  private static final Job<Void> STOP = new Job<>(connection -> null, null, null);
+  private static final List<Job<?>> STOP = List.of(new Job<>(connection -> null, null, null));
 
-  private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+  /**
+   * The pieces of work waiting, as submitted: one list per {@link #submit}. An event loop submits
+   * what it asked for in one turn together ({@link #pending}), so a writer is woken once per turn of
+   * a loop rather than once per piece.
+   */
+  private final BlockingQueue<List<Job<?>>> queue = new LinkedBlockingQueue<>();
+  /**
+   * The pieces of work an event-loop thread asked for during its current turn, submitted together by
+   * one task the loop runs next (see {@link #transaction}). Per thread: only its own thread touches a list.
+   */
+  private final ThreadLocal<List<Job<?>>> pending = new ThreadLocal<>();
   private final Vertx vertx;
   private final HikariDataSource pool;
   private final StoreSettings settings;
@@ -222,16 +229,72 @@ public final class Database {
    * reaches the caller as it is; a store that cannot be reached is UNAVAILABLE; any other failure is
    * INTERNAL (uncertain: the caller may try again). The work may run more than once (see above): it
    * must not do anything but SQL on the connection it is given.
+   *
+   * <p>Asked on an event loop, the work is held until the loop has finished what it is doing, then
+   * submitted with everything else the loop asked for meanwhile, in the order asked: one hand-over
+   * to the writer per turn of the loop instead of one per piece, and larger group commits.
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
-    synchronized (this) {
-      if (closed) {
-        return Future.failedFuture(new OperationException(ErrorCode.UNAVAILABLE, "store is closed"));
-      }
-      Promise<T> promise = Promise.promise();
-      queue.add(new Job<>(work, promise, Vertx.currentContext()));
-      return promise.future();
+    if (isClosed()) {
+      return Future.failedFuture(closedFailure());
     }
+    Promise<T> promise = Promise.promise();
+    Context context = Vertx.currentContext();
+    Job<T> job = new Job<>(work, promise, context);
+    if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+      List<Job<?>> held = pending.get();
+      if (held == null) {
+        List<Job<?>> turn = new ArrayList<>();
+        turn.add(job);
+        pending.set(turn);
+        try {
+          // runs after what the loop is doing now (on the loop's own thread: no wake-up to pay)
+          context.runOnContext(ignored -> submitPending());
+        } catch (RuntimeException contextClosed) {
+          submitPending();
+        }
+      } else {
+        held.add(job);
+      }
+    } else {
+      submit(List.of(job));
+    }
+    return promise.future();
+  }
+
+  /** Submits, in the order asked, what this event-loop thread asked for during its turn. */
+  private void submitPending() {
+    List<Job<?>> held = pending.get();
+    pending.remove();
+    if (held != null && !held.isEmpty()) {
+      submit(held);
+    }
+  }
+
+  /** Queues pieces of work for a writer, or fails them (on their callers' contexts) if the store has closed. */
+  private void submit(List<Job<?>> jobs) {
+    synchronized (this) {
+      if (!closed) {
+        queue.add(jobs);
+        return;
+      }
+    }
+    OperationException failure = closedFailure();
+    List<Object> none = new ArrayList<>(jobs.size());
+    List<Throwable> failures = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      none.add(null);
+      failures.add(failure);
+    }
+    completeAll(jobs, none, failures);
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private static OperationException closedFailure() {
+    return new OperationException(ErrorCode.UNAVAILABLE, "store is closed");
   }
 
   /** Whether a statement failed on a unique or primary key (SQL state 23505, in H2 and PostgreSQL alike). */
@@ -270,6 +333,7 @@ public final class Database {
    * shuts an H2 database down: an in-memory one goes with it). Completes once all that is done.
    */
   public Future<Void> close() {
+    submitPending(); // what this thread asked for before closing is queued before the end
     synchronized (this) {
       if (!closed) {
         closed = true;
@@ -284,23 +348,36 @@ public final class Database {
   }
 
   private void write(int index) {
+    List<List<Job<?>>> taken = new ArrayList<>();
     List<Job<?>> batch = new ArrayList<>();
     while (true) {
       try {
-        batch.add(queue.take());
+        taken.add(queue.take());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
       if (maxBatch > 1) {
-        queue.drainTo(batch, maxBatch - 1);
+        queue.drainTo(taken, maxBatch - 1);
       }
       int stops = 0;
-      while (batch.remove(STOP)) {
-        stops++;
+      for (List<Job<?>> submitted : taken) {
+        if (submitted == STOP) {
+          stops++;
+        } else {
+          batch.addAll(submitted);
+        }
       }
+      taken.clear();
       if (!batch.isEmpty()) {
-        run(batch);
+        // a writer of one piece at a time takes a submission of several pieces one by one
+        if (maxBatch == 1) {
+          for (Job<?> job : batch) {
+            run(List.of(job));
+          }
+        } else {
+          run(batch);
+        }
         batch.clear();
       }
       if (stops > 0) {
@@ -325,7 +402,13 @@ public final class Database {
       LOGGER.warn("store: no connection to {}: {}", settings.setting(), unavailable.getMessage());
       OperationException failure = new OperationException(ErrorCode.UNAVAILABLE,
           "store: no connection within " + settings.connectTimeoutMs() + " ms: " + unavailable.getMessage());
-      batch.forEach(job -> job.complete(null, failure)); // those already completed keep their outcome
+      List<Object> none = new ArrayList<>(batch.size());
+      List<Throwable> failures = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        none.add(null);
+        failures.add(failure);
+      }
+      completeAll(batch, none, failures); // those already completed keep their outcome
     }
   }
 
@@ -348,7 +431,11 @@ public final class Database {
         continue;
       }
       transactionsRun.increment();
-      job.complete(result, outcome(failure));
+      List<Object> results = new ArrayList<>(1);
+      results.add(result);
+      List<Throwable> failures = new ArrayList<>(1);
+      failures.add(outcome(failure));
+      completeAll(List.of(job), results, failures);
       return;
     }
   }
@@ -380,9 +467,44 @@ public final class Database {
       commits.increment();
     }
     transactionsRun.add(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).complete(results.get(i), commitFailure != null ? commitFailure : failures.get(i));
+    if (commitFailure != null) {
+      for (int i = 0; i < failures.size(); i++) {
+        failures.set(i, commitFailure);
+      }
     }
+    completeAll(batch, results, failures);
+  }
+
+  /**
+   * Hands the outcomes back to their callers: one task per executor (an event loop, a worker queue)
+   * with all of its callers' outcomes, in order, each completed on its caller's own context — so that
+   * a batch wakes each event loop once rather than once per piece (a handler's context is a new
+   * duplicate for every message: grouping by context would group nothing). What each task completes
+   * is copied here: the writer reuses {@code jobs} once this returns.
+   */
+  private static void completeAll(List<Job<?>> jobs, List<Object> results, List<Throwable> failures) {
+    Map<EventExecutor, List<Runnable>> perExecutor = new LinkedHashMap<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      Job<?> job = jobs.get(i);
+      Object result = results.get(i);
+      Throwable failure = failures.get(i);
+      if (job.context() instanceof ContextInternal context) {
+        perExecutor.computeIfAbsent(context.executor(), ignored -> new ArrayList<>())
+            .add(() -> context.dispatch(() -> job.completeHere(result, failure)));
+      } else if (job.context() != null) {
+        job.context().runOnContext(ignored -> job.completeHere(result, failure));
+      } else {
+        job.completeHere(result, failure);
+      }
+    }
+    perExecutor.forEach((executor, outcomes) -> {
+      try {
+        executor.execute(() -> outcomes.forEach(Runnable::run));
+      } catch (RuntimeException rejected) {
+        // the callers' event loop or worker pool already closed: the writer goes on
+        LOGGER.warn("store: {} results could not be handed back: {}", outcomes.size(), rejected.toString());
+      }
+    });
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */

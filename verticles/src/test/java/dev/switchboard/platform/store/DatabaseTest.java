@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,5 +122,72 @@ class DatabaseTest {
     assertThat(registry.get(StoreMeters.TRANSACTIONS).functionCounter().count() - before).isEqualTo(6);
     assertThat(registry.get(StoreMeters.COMMITS).functionCounter().count() - commitsBefore).isEqualTo(5);
     assertThat(registry.get(StoreMeters.WRITER_CPU).functionCounter().count()).isNotNegative();
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("pieces asked in one turn of an event loop are handed over together: H2 runs them in the order asked"
+      + " and commits them once, and every caller hears on its own context")
+  void oneTurnIsOneHandOver(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (seq INT, id INT)");
+    StoreActivity before = database.activity();
+    ContextInternal loop = (ContextInternal) vertx.getOrCreateContext();
+    Promise<List<String>> heard = Promise.promise();
+    loop.runOnContext(turn -> {
+      List<String> outcomes = new ArrayList<>();
+      List<Future<Integer>> pieces = new ArrayList<>();
+      for (int id = 1; id <= 8; id++) {
+        int piece = id;
+        ContextInternal caller = loop.duplicate(); // as a handler of a message asks: each on a duplicate of its own
+        caller.dispatch(() -> pieces.add(database.transaction(connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(
+              "INSERT INTO effect VALUES ((SELECT COUNT(*) FROM effect) + 1, ?)")) {
+            insert.setInt(1, piece);
+            insert.executeUpdate();
+          }
+          return piece;
+        }).onComplete(done -> outcomes.add((Vertx.currentContext() == caller ? "" : "elsewhere ") + piece))));
+      }
+      Future.join(pieces).onComplete(all -> heard.complete(outcomes));
+    });
+    List<String> outcomes = Blocking.await(heard.future());
+    assertThat(outcomes).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8");
+    StoreActivity done = database.activity().since(before);
+    assertThat(done.transactions()).isEqualTo(8);
+    if (store == TestStore.H2) {
+      assertThat(outcomes).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+      assertThat(Blocking.await(database.queryTotals("SELECT seq, id FROM effect")))
+          .containsEntry("1", 1L).containsEntry("4", 4L).containsEntry("8", 8L);
+      assertThat(done.commits()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a piece asked in the same turn as the store is closed still runs; one asked after fails UNAVAILABLE")
+  void closeRunsWhatWasAskedBefore(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
+    Promise<Future<Integer>> asked = Promise.promise();
+    Promise<Future<Integer>> askedAfter = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(turn -> {
+      Future<Integer> before = database.transaction(connection -> {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effect VALUES (1)")) {
+          return insert.executeUpdate();
+        }
+      });
+      database.close();
+      asked.complete(before);
+      askedAfter.complete(database.transaction(connection -> 1));
+    });
+    assertThat(Blocking.await(Blocking.await(asked.future()))).isEqualTo(1);
+    Future<Integer> after = Blocking.await(askedAfter.future());
+    Throwable refused = Blocking.await(after.transform(Future::succeededFuture)).cause();
+    assertThat(refused).isInstanceOf(dev.switchboard.platform.OperationException.class);
+    assertThat(((dev.switchboard.platform.OperationException) refused).code())
+        .isEqualTo(dev.switchboard.platform.ErrorCode.UNAVAILABLE);
+    Blocking.await(database.close());
+    database = null;
   }
 }
