@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,9 @@ import java.util.concurrent.atomic.LongAdder;
  * applied when the store opens, and each application's, applied by {@link #migrate}.
  *
  * <p><b>H2: one writer, group commit.</b> H2 runs one writer, as it always has: the writer takes every
- * piece of work waiting (up to {@value #MAX_BATCH}), runs each behind a savepoint — a piece that fails
- * is rolled back to its savepoint alone — and commits them together. Pieces of work never interleave,
+ * piece of work waiting (up to {@value #MAX_BATCH} submissions: an event loop submits a turn's pieces
+ * together), runs each behind a savepoint — a piece that fails is rolled back to its savepoint
+ * alone — and commits them together. Pieces of work never interleave,
  * which is what the services' read-then-write code was written against, and one commit (one file
  * write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
  * so what a caller was told is stored survives a killed process. H2 locks its files: a second process
@@ -95,8 +97,8 @@ public final class Database {
 
   /**
    * The pieces of work waiting, as submitted: one list per {@link #submit}. An event loop submits
-   * what it asked for in one turn together ({@link #pending}), so a writer is woken once per turn of
-   * a loop rather than once per piece.
+   * what it asked for in one turn together ({@link #pending}), so that H2's writer is woken once per
+   * turn of a loop rather than once per piece; to PostgreSQL's writers each piece goes alone.
    */
   private final BlockingQueue<List<Job<?>>> queue = new LinkedBlockingQueue<>();
   /**
@@ -230,9 +232,10 @@ public final class Database {
    * INTERNAL (uncertain: the caller may try again). The work may run more than once (see above): it
    * must not do anything but SQL on the connection it is given.
    *
-   * <p>Asked on an event loop, the work is held until the loop has finished what it is doing, then
-   * submitted with everything else the loop asked for meanwhile, in the order asked: one hand-over
-   * to the writer per turn of the loop instead of one per piece, and larger group commits.
+   * <p>Asked on an event loop of an H2 store, the work is held until the loop has finished what it is
+   * doing, then submitted with everything else the loop asked for meanwhile, in the order asked: one
+   * hand-over to the writer per turn of the loop instead of one per piece, and larger group commits.
+   * (PostgreSQL's writers take one piece each, concurrently: there each piece is handed over alone.)
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
     if (isClosed()) {
@@ -241,7 +244,7 @@ public final class Database {
     Promise<T> promise = Promise.promise();
     Context context = Vertx.currentContext();
     Job<T> job = new Job<>(work, promise, context);
-    if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+    if (maxBatch > 1 && context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
       List<Job<?>> held = pending.get();
       if (held == null) {
         List<Job<?>> turn = new ArrayList<>();
@@ -279,14 +282,7 @@ public final class Database {
         return;
       }
     }
-    OperationException failure = closedFailure();
-    List<Object> none = new ArrayList<>(jobs.size());
-    List<Throwable> failures = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      none.add(null);
-      failures.add(failure);
-    }
-    completeAll(jobs, none, failures);
+    failAll(jobs, closedFailure());
   }
 
   private synchronized boolean isClosed() {
@@ -370,14 +366,7 @@ public final class Database {
       }
       taken.clear();
       if (!batch.isEmpty()) {
-        // a writer of one piece at a time takes a submission of several pieces one by one
-        if (maxBatch == 1) {
-          for (Job<?> job : batch) {
-            run(List.of(job));
-          }
-        } else {
-          run(batch);
-        }
+        run(batch);
         batch.clear();
       }
       if (stops > 0) {
@@ -402,13 +391,7 @@ public final class Database {
       LOGGER.warn("store: no connection to {}: {}", settings.setting(), unavailable.getMessage());
       OperationException failure = new OperationException(ErrorCode.UNAVAILABLE,
           "store: no connection within " + settings.connectTimeoutMs() + " ms: " + unavailable.getMessage());
-      List<Object> none = new ArrayList<>(batch.size());
-      List<Throwable> failures = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        none.add(null);
-        failures.add(failure);
-      }
-      completeAll(batch, none, failures); // those already completed keep their outcome
+      failAll(batch, failure); // those already completed keep their outcome
     }
   }
 
@@ -431,11 +414,7 @@ public final class Database {
         continue;
       }
       transactionsRun.increment();
-      List<Object> results = new ArrayList<>(1);
-      results.add(result);
-      List<Throwable> failures = new ArrayList<>(1);
-      failures.add(outcome(failure));
-      completeAll(List.of(job), results, failures);
+      completeAll(List.of(job), Collections.singletonList(result), Collections.singletonList(outcome(failure)));
       return;
     }
   }
@@ -473,6 +452,11 @@ public final class Database {
       }
     }
     completeAll(batch, results, failures);
+  }
+
+  /** Fails every piece with the same failure, on its caller's context. */
+  private static void failAll(List<Job<?>> jobs, Throwable failure) {
+    completeAll(jobs, Collections.nCopies(jobs.size(), null), Collections.nCopies(jobs.size(), failure));
   }
 
   /**
