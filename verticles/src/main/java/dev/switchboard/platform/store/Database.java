@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.StoreSettings;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -244,22 +245,25 @@ public final class Database {
     Promise<T> promise = Promise.promise();
     Context context = Vertx.currentContext();
     Job<T> job = new Job<>(work, promise, context);
-    if (maxBatch > 1 && context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+    EventLoop loop = maxBatch > 1 && context instanceof ContextInternal internal && internal.isEventLoopContext()
+        ? internal.nettyEventLoop() : null;
+    if (loop != null && loop.inEventLoop()) {
       List<Job<?>> held = pending.get();
-      if (held == null) {
+      if (held != null) {
+        held.add(job);
+      } else {
         List<Job<?>> turn = new ArrayList<>();
         turn.add(job);
         pending.set(turn);
         try {
-          // runs after what the loop is doing now (on the loop's own thread: no wake-up to pay)
-          context.runOnContext(ignored -> submitPending());
-        } catch (RuntimeException contextClosed) {
+          // runs on this same thread once the loop is done with what it does now: no wake-up to pay
+          loop.execute(this::submitPending);
+        } catch (RuntimeException loopShutDown) {
           submitPending();
         }
-      } else {
-        held.add(job);
       }
     } else {
+      // not on its context's own loop thread (a worker, or a context dispatched on a foreign thread): at once
       submit(List.of(job));
     }
     return promise.future();

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -189,5 +190,26 @@ class DatabaseTest {
         .isEqualTo(dev.switchboard.platform.ErrorCode.UNAVAILABLE);
     Blocking.await(database.close());
     database = null;
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a piece asked on a thread other than its context's own loop (a context dispatched elsewhere) is"
+      + " handed over at once, and heard on its context")
+  void pieceAskedOffItsLoopIsNotHeld(TestStore store) {
+    open(store);
+    VertxInternal internal = (VertxInternal) vertx;
+    ContextInternal asking = internal.createEventLoopContext();
+    ContextInternal elsewhere = internal.createEventLoopContext();
+    for (int tries = 0; elsewhere.nettyEventLoop() == asking.nettyEventLoop() && tries < 64; tries++) {
+      elsewhere = internal.createEventLoopContext(); // the loops are taken in turn
+    }
+    assertThat(elsewhere.nettyEventLoop()).isNotSameAs(asking.nettyEventLoop());
+    ContextInternal onAnotherLoop = elsewhere;
+    Promise<Future<Boolean>> asked = Promise.promise();
+    onAnotherLoop.runOnContext(turn -> asking.dispatch(() -> asked.complete(
+        database.queryLong("SELECT 1").map(one -> Vertx.currentContext() == asking))));
+    // nothing else is asked on either loop: a piece held for a turn that never ends would never run
+    assertThat(Blocking.await(Blocking.await(asked.future()), 10_000, () -> new IllegalStateException("the piece never ran"))).isTrue();
   }
 }
