@@ -4,13 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.platform.ErrorCode;
 import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.StoreSettings;
-import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +19,8 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -42,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>H2: one writer, group commit.</b> H2 runs one writer, as it always has: the writer takes every
  * piece of work waiting (up to {@value #MAX_BATCH} submissions: an event loop submits a turn's pieces
- * together), runs each behind a savepoint — a piece that fails is rolled back to its savepoint
+ * together, {@link WorkQueue}), runs each behind a savepoint — a piece that fails is rolled back to its savepoint
  * alone — and commits them together. Pieces of work never interleave,
  * which is what the services' read-then-write code was written against, and one commit (one file
  * write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
@@ -74,40 +67,8 @@ public final class Database {
    */
   private static final String PIECE_SAVEPOINT = "sb_piece";
 
-  /** One piece of work, the promise of its caller, and the context to complete it on. */
-  private record Job<T>(SqlWork<T> work, Promise<T> promise, Context context) {
-
-    /** Completes the caller's promise on the calling thread; a listener that throws does not stop the writer. */
-    void completeHere(Object result, Throwable failure) {
-      try {
-        if (failure == null) {
-          @SuppressWarnings("unchecked")
-          T value = (T) result;
-          promise.tryComplete(value);
-        } else {
-          promise.tryFail(failure);
-        }
-      } catch (RuntimeException listener) {
-        LOGGER.warn("store: a caller's listener failed: {}", listener.toString());
-      }
-    }
-  }
-
-  /** What each writer takes last: once the store is closing, one per writer ends the queue. */
-  private static final List<Job<?>> STOP = List.of(new Job<>(connection -> null, null, null));
-
-  /**
-   * The pieces of work waiting, as submitted: one list per {@link #submit}. An event loop submits
-   * what it asked for in one turn together ({@link #pending}), so that H2's writer is woken once per
-   * turn of a loop rather than once per piece; to PostgreSQL's writers each piece goes alone.
-   */
-  private final BlockingQueue<List<Job<?>>> queue = new LinkedBlockingQueue<>();
-  /**
-   * The pieces of work an event-loop thread asked for during its current turn, submitted together by
-   * one task the loop runs next (see {@link #transaction}). Per thread: only its own thread touches a list.
-   */
-  private final ThreadLocal<List<Job<?>>> pending = new ThreadLocal<>();
   private final Vertx vertx;
+  private final WorkQueue work;
   private final HikariDataSource pool;
   private final StoreSettings settings;
   private final StoreSignals signals;
@@ -122,7 +83,6 @@ public final class Database {
   private final LongAdder commits = new LongAdder();
   private final Promise<Void> closedPromise = Promise.promise();
   private Context closingContext;
-  private boolean closed;
 
   private Database(Vertx vertx, HikariDataSource pool, StoreSettings settings, String name, String storeId) {
     this.vertx = vertx;
@@ -132,6 +92,7 @@ public final class Database {
     this.storeId = storeId;
     this.writers = settings.postgres() ? settings.poolSize() : 1;
     this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
+    this.work = new WorkQueue(maxBatch > 1);
     this.running = new AtomicInteger(writers);
     this.endedWriterCpuNanos = new AtomicLongArray(writers);
     for (int i = 0; i < writers; i++) {
@@ -239,62 +200,7 @@ public final class Database {
    * (PostgreSQL's writers take one piece each, concurrently: there each piece is handed over alone.)
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
-    if (isClosed()) {
-      return Future.failedFuture(closedFailure());
-    }
-    Promise<T> promise = Promise.promise();
-    Context context = Vertx.currentContext();
-    Job<T> job = new Job<>(work, promise, context);
-    EventLoop loop = maxBatch > 1 && context instanceof ContextInternal internal && internal.isEventLoopContext()
-        ? internal.nettyEventLoop() : null;
-    if (loop != null && loop.inEventLoop()) {
-      List<Job<?>> held = pending.get();
-      if (held != null) {
-        held.add(job);
-      } else {
-        List<Job<?>> turn = new ArrayList<>();
-        turn.add(job);
-        pending.set(turn);
-        try {
-          // runs on this same thread once the loop is done with what it does now: no wake-up to pay
-          loop.execute(this::submitPending);
-        } catch (RuntimeException loopShutDown) {
-          submitPending();
-        }
-      }
-    } else {
-      // not on its context's own loop thread (a worker, or a context dispatched on a foreign thread): at once
-      submit(List.of(job));
-    }
-    return promise.future();
-  }
-
-  /** Submits, in the order asked, what this event-loop thread asked for during its turn. */
-  private void submitPending() {
-    List<Job<?>> held = pending.get();
-    pending.remove();
-    if (held != null && !held.isEmpty()) {
-      submit(held);
-    }
-  }
-
-  /** Queues pieces of work for a writer, or fails them (on their callers' contexts) if the store has closed. */
-  private void submit(List<Job<?>> jobs) {
-    synchronized (this) {
-      if (!closed) {
-        queue.add(jobs);
-        return;
-      }
-    }
-    failAll(jobs, closedFailure());
-  }
-
-  private synchronized boolean isClosed() {
-    return closed;
-  }
-
-  private static OperationException closedFailure() {
-    return new OperationException(ErrorCode.UNAVAILABLE, "store is closed");
+    return this.work.add(work);
   }
 
   /** Whether a statement failed on a unique or primary key (SQL state 23505, in H2 and PostgreSQL alike). */
@@ -333,50 +239,32 @@ public final class Database {
    * shuts an H2 database down: an in-memory one goes with it). Completes once all that is done.
    */
   public Future<Void> close() {
-    submitPending(); // what this thread asked for before closing is queued before the end
-    synchronized (this) {
-      if (!closed) {
-        closed = true;
+    // what this thread asked for before closing is queued before the writers' ends
+    if (work.close(writers)) {
+      synchronized (this) {
         closingContext = Vertx.currentContext();
-        signals.close();
-        for (int i = 0; i < writers; i++) {
-          queue.add(STOP);
-        }
       }
+      signals.close();
     }
     return closedPromise.future();
   }
 
   private void write(int index) {
-    List<List<Job<?>>> taken = new ArrayList<>();
-    List<Job<?>> batch = new ArrayList<>();
+    List<StoreJob<?>> batch = new ArrayList<>();
     while (true) {
+      int stops;
       try {
-        taken.add(queue.take());
+        stops = work.take(batch, maxBatch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (maxBatch > 1) {
-        queue.drainTo(taken, maxBatch - 1);
-      }
-      int stops = 0;
-      for (List<Job<?>> submitted : taken) {
-        if (submitted == STOP) {
-          stops++;
-        } else {
-          batch.addAll(submitted);
-        }
-      }
-      taken.clear();
       if (!batch.isEmpty()) {
         run(batch);
         batch.clear();
       }
       if (stops > 0) {
-        for (int i = 1; i < stops; i++) {
-          queue.add(STOP); // taken along with this writer's: they are the other writers'
-        }
+        work.passOn(stops - 1);
         endedWriterCpuNanos.set(index, threadCpuNanos(Thread.currentThread().getId()));
         writerEnded();
         return;
@@ -384,7 +272,7 @@ public final class Database {
     }
   }
 
-  private void run(List<Job<?>> batch) {
+  private void run(List<StoreJob<?>> batch) {
     try (Connection connection = pool.getConnection()) {
       if (batch.size() == 1) {
         runAlone(connection, batch.get(0));
@@ -395,12 +283,12 @@ public final class Database {
       LOGGER.warn("store: no connection to {}: {}", settings.setting(), unavailable.getMessage());
       OperationException failure = new OperationException(ErrorCode.UNAVAILABLE,
           "store: no connection within " + settings.connectTimeoutMs() + " ms: " + unavailable.getMessage());
-      failAll(batch, failure); // those already completed keep their outcome
+      StoreJob.failAll(batch, failure); // those already completed keep their outcome
     }
   }
 
   /** One piece of work, its own transaction; run again after a conflict when other writers exist. */
-  private void runAlone(Connection connection, Job<?> job) {
+  private void runAlone(Connection connection, StoreJob<?> job) {
     for (int attempt = 1; ; attempt++) {
       Object result = null;
       Throwable failure = null;
@@ -418,16 +306,16 @@ public final class Database {
         continue;
       }
       transactionsRun.increment();
-      completeAll(List.of(job), Collections.singletonList(result), Collections.singletonList(outcome(failure)));
+      StoreJob.handBack(List.of(job), Collections.singletonList(result), Collections.singletonList(outcome(failure)));
       return;
     }
   }
 
   /** Several pieces of work, each behind a savepoint, committed together (group commit). */
-  private void runTogether(Connection connection, List<Job<?>> batch) {
+  private void runTogether(Connection connection, List<StoreJob<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     List<Throwable> failures = new ArrayList<>(batch.size());
-    for (Job<?> job : batch) {
+    for (StoreJob<?> job : batch) {
       Object result = null;
       Throwable failure = null;
       try {
@@ -455,44 +343,7 @@ public final class Database {
         failures.set(i, commitFailure);
       }
     }
-    completeAll(batch, results, failures);
-  }
-
-  /** Fails every piece with the same failure, on its caller's context. */
-  private static void failAll(List<Job<?>> jobs, Throwable failure) {
-    completeAll(jobs, Collections.nCopies(jobs.size(), null), Collections.nCopies(jobs.size(), failure));
-  }
-
-  /**
-   * Hands the outcomes back to their callers: one task per executor (an event loop, a worker queue)
-   * with all of its callers' outcomes, in order, each completed on its caller's own context — so that
-   * a batch wakes each event loop once rather than once per piece (a handler's context is a new
-   * duplicate for every message: grouping by context would group nothing). What each task completes
-   * is copied here: the writer reuses {@code jobs} once this returns.
-   */
-  private static void completeAll(List<Job<?>> jobs, List<Object> results, List<Throwable> failures) {
-    Map<EventExecutor, List<Runnable>> perExecutor = new LinkedHashMap<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      Job<?> job = jobs.get(i);
-      Object result = results.get(i);
-      Throwable failure = failures.get(i);
-      if (job.context() instanceof ContextInternal context) {
-        perExecutor.computeIfAbsent(context.executor(), ignored -> new ArrayList<>())
-            .add(() -> context.dispatch(() -> job.completeHere(result, failure)));
-      } else if (job.context() != null) {
-        job.context().runOnContext(ignored -> job.completeHere(result, failure));
-      } else {
-        job.completeHere(result, failure);
-      }
-    }
-    perExecutor.forEach((executor, outcomes) -> {
-      try {
-        executor.execute(() -> outcomes.forEach(Runnable::run));
-      } catch (RuntimeException rejected) {
-        // the callers' event loop or worker pool already closed: the writer goes on
-        LOGGER.warn("store: {} results could not be handed back: {}", outcomes.size(), rejected.toString());
-      }
-    });
+    StoreJob.handBack(batch, results, failures);
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */
