@@ -34,10 +34,10 @@ import java.util.concurrent.atomic.LongAdder;
  * applied when the store opens, and each application's, applied by {@link #migrate}.
  *
  * <p><b>H2: one writer, group commit.</b> H2 runs one writer, as it always has: the writer takes every
- * piece of work waiting (up to {@value #MAX_BATCH} submissions: an event loop submits a turn's pieces
- * together, {@link WorkQueue}), runs each behind a savepoint — a piece that fails is rolled back to its savepoint
- * alone — and commits them together. Pieces of work never interleave,
- * which is what the services' read-then-write code was written against, and one commit (one file
+ * piece of work waiting (whole submissions, up to {@value #MAX_BATCH} pieces or a little more: an
+ * event loop submits a turn's pieces together, {@link WorkQueue}), runs each behind a savepoint — a piece that fails is rolled back to
+ * its savepoint alone — and commits them together. Pieces of work never interleave, which is what
+ * the services' read-then-write code was written against, and one commit (one file
  * write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
  * so what a caller was told is stored survives a killed process. H2 locks its files: a second process
  * opening the same path fails at start-up instead of corrupting it.
@@ -237,14 +237,16 @@ public final class Database {
   /**
    * Stops taking work, lets the writers finish what was queued before, then closes the pool (and
    * shuts an H2 database down: an in-memory one goes with it). Completes once all that is done.
+   * (What another event loop still holds for its turn fails UNAVAILABLE: see {@link WorkQueue#close}.)
    */
   public Future<Void> close() {
     // what this thread asked for before closing is queued before the writers' ends
-    if (work.close(writers)) {
+    if (work.close()) {
       synchronized (this) {
-        closingContext = Vertx.currentContext();
+        closingContext = Vertx.currentContext(); // before a writer can end and look for it
       }
       signals.close();
+      work.stop(writers);
     }
     return closedPromise.future();
   }

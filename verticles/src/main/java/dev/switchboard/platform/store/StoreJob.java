@@ -1,9 +1,9 @@
 package dev.switchboard.platform.store;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,39 +28,47 @@ record StoreJob<T>(SqlWork<T> work, Promise<T> promise, Context context) {
       } else {
         promise.tryFail(failure);
       }
-    } catch (RuntimeException listener) {
+    } catch (VirtualMachineError fatal) {
+      throw fatal;
+    } catch (Throwable listener) { // an Error too (an assertion in a listener): the writer must go on
       LOGGER.warn("store: a caller's listener failed: {}", listener.toString());
     }
   }
 
   /**
-   * Hands the outcomes back to their callers: one task per executor (an event loop, a worker queue)
-   * with all of its callers' outcomes, in order, each completed on its caller's own context — so that
-   * a batch wakes each event loop once rather than once per piece (a handler's context is a new
-   * duplicate for every message: grouping by context would group nothing). What each task completes
-   * is copied here: the writer reuses {@code jobs} once this returns.
+   * Hands the outcomes back to their callers: on event loops, one task per loop with all of its
+   * callers' outcomes, in order, each completed on its caller's own context — so that a batch wakes
+   * each event loop once rather than once per piece (a handler's context is a new duplicate for every
+   * message: grouping by context would group nothing); on any other context (a worker), one task per
+   * outcome, as {@code runOnContext} does. What each task completes is copied here: the writer reuses
+   * {@code jobs} once this returns.
    */
   static void handBack(List<StoreJob<?>> jobs, List<Object> results, List<Throwable> failures) {
-    Map<EventExecutor, List<Runnable>> perExecutor = new LinkedHashMap<>();
+    Map<EventLoop, List<Runnable>> perLoop = new LinkedHashMap<>();
     for (int i = 0; i < jobs.size(); i++) {
       StoreJob<?> job = jobs.get(i);
       Object result = results.get(i);
       Throwable failure = failures.get(i);
-      if (job.context() instanceof ContextInternal context) {
-        perExecutor.computeIfAbsent(context.executor(), ignored -> new ArrayList<>())
+      if (job.context() instanceof ContextInternal context && context.isEventLoopContext()) {
+        perLoop.computeIfAbsent(context.nettyEventLoop(), ignored -> new ArrayList<>())
             .add(() -> context.dispatch(() -> job.completeHere(result, failure)));
+      } else if (job.context() != null) {
+        handBack(job.context(), 1, () -> job.context().runOnContext(ignored -> job.completeHere(result, failure)));
       } else {
         job.completeHere(result, failure); // asked from outside Vert.x: completed here
       }
     }
-    perExecutor.forEach((executor, outcomes) -> {
-      try {
-        executor.execute(() -> outcomes.forEach(Runnable::run));
-      } catch (RuntimeException rejected) {
-        // the callers' event loop or worker pool already closed: the writer goes on
-        LOGGER.warn("store: {} results could not be handed back: {}", outcomes.size(), rejected.toString());
-      }
-    });
+    perLoop.forEach((loop, outcomes) -> handBack(loop, outcomes.size(),
+        () -> loop.execute(() -> outcomes.forEach(Runnable::run))));
+  }
+
+  /** Schedules a hand-back; one its callers' loop or pool refuses (closed already) is logged, and the writer goes on. */
+  private static void handBack(Object where, int outcomes, Runnable schedule) {
+    try {
+      schedule.run();
+    } catch (RuntimeException rejected) {
+      LOGGER.warn("store: {} result(s) could not be handed back to {}: {}", outcomes, where, rejected.toString());
+    }
   }
 
   /** Fails every piece with the same failure, on its caller's context. */

@@ -21,6 +21,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * so the writer is woken once per turn of a loop rather than once per piece, and its group commits
  * are larger. Without (PostgreSQL's writers, which take one piece each, concurrently), each piece is
  * submitted alone. Once closed, a submission fails UNAVAILABLE on its callers' contexts.
+ *
+ * <p>Pieces asked on one thread are taken in the order asked. Between threads there is no order: a
+ * piece held for a loop's turn can be taken after one that a worker, started in that same turn, asked.
  */
 final class WorkQueue {
 
@@ -34,7 +37,8 @@ final class WorkQueue {
    */
   private final ThreadLocal<List<StoreJob<?>>> pending = new ThreadLocal<>();
   private final boolean holdTurns;
-  private boolean closed;
+  /** Written under this queue's lock, with the submission it decides; read without it. */
+  private volatile boolean closed;
 
   WorkQueue(boolean holdTurns) {
     this.holdTurns = holdTurns;
@@ -42,7 +46,7 @@ final class WorkQueue {
 
   /** Queues a piece of work, to be completed on the calling context (see above for when it is handed over). */
   <T> Future<T> add(SqlWork<T> work) {
-    if (closed()) {
+    if (closed) {
       return Future.failedFuture(closedFailure());
     }
     Promise<T> promise = Promise.promise();
@@ -66,43 +70,47 @@ final class WorkQueue {
         }
       }
     } else {
-      // not on its context's own loop thread (a worker, or a context dispatched on a foreign thread): at once
+      // not on its context's own loop thread (a worker, or a context dispatched on a foreign thread): at
+      // once — after what this thread holds for its turn, so that one thread's pieces keep their order
+      submitPending();
       submit(List.of(job));
     }
     return promise.future();
   }
 
   /**
-   * Closes the queue once what the calling thread asked for is queued: each of {@code writers}
-   * writers takes what was queued before, then ends. Returns whether this call closed it.
+   * Refuses what is asked from now on, once what the calling thread holds for its turn is queued;
+   * returns whether this call closed the queue. What another event loop holds for its turn when the
+   * queue closes fails UNAVAILABLE when the loop submits it, as if it had been asked after.
    */
-  boolean close(int writers) {
+  boolean close() {
     submitPending();
     synchronized (this) {
       if (closed) {
         return false;
       }
       closed = true;
-      for (int i = 0; i < writers; i++) {
-        queue.add(STOP);
-      }
       return true;
     }
   }
 
-  /**
-   * Waits for work, then takes it and whatever else is waiting, up to {@code maxSubmissions}
-   * submissions, into {@code batch}, in the order submitted. Returns how many of the writers' ends
-   * it took along: when more than none, this writer ends after the batch ({@link #passOn} the rest).
-   */
-  int take(List<StoreJob<?>> batch, int maxSubmissions) throws InterruptedException {
-    List<List<StoreJob<?>>> taken = new ArrayList<>();
-    taken.add(queue.take());
-    if (maxSubmissions > 1) {
-      queue.drainTo(taken, maxSubmissions - 1);
+  /** After {@link #close}: each of {@code writers} writers takes what was queued before, then ends. */
+  void stop(int writers) {
+    for (int i = 0; i < writers; i++) {
+      queue.add(STOP);
     }
+  }
+
+  /**
+   * Waits for work, then takes it and whatever else is waiting, in the order submitted, into
+   * {@code batch} — whole submissions, until it holds {@code maxPieces} pieces or more. Returns how
+   * many of the writers' ends it took along: when more than none, this writer ends after the batch
+   * ({@link #passOn} the rest).
+   */
+  int take(List<StoreJob<?>> batch, int maxPieces) throws InterruptedException {
     int stops = 0;
-    for (List<StoreJob<?>> submitted : taken) {
+    for (List<StoreJob<?>> submitted = queue.take(); submitted != null;
+         submitted = batch.size() < maxPieces ? queue.poll() : null) {
       if (submitted == STOP) {
         stops++;
       } else {
@@ -136,10 +144,6 @@ final class WorkQueue {
       }
     }
     StoreJob.failAll(jobs, closedFailure());
-  }
-
-  private synchronized boolean closed() {
-    return closed;
   }
 
   private static OperationException closedFailure() {

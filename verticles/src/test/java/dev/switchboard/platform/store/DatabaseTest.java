@@ -212,4 +212,43 @@ class DatabaseTest {
     // nothing else is asked on either loop: a piece held for a turn that never ends would never run
     assertThat(Blocking.await(Blocking.await(asked.future()), 10_000, () -> new IllegalStateException("the piece never ran"))).isTrue();
   }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("pieces asked on one thread run in the order asked, one held for the loop's turn and one handed over"
+      + " at once alike")
+  void oneThreadsPiecesKeepTheirOrder(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (seq INT, id INT)");
+    VertxInternal internal = (VertxInternal) vertx;
+    ContextInternal loop = internal.createEventLoopContext();
+    ContextInternal other = internal.createEventLoopContext();
+    for (int tries = 0; other.nettyEventLoop() == loop.nettyEventLoop() && tries < 64; tries++) {
+      other = internal.createEventLoopContext();
+    }
+    ContextInternal foreign = other;
+    Promise<List<Future<Integer>>> asked = Promise.promise();
+    loop.runOnContext(turn -> {
+      List<Future<Integer>> pieces = new ArrayList<>();
+      pieces.add(database.transaction(connection -> insertNext(connection, 1))); // held for this turn
+      foreign.dispatch(() -> pieces.add(database.transaction(connection -> insertNext(connection, 2)))); // at once
+      pieces.add(database.transaction(connection -> insertNext(connection, 3))); // held again
+      asked.complete(pieces);
+    });
+    Blocking.await(Future.all(Blocking.await(asked.future())));
+    assertThat(Blocking.await(database.queryTotals("SELECT id, COUNT(*) FROM effect GROUP BY id")))
+        .containsOnlyKeys("1", "2", "3");
+    if (store == TestStore.H2) { // one writer; PostgreSQL's writers run pieces concurrently, in any order
+      assertThat(Blocking.await(database.queryTotals("SELECT seq, id FROM effect")))
+          .containsEntry("1", 1L).containsEntry("2", 2L).containsEntry("3", 3L);
+    }
+  }
+
+  private static int insertNext(java.sql.Connection connection, int id) throws java.sql.SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO effect VALUES ((SELECT COUNT(*) FROM effect) + 1, ?)")) {
+      insert.setInt(1, id);
+      return insert.executeUpdate();
+    }
+  }
 }
