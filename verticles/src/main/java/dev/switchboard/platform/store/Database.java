@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>H2: one writer, group commit.</b> H2 runs one writer, as it always has: the writer takes every
  * piece of work waiting (whole submissions, up to {@value #MAX_BATCH} pieces or a little more: an
- * event loop submits a turn's pieces together, {@link WorkQueue}), runs each behind a savepoint — a piece that fails is rolled back to
- * its savepoint alone — and commits them together. Pieces of work never interleave, which is what
- * the services' read-then-write code was written against, and one commit (one file
- * write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
+ * event loop submits a turn's pieces together, {@link WorkQueue}), runs each behind a savepoint — a
+ * piece that fails is rolled back to its savepoint alone — and commits them together. Pieces of work
+ * never interleave, which is what the services' read-then-write code was written against, and one
+ * commit (one file write) serves the whole batch. Commits reach the file before anyone is told ({@code WRITE_DELAY=0}),
  * so what a caller was told is stored survives a killed process. H2 locks its files: a second process
  * opening the same path fails at start-up instead of corrupting it.
  *
@@ -68,7 +68,7 @@ public final class Database {
   private static final String PIECE_SAVEPOINT = "sb_piece";
 
   private final Vertx vertx;
-  private final WorkQueue work;
+  private final WorkQueue queue;
   private final HikariDataSource pool;
   private final StoreSettings settings;
   private final StoreSignals signals;
@@ -92,7 +92,7 @@ public final class Database {
     this.storeId = storeId;
     this.writers = settings.postgres() ? settings.poolSize() : 1;
     this.maxBatch = settings.postgres() ? 1 : MAX_BATCH;
-    this.work = new WorkQueue(maxBatch > 1);
+    this.queue = new WorkQueue(maxBatch > 1);
     this.running = new AtomicInteger(writers);
     this.endedWriterCpuNanos = new AtomicLongArray(writers);
     for (int i = 0; i < writers; i++) {
@@ -200,7 +200,7 @@ public final class Database {
    * (PostgreSQL's writers take one piece each, concurrently: there each piece is handed over alone.)
    */
   public <T> Future<T> transaction(SqlWork<T> work) {
-    return this.work.add(work);
+    return queue.add(work);
   }
 
   /** Whether a statement failed on a unique or primary key (SQL state 23505, in H2 and PostgreSQL alike). */
@@ -241,12 +241,12 @@ public final class Database {
    */
   public Future<Void> close() {
     // what this thread asked for before closing is queued before the writers' ends
-    if (work.close()) {
+    if (queue.close()) {
       synchronized (this) {
         closingContext = Vertx.currentContext(); // before a writer can end and look for it
       }
       signals.close();
-      work.stop(writers);
+      queue.stop(writers);
     }
     return closedPromise.future();
   }
@@ -256,7 +256,7 @@ public final class Database {
     while (true) {
       int stops;
       try {
-        stops = work.take(batch, maxBatch);
+        stops = queue.take(batch, maxBatch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -266,7 +266,7 @@ public final class Database {
         batch.clear();
       }
       if (stops > 0) {
-        work.passOn(stops - 1);
+        queue.passOn(stops - 1);
         endedWriterCpuNanos.set(index, threadCpuNanos(Thread.currentThread().getId()));
         writerEnded();
         return;
@@ -340,12 +340,8 @@ public final class Database {
       commits.increment();
     }
     transactionsRun.add(batch.size());
-    if (commitFailure != null) {
-      for (int i = 0; i < failures.size(); i++) {
-        failures.set(i, commitFailure);
-      }
-    }
-    StoreJob.handBack(batch, results, failures);
+    StoreJob.handBack(batch, results,
+        commitFailure == null ? failures : Collections.nCopies(batch.size(), commitFailure));
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */

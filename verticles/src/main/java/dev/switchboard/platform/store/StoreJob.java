@@ -62,7 +62,7 @@ record StoreJob<T>(SqlWork<T> work, Promise<T> promise, Context context) {
         () -> loop.execute(() -> outcomes.forEach(Runnable::run))));
   }
 
-  /** Schedules a hand-back; one its callers' loop or pool refuses (closed already) is logged, and the writer goes on. */
+  /** Schedules a hand-back; one refused by its callers' loop or pool (closed already) is logged, the writer goes on. */
   private static void handBack(Object where, int outcomes, Runnable schedule) {
     try {
       schedule.run();
