@@ -57,6 +57,14 @@ final class CheckoutRig implements AutoCloseable {
     return CheckoutNode.start(client, base, variant, store, stores, broker);
   }
 
+  /**
+   * Fails at once if {@code variant} needs the local Kafka broker and it could not start
+   * ({@link OnDemandBroker#checkFor}): before a run's warm-ups, not when the variant's turn comes.
+   */
+  void checkBroker(String variant) {
+    broker.checkFor(base.with(VariantSettings.variantFile(client, variant)));
+  }
+
   /** Whether {@code variant} runs on Kafka (and saturates far lower than on the local transport). */
   boolean onKafka(String variant) {
     return VariantSettings.onKafka(base.with(VariantSettings.variantFile(client, variant)));

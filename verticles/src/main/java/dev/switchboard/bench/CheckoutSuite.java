@@ -102,6 +102,7 @@ final class CheckoutSuite implements BenchSuite {
     List<Measured> measured = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     try (CheckoutRig rig = new CheckoutRig(context.progress())) {
+      variants.forEach(rig::checkBroker);
       if (!context.quick()) {
         List<String> warmUps = variants.stream().map(variant -> rig.warmUp(variant, context.progress())).toList();
         notes.add("JVM warm-up: " + String.join("; ", warmUps));

@@ -98,6 +98,7 @@ final class SoakSuite implements BenchSuite {
     int warmupSeconds = context.pick(60, 4);
     String label = variant + ", " + store.label();
     try (CheckoutRig rig = new CheckoutRig(context.progress()); GcMonitor gc = GcMonitor.start()) {
+      rig.checkBroker(variant);
       int rate = givenRate;
       if (rate == 0) {
         SaturationPlan plan = context.pick(SaturationPlan.shortSearch(), SaturationPlan.quick());

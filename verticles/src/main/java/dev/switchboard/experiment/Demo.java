@@ -55,6 +55,9 @@ public final class Demo {
         .filter(name -> !name.isEmpty()).toList();
     System.out.printf("Switchboard demo: %d orders at %d/s through %s%n%n", options.orders(), options.rate(),
         String.join(", ", variants));
+    for (String variant : variants) {
+      broker.checkFor(base.with(VariantSettings.variantFile(client, variant)).with(overrides));
+    }
     if (options.warmup() > 0) {
       System.out.printf("warming up the JVM with %d orders per variant (not measured)...%n", options.warmup());
       Workload warmup = Workload.checkout(options.warmup(), options.rate() * 2, options.seed() + 1);

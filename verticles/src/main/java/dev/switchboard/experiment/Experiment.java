@@ -127,7 +127,9 @@ public final class Experiment {
         throw new ExperimentFileException(spec.name() + ": variant " + variant.name() + ": " + e.getMessage());
       }
       Settings layer = variantFile.with(variant.set());
-      check(spec, variant, base.with(runLayer).with(layer).with(options.overrides()));
+      Settings settings = base.with(runLayer).with(layer).with(options.overrides());
+      check(spec, variant, settings);
+      broker.checkFor(settings);
       layers.put(variant.name(), layer);
     }
     List<String> names = variants.stream().map(VariantSpec::name).toList();
