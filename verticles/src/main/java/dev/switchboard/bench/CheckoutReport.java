@@ -69,7 +69,7 @@ final class CheckoutReport {
           notEnded == 0 ? ", none left unended" : String.format(Locale.ROOT, ", %,d not ended within their run's grace"
               + " (runs beyond saturation)", notEnded),
           failed == 0 ? "" : String.format(Locale.ROOT, ", %,d PlaceOrder calls failed", failed),
-          outcome.restarts() == 0 ? "" : ", " + outcome.restarts() + " fresh node(s) after a backlog did not drain"));
+          outcome.undrained() == 0 ? "" : ", " + outcome.undrained() + " run(s) whose backlog did not drain in time"));
       notes.addAll(costNotes(pair, outcome));
     }
     return new SuiteResult(suite, comparisons, curves, notes);
@@ -117,9 +117,10 @@ final class CheckoutReport {
         + " HTTP/2 connections for PlaceOrder and " + CheckoutNode.CLIENTS + " for following PENDING orders"
         + " (WatchOrder); each order one unit of one SKU at " + LoadOptions.UNIT_PRICE_CENTS + " cents, stock "
         + CheckoutNode.STOCK + " per SKU so that none is rejected for stock; config/switchboard.yaml + "
-        + "config/demo.yaml + config/variants/<variant>.yaml; a freshly started node per variant and store, primed"
-        + " with " + CheckoutNode.PRIME_RATE + " orders followed to their end (a Kafka variant's consumers join"
-        + " their groups seconds after start); the backlog a step leaves is drained before the next");
+        + "config/demo.yaml + config/variants/<variant>.yaml; a freshly started node on a fresh store for every run"
+        + " (each step, the half-rate run: no run pays for what earlier ones stored), primed with "
+        + CheckoutNode.PRIME_RATE + " orders followed to their end (a Kafka variant's consumers join their groups"
+        + " seconds after start); after its run a node finishes the backlog the run left, then is closed");
     notes.add(quick ? "quick: no JVM warm-up, each variant and each store at least once, two short fixed rates — "
         + "figures prove the suite runs, not for quoting"
         : "JVM warm-up first, not measured: each variant (" + String.join(", ", variants) + ") at "

@@ -108,7 +108,7 @@ final class CheckoutSuite implements BenchSuite {
         notes.add("JVM warm-up: " + String.join("; ", warmUps));
       }
       for (Pair pair : pairs) {
-        context.progress().accept(pair.label() + ": fresh node; " + plan.describe());
+        context.progress().accept(pair.label() + ": a fresh node for every run; " + plan.describe());
         try {
           SaturationSearch.Outcome outcome = new SaturationSearch(plan, pair.label(),
               () -> rig.start(pair.variant(), pair.store()), context.progress()).run();
@@ -138,7 +138,7 @@ final class CheckoutSuite implements BenchSuite {
     }
     JsonObject json = new JsonObject().put("variant", pair.variant()).put("store", pair.store().option())
         .put("highest_sustained_rate", outcome.found()).put("capped", outcome.capped())
-        .put("node_restarts", outcome.restarts()).put("runs", runs);
+        .put("runs_not_drained", outcome.undrained()).put("runs", runs);
     try {
       Path dir = out.resolve("checkout");
       Files.createDirectories(dir);

@@ -16,7 +16,7 @@ import java.util.List;
  * @param graceSeconds  how long after a step's last order it waits for orders to end
  * @param halfWarmup    the half-rate run's warm-up
  * @param halfSeconds   the half-rate run's measured window; 0 for none (a search only)
- * @param drainMs       how long the node may take to finish a step's backlog before a fresh node replaces it
+ * @param drainMs       how long a run's node may take to finish the backlog the run left (its cost is measured only then)
  */
 record SaturationPlan(List<Integer> fixedRates, int startRate, int ceiling, int warmupSeconds, int seconds,
                       int graceSeconds, int halfWarmup, int halfSeconds, long drainMs) {
