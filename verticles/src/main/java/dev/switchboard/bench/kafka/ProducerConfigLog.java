@@ -28,6 +28,7 @@ final class ProducerConfigLog implements AutoCloseable {
 
   private final Logger logger;
   private final Level previousLevel;
+  private final boolean previouslyAdditive;
   private final List<String> messages = new CopyOnWriteArrayList<>();
   private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
@@ -41,12 +42,15 @@ final class ProducerConfigLog implements AutoCloseable {
   private ProducerConfigLog(Logger logger) {
     this.logger = logger;
     this.previousLevel = logger == null ? null : logger.getLevel();
+    this.previouslyAdditive = logger == null || logger.isAdditive();
     if (logger != null) {
       appender.setName("bench-producer-config");
       appender.start();
       logger.addAppender(appender);
       if (!logger.isInfoEnabled()) {
+        // heard here only: the page of settings is not also printed among the bench's progress
         logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
       }
     }
   }
@@ -77,6 +81,7 @@ final class ProducerConfigLog implements AutoCloseable {
       logger.detachAppender(appender);
       appender.stop();
       logger.setLevel(previousLevel);
+      logger.setAdditive(previouslyAdditive);
     }
   }
 }
