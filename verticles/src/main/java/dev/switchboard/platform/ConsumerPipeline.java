@@ -217,14 +217,14 @@ final class ConsumerPipeline {
       });
     }
     return processed.claim(consumer, messageId).compose(seen -> {
-      if (!(seen instanceof ProcessedMessages.Seen.New)) {
+      if (!(seen instanceof ProcessedMessages.Seen.New fresh)) {
         metrics.recordHandled(consumer, settings.mode().spelling(), settings.transport().spelling(), "duplicate", 0);
         return seen instanceof ProcessedMessages.Seen.InProgress running ? running.handling().map(acknowledged)
             : Future.succeededFuture(acknowledged);
       }
       return runner.run(subscriber, handler, event, settings)
-          .compose(reply -> processed.complete(consumer, messageId, null).map(acknowledged))
-          .onFailure(failure -> processed.release(consumer, messageId, failure));
+          .compose(reply -> processed.complete(fresh.claim(), null).map(acknowledged))
+          .onFailure(failure -> processed.release(fresh.claim(), failure));
     }).recover(failure -> Future.failedFuture(failure instanceof DuplicateMessageException
         ? new OperationException(ErrorCode.UNAVAILABLE, consumer + ": delivered twice at once; try again")
         : OperationException.from(consumer, failure)));
@@ -304,13 +304,16 @@ final class ConsumerPipeline {
         metrics.recordHandled(operation.name(), mode, transport, "duplicate", 0);
         return ignoreDuplicate(operation, message, done.result(), settings);
       }
+      // ended once, when its record is stored or its handling fails: a claim ended already (then a
+      // publication failed) stays ended, for another delivery may hold the message by now
+      ProcessedMessages.Claim claim = ((ProcessedMessages.Seen.New) seen).claim();
       return work.get().compose(handled -> {
         Future<Void> recorded;
         if (handled.recorded()) {
-          processed.release(consumer, messageId);
+          processed.release(claim);
           recorded = Future.succeededFuture();
         } else {
-          recorded = processed.complete(consumer, messageId, handled.result());
+          recorded = processed.complete(claim, handled.result());
         }
         Future<Void> published = handled.result() == null ? recorded
             : recorded.compose(stored -> publishResult(operation, handled.result(), settings.transport(), 1));
@@ -319,11 +322,11 @@ final class ConsumerPipeline {
       }, failure -> {
         if (failure instanceof DuplicateMessageException duplicate && duplicate.recordRead()) {
           // handled before: its handler's transaction found the record (and counted the duplicate)
-          processed.release(consumer, messageId);
+          processed.release(claim);
           return ignoreDuplicate(operation, message, duplicate.recordedResult(), settings);
         }
         return Future.failedFuture(failure);
-      }).onFailure(failure -> processed.release(consumer, messageId, failure));
+      }).onFailure(failure -> processed.release(claim, failure));
     });
   }
 

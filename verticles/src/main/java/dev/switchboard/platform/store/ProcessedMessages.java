@@ -23,7 +23,8 @@ public final class ProcessedMessages {
 
   /** The state of a message id for one consumer. */
   public sealed interface Seen {
-    record New() implements Seen { }
+    /** Not handled before: this delivery holds the claim, and ends it with {@link #release} or {@link #complete}. */
+    record New(Claim claim) implements Seen { }
 
     /** Being handled right now (a redelivery while the first delivery runs): completes with that handling. */
     record InProgress(Future<Void> handling) implements Seen { }
@@ -31,14 +32,40 @@ public final class ProcessedMessages {
     record Done(Optional<Envelope> result) implements Seen { }
   }
 
-  private static final Seen NEW = new Seen.New();
+  /**
+   * One delivery's claim of a message. Ending it a second time, or after it was ended and another
+   * delivery claimed the message, does nothing: only the delivery that holds a claim ends it.
+   */
+  public static final class Claim {
+    private final String consumer;
+    private final String messageId;
+    private final Promise<Void> handling = Promise.promise();
+
+    private Claim(String consumer, String messageId) {
+      this.consumer = consumer;
+      this.messageId = messageId;
+    }
+
+    public String consumer() {
+      return consumer;
+    }
+
+    public String messageId() {
+      return messageId;
+    }
+
+    private String key() {
+      return ProcessedMessages.key(consumer, messageId);
+    }
+  }
+
   /** The longest message id a record keeps: the size of its column, {@code message_id VARCHAR(500)}. */
   public static final int MAX_MESSAGE_ID = 500;
   /** Rows deleted per transaction when old records are purged. */
   public static final int PURGE_CHUNK = 1_000;
 
   private final Database database;
-  private final Map<String, Promise<Void>> inProgress = new ConcurrentHashMap<>();
+  private final Map<String, Claim> inProgress = new ConcurrentHashMap<>();
 
   /** Over the store's table(s), created by the platform's migrations ({@code db/platform}). */
   public ProcessedMessages(Database database) {
@@ -47,21 +74,20 @@ public final class ProcessedMessages {
 
   /** Claims the message for handling; tells what was seen before if it was not new. */
   public Future<Seen> claim(String consumer, String messageId) {
-    String key = consumer + "/" + messageId;
-    Promise<Void> handling = Promise.promise();
-    Promise<Void> earlier = inProgress.putIfAbsent(key, handling);
+    Claim claim = new Claim(consumer, messageId);
+    Claim earlier = inProgress.putIfAbsent(claim.key(), claim);
     if (earlier != null) {
-      return Future.succeededFuture(new Seen.InProgress(earlier.future()));
+      return Future.succeededFuture(new Seen.InProgress(earlier.handling.future()));
     }
     return database.transaction(connection -> find(connection, consumer, messageId))
         .map(found -> {
           if (found.isPresent()) {
-            release(consumer, messageId);
+            release(claim);
             return (Seen) found.get();
           }
-          return NEW;
+          return new Seen.New(claim);
         })
-        .onFailure(failure -> release(consumer, messageId, failure));
+        .onFailure(failure -> release(claim, failure));
   }
 
   /**
@@ -71,8 +97,9 @@ public final class ProcessedMessages {
    * other is {@link Seen.New} here, and a record of it makes its handler's transaction refuse it.
    */
   public Seen claimInMemory(String consumer, String messageId) {
-    Promise<Void> earlier = inProgress.putIfAbsent(consumer + "/" + messageId, Promise.promise());
-    return earlier != null ? new Seen.InProgress(earlier.future()) : NEW;
+    Claim claim = new Claim(consumer, messageId);
+    Claim earlier = inProgress.putIfAbsent(claim.key(), claim);
+    return earlier != null ? new Seen.InProgress(earlier.handling.future()) : new Seen.New(claim);
   }
 
   /**
@@ -121,12 +148,12 @@ public final class ProcessedMessages {
     return !messageId.isEmpty() && messageId.length() <= MAX_MESSAGE_ID;
   }
 
-  /** Records the message as processed in a transaction of its own, and ends its claim. */
-  public Future<Void> complete(String consumer, String messageId, Envelope result) {
+  /** Records the claimed message as processed in a transaction of its own, and ends its claim. */
+  public Future<Void> complete(Claim claim, Envelope result) {
     return database.<Void>transaction(connection -> {
-      record(connection, consumer, messageId, result);
+      record(connection, claim.consumer, claim.messageId, result);
       return null;
-    }).onSuccess(done -> release(consumer, messageId));
+    }).onSuccess(done -> release(claim));
   }
 
   /**
@@ -166,21 +193,21 @@ public final class ProcessedMessages {
   }
 
   /** Ends the claim once the record is stored: a redelivery that waited on it is done too. */
-  public void release(String consumer, String messageId) {
-    release(consumer, messageId, null);
+  public void release(Claim claim) {
+    release(claim, null);
   }
 
   /**
    * Ends the claim after a failure, so that a redelivery runs again; a redelivery that waited on
-   * this handling fails with it (and is delivered again by its transport).
+   * this handling fails with it (and is delivered again by its transport). A claim ended already
+   * is left as it is, and so is the claim another delivery has taken since.
    */
-  public void release(String consumer, String messageId, Throwable failure) {
-    Promise<Void> handling = inProgress.remove(consumer + "/" + messageId);
-    if (handling != null) {
+  public void release(Claim claim, Throwable failure) {
+    if (inProgress.remove(claim.key(), claim)) {
       if (failure == null) {
-        handling.tryComplete();
+        claim.handling.tryComplete();
       } else {
-        handling.tryFail(failure);
+        claim.handling.tryFail(failure);
       }
     }
   }
@@ -195,12 +222,16 @@ public final class ProcessedMessages {
       if (!key.startsWith(prefix)) {
         return false;
       }
-      Promise<Void> handling = inProgress.get(key);
-      if (handling != null) {
-        handling.tryFail(failure);
+      Claim claim = inProgress.get(key);
+      if (claim != null) {
+        claim.handling.tryFail(failure);
       }
       return true;
     });
+  }
+
+  private static String key(String consumer, String messageId) {
+    return consumer + "/" + messageId;
   }
 
   private static Optional<Seen.Done> find(Connection connection, String consumer, String messageId)

@@ -44,7 +44,7 @@ class ProcessedMessagesTest {
   @DisplayName("a second record of the same message is refused by the primary key, and its transaction rolls back")
   void secondRecordIsRefused(TestStore store) {
     open(store);
-    Blocking.await(processed.complete("payment.charge", "m-1", null));
+    Blocking.await(processed.complete(claimed("payment.charge", "m-1"), null));
     StoreRows.execute(database, "CREATE TABLE effect (id INT)");
     assertThatThrownBy(() -> Blocking.await(database.transaction(connection -> {
       try (PreparedStatement effect = connection.prepareStatement("INSERT INTO effect VALUES (1)")) {
@@ -55,6 +55,31 @@ class ProcessedMessagesTest {
     }))).isInstanceOf(DuplicateMessageException.class).hasMessageContaining("m-1");
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(1);
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isZero();
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a claim ended twice ends only itself: the claim a redelivery took in between stays, and a third"
+      + " delivery waits for it")
+  void claimEndedTwiceEndsOnlyItself(TestStore store) {
+    open(store);
+    ProcessedMessages.Claim first = claimed("payment.charge", "m-1");
+    processed.release(first, new IllegalStateException("handler failed"));
+    ProcessedMessages.Claim second = claimed("payment.charge", "m-1");
+
+    processed.release(first, new IllegalStateException("its result could not be published"));
+
+    ProcessedMessages.Seen third = Blocking.await(processed.claim("payment.charge", "m-1"));
+    assertThat(third).isInstanceOf(ProcessedMessages.Seen.InProgress.class);
+    Blocking.await(processed.complete(second, null));
+    Blocking.await(((ProcessedMessages.Seen.InProgress) third).handling()); // done with the second, not failed with the first
+    assertThat(Blocking.await(processed.claim("payment.charge", "m-1"))).isInstanceOf(ProcessedMessages.Seen.Done.class);
+  }
+
+  private ProcessedMessages.Claim claimed(String consumer, String messageId) {
+    ProcessedMessages.Seen seen = Blocking.await(processed.claim(consumer, messageId));
+    assertThat(seen).isInstanceOf(ProcessedMessages.Seen.New.class);
+    return ((ProcessedMessages.Seen.New) seen).claim();
   }
 
   @ParameterizedTest(name = "on {0}")
