@@ -31,6 +31,8 @@ public final class KafkaClients {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaClients.class);
   private static final long CLOSE_TIMEOUT_MS = 5_000;
+  /** How often a new topic's metadata is asked for until each partition has a leader. */
+  private static final long LEADER_POLL_MS = 25;
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -65,14 +67,40 @@ public final class KafkaClients {
 
   /**
    * Makes sure a broker answers (see {@link #reachable()}), then creates the topic once if topic
-   * creation is on; an existing topic is fine.
+   * creation is on; an existing topic is fine. A topic it created is used once the broker's metadata
+   * shows it with a leader for every partition: the controller answers a creation before the
+   * brokers have learnt of it, and a client asking in between is told the topic is unknown (which
+   * its consumer logs as a warning, and retries).
    */
   public Future<Void> ensureTopic(String topic) {
     return topics.computeIfAbsent(topic, name -> reachable()
         .compose(answered -> admin == null ? Future.succeededFuture() : admin
             .createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
+            .compose(created -> led(name, System.currentTimeMillis() + settings.startupTimeoutMs()))
             .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure)))
         .onFailure(failure -> topics.remove(name)));
+  }
+
+  /**
+   * Completes once the topic's metadata shows a leader for each of its partitions, or at the
+   * deadline all the same (the clients then wait for it themselves).
+   */
+  private Future<Void> led(String topic, long deadlineMs) {
+    return admin.describeTopics(List.of(topic))
+        .map(described -> described.get(topic).getPartitions().stream()
+            .allMatch(partition -> partition.getLeader() != null && !partition.getLeader().isEmpty()))
+        .otherwise(false)
+        .compose(ready -> {
+          if (ready) {
+            return Future.succeededFuture();
+          }
+          if (System.currentTimeMillis() >= deadlineMs) {
+            LOGGER.debug("topic {} created, but its partitions had no leader yet after {} ms", topic,
+                settings.startupTimeoutMs());
+            return Future.succeededFuture();
+          }
+          return vertx.timer(LEADER_POLL_MS).compose(waited -> led(topic, deadlineMs));
+        });
   }
 
   /**
