@@ -145,13 +145,15 @@ public final class KafkaEventTransport implements EventTransport {
   @Override
   public Future<Void> listenResults(String operation, Handler<Envelope> handler) {
     return fanOut(resultTails, operation, handler, () -> clients.ensureTopic(resultTopic(operation)).compose(ready -> {
-      KafkaTopicTail tail = new KafkaTopicTail(vertx, kafka.clientConfig(), resultTopic(operation), record -> {
+      Handler<KafkaConsumerRecord<String, Buffer>> results = record -> {
         try {
           deliver(resultTails, operation, envelope(record));
         } catch (RuntimeException undecodable) {
           LOGGER.debug("undecodable result record on {} skipped: {}", record.topic(), undecodable.getMessage());
         }
-      });
+      };
+      KafkaTopicTail tail = new KafkaTopicTail(vertx, kafka.clientConfig(), resultTopic(operation),
+          kafka.startupTimeoutMs(), results);
       tails.add(tail);
       return tail.start();
     }));

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.common.PartitionInfo;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -27,16 +28,25 @@ import java.util.stream.Collectors;
 final class KafkaTopicTail {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaTopicTail.class);
+  /** How often the topic's partitions are asked for while the broker knows none yet. */
+  private static final long PARTITIONS_POLL_MS = 100;
 
   private final Vertx vertx;
   private final Map<String, String> consumerConfig;
   private final String topic;
   private final Handler<KafkaConsumerRecord<String, Buffer>> handler;
+  private final long partitionsWithinMs;
   private KafkaConsumer<String, Buffer> consumer;
 
-  KafkaTopicTail(Vertx vertx, Map<String, String> clientConfig, String topic,
+  /**
+   * @param partitionsWithinMs how long {@link #start} waits for the broker to know the topic's
+   *                           partitions (a topic being created, by the platform or by the broker
+   *                           on first use) before it fails
+   */
+  KafkaTopicTail(Vertx vertx, Map<String, String> clientConfig, String topic, long partitionsWithinMs,
                  Handler<KafkaConsumerRecord<String, Buffer>> handler) {
     this.vertx = vertx;
+    this.partitionsWithinMs = partitionsWithinMs;
     this.topic = topic;
     this.handler = handler;
     Map<String, String> config = new HashMap<>(clientConfig);
@@ -55,7 +65,7 @@ final class KafkaTopicTail {
           consumer = created;
           consumer.exceptionHandler(failure -> LOGGER.warn("tail of {} failed: {}", topic, failure.getMessage()));
           consumer.handler(handler);
-          return consumer.partitionsFor(topic);
+          return partitions(System.currentTimeMillis() + partitionsWithinMs);
         })
         .compose(partitions -> {
           Set<TopicPartition> all = partitions.stream()
@@ -71,6 +81,23 @@ final class KafkaTopicTail {
         })
         .<Void>mapEmpty()
         .onSuccess(started -> LOGGER.debug("reading {} from its end in this process", topic));
+  }
+
+  /**
+   * The topic's partitions once the broker knows some; fails at the deadline, for a tail assigned
+   * no partition would read nothing, and whoever waits for its records would wait for ever.
+   */
+  private Future<List<PartitionInfo>> partitions(long deadlineMs) {
+    return consumer.partitionsFor(topic).compose(partitions -> {
+      if (!partitions.isEmpty()) {
+        return Future.succeededFuture(partitions);
+      }
+      if (System.currentTimeMillis() >= deadlineMs) {
+        return Future.failedFuture(new IllegalStateException("topic " + topic + " has no partitions the broker knows"
+            + " of after " + partitionsWithinMs + " ms (it does not exist: create it, or set topics.create=true)"));
+      }
+      return vertx.timer(PARTITIONS_POLL_MS).compose(waited -> partitions(deadlineMs));
+    });
   }
 
   Future<Void> close() {
