@@ -382,15 +382,17 @@ final class ConsumerPipeline {
   }
 
   /**
-   * Why the message's id cannot be kept with its processed record, or null when it can. (Only an
-   * outside producer writing to a command topic could send one: the platform's ids are short.)
+   * Why the message cannot be kept with its processed record — an id too long for its column, a
+   * header too long to be stored (the result event carries the command's context) — or null when it
+   * can. (Only an outside producer writing to a command topic could send one: the platform's ids and
+   * headers are short.)
    */
   private static String unfit(CallContext context) {
     if (context.messageId().isEmpty() || context.messageId().length() > ProcessedMessages.MAX_MESSAGE_ID) {
       return "x-message-id must be 1 to " + ProcessedMessages.MAX_MESSAGE_ID + " characters, was "
           + context.messageId().length();
     }
-    return null;
+    return Envelope.unstorable(context);
   }
 
   /** Poison (undecodable) and uncertain failures that outlived their retries go to the dead letters. */

@@ -292,6 +292,30 @@ class SwitchboardTest {
       }));
     }
 
+    @Test
+    @DisplayName("a command with a header too long to be stored is dead-lettered at once as poison, naming the header")
+    void overlongHeaderIsPoison(Vertx vertx, VertxTestContext test) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      AtomicInteger runs = new AtomicInteger();
+      vertx.eventBus().<Buffer>consumer(LocalTransport.deadLetterAddress(ECHO.name()), letter -> test.verify(() -> {
+        assertThat(letter.headers().get(Envelope.ERROR_CODE)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(letter.headers().get(Envelope.ERROR_MESSAGE))
+            .contains("header x-attr-note takes 70000 bytes; at most 65535");
+        assertThat(runs).hasValue(0);
+        assertThat(retries(switchboard)).isZero();
+        test.completeNow();
+      }));
+      switchboard.serve(ECHO, (request, context) -> {
+        runs.incrementAndGet();
+        return Future.succeededFuture(request);
+      }).onComplete(test.succeeding(serving -> {
+        Envelope command = Envelope.of(Buffer.buffer(text("x").toByteArray()),
+            new CallContext("c-header", "", "m-header", "", Map.of("note", "n".repeat(70_000))));
+        vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(),
+            new DeliveryOptions().setHeaders(command.headers()));
+      }));
+    }
+
     private double retries(Switchboard switchboard) {
       var counter = switchboard.metrics().registry().find("switchboard.operation.infrastructure.retries")
           .tag("operation", ECHO.name()).counter();

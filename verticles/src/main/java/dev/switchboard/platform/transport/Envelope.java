@@ -27,6 +27,14 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
   /** The rpc call chain's deadline, epoch millis (the gRPC transport also sends it as grpc-timeout). */
   public static final String DEADLINE = "x-deadline";
   public static final String ATTRIBUTE_PREFIX = "x-attr-";
+  /**
+   * The most bytes one header name or value may take in {@link #toBytes} (modified UTF-8, as
+   * {@link java.io.DataOutputStream#writeUTF} writes it): a message whose context holds a longer one
+   * cannot be stored (a processed-message record, the outbox) nor sent between clustered nodes.
+   */
+  public static final int MAX_STORED_HEADER_BYTES = 65_535;
+  /** A failure's message travels at most this long (characters); a longer one is cut, marked with "…". */
+  public static final int MAX_ERROR_MESSAGE = 4_096;
 
   public static Envelope of(Buffer body, CallContext context) {
     return new Envelope(body, context, null, System.currentTimeMillis());
@@ -38,8 +46,48 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
    * delivered) reaches the result's consumers as the handler's failure, whichever way it travels.
    */
   public static Envelope failed(CallContext context, OperationException failure) {
-    return new Envelope(Buffer.buffer(), context, new OperationException(failure.code(), failure.getMessage()),
-        System.currentTimeMillis());
+    return new Envelope(Buffer.buffer(), context, new OperationException(failure.code(),
+        cut(failure.getMessage())), System.currentTimeMillis());
+  }
+
+  private static String cut(String message) {
+    return message == null || message.length() <= MAX_ERROR_MESSAGE ? message
+        : message.substring(0, MAX_ERROR_MESSAGE - 1) + "…";
+  }
+
+  /**
+   * Why a message with this context could not be stored nor sent between clustered nodes (a header
+   * longer than {@link #MAX_STORED_HEADER_BYTES}), naming the header; null when it can.
+   */
+  public static String unstorable(CallContext context) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put(CORRELATION_ID, context.correlationId());
+    headers.put(MESSAGE_ID, context.messageId());
+    headers.put(CAUSATION_ID, context.causationId());
+    headers.put(AGGREGATE_ID, context.aggregateId());
+    context.attributes().forEach((name, value) -> headers.put(ATTRIBUTE_PREFIX + name, value));
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      long nameBytes = storedBytes(header.getKey());
+      long valueBytes = storedBytes(header.getValue());
+      if (nameBytes > MAX_STORED_HEADER_BYTES || valueBytes > MAX_STORED_HEADER_BYTES) {
+        return "header " + header.getKey().substring(0, Math.min(header.getKey().length(), 80)) + " takes "
+            + Math.max(nameBytes, valueBytes) + " bytes; at most " + MAX_STORED_HEADER_BYTES;
+      }
+    }
+    return null;
+  }
+
+  /** What {@link java.io.DataOutputStream#writeUTF} takes for {@code text}, its length prefix aside. */
+  private static long storedBytes(String text) {
+    if (text == null || text.length() * 3L <= MAX_STORED_HEADER_BYTES) {
+      return text == null ? 0 : text.length(); // at most 3 bytes a character: fits whatever it holds
+    }
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      bytes += c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
+    }
+    return bytes;
   }
 
   public boolean isFailure() {
@@ -63,7 +111,7 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     context.attributes().forEach((name, value) -> headers.set(ATTRIBUTE_PREFIX + name, value));
     if (failure != null) {
       headers.set(ERROR_CODE, failure.code().name());
-      headers.set(ERROR_MESSAGE, failure.getMessage());
+      headers.set(ERROR_MESSAGE, cut(failure.getMessage()));
     }
     return headers;
   }

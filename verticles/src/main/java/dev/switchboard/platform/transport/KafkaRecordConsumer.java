@@ -276,8 +276,9 @@ public final class KafkaRecordConsumer {
         .onSuccess(committed -> commits.forEach((partition, offset) -> consumerLag.committed(
             new org.apache.kafka.common.TopicPartition(partition.getTopic(), partition.getPartition()),
             offset.getOffset())))
+        // toString: the failures a commit meets often carry no message (the class says what happened)
         .onFailure(failure -> LOGGER.warn("commit on {} failed (records will be redelivered): {}", topic,
-            failure.getMessage()))
+            failure.toString()))
         .mapEmpty();
   }
 

@@ -117,6 +117,17 @@ class LocalTransportTest {
   }
 
   @Test
+  @DisplayName("a failure's message travels cut to its bound, so that a result event can always be stored")
+  void longFailureMessageIsCut() {
+    Envelope result = Envelope.failed(CallContext.begin("c"), new OperationException(ErrorCode.INTERNAL,
+        "é".repeat(100_000)));
+
+    Envelope stored = Envelope.fromBytes(result.toBytes());
+
+    assertThat(stored.failure().getMessage()).hasSize(Envelope.MAX_ERROR_MESSAGE).endsWith("…");
+  }
+
+  @Test
   @DisplayName("a plain message, protobuf bytes with the call context in headers, is still taken")
   void plainMessageTaken() {
     List<Envelope> requests = served();
