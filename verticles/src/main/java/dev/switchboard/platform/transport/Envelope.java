@@ -77,10 +77,14 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     return null;
   }
 
-  /** What {@link java.io.DataOutputStream#writeUTF} takes for {@code text}, its length prefix aside. */
+  /**
+   * What {@link java.io.DataOutputStream#writeUTF} takes for {@code text}, its length prefix aside:
+   * counted where it could exceed {@link #MAX_STORED_HEADER_BYTES}; below that (at most 3 bytes a
+   * character) its length in characters stands in, which is all the comparison needs.
+   */
   private static long storedBytes(String text) {
     if (text == null || text.length() * 3L <= MAX_STORED_HEADER_BYTES) {
-      return text == null ? 0 : text.length(); // at most 3 bytes a character: fits whatever it holds
+      return text == null ? 0 : text.length();
     }
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
