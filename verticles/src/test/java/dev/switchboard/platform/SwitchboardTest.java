@@ -272,45 +272,34 @@ class SwitchboardTest {
     @Test
     @DisplayName("a command whose message id the store cannot keep is dead-lettered at once as poison, not retried")
     void overlongMessageIdIsPoison(Vertx vertx, VertxTestContext test) {
-      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
-      AtomicInteger runs = new AtomicInteger();
-      vertx.eventBus().<Buffer>consumer(LocalTransport.deadLetterAddress(ECHO.name()), letter -> test.verify(() -> {
-        assertThat(letter.headers().get(Envelope.ERROR_CODE)).isEqualTo("INVALID_ARGUMENT");
-        assertThat(letter.headers().get(Envelope.ERROR_MESSAGE)).contains("x-message-id must be 1 to 500 characters");
-        assertThat(runs).hasValue(0);
-        assertThat(retries(switchboard)).isZero();
-        test.completeNow();
-      }));
-      switchboard.serve(ECHO, (request, context) -> {
-        runs.incrementAndGet();
-        return Future.succeededFuture(request);
-      }).onComplete(test.succeeding(serving -> {
-        Envelope command = Envelope.of(Buffer.buffer(text("x").toByteArray()),
-            CallContext.begin("c-long").withMessageId("m".repeat(600)));
-        vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(),
-            new DeliveryOptions().setHeaders(command.headers()));
-      }));
+      poisonIsDeadLetteredAtOnce(vertx, test, CallContext.begin("c-long").withMessageId("m".repeat(600)),
+          "x-message-id must be 1 to 500 characters");
     }
 
     @Test
     @DisplayName("a command with a header too long to be stored is dead-lettered at once as poison, naming the header")
     void overlongHeaderIsPoison(Vertx vertx, VertxTestContext test) {
+      poisonIsDeadLetteredAtOnce(vertx, test,
+          new CallContext("c-header", "", "m-header", "", Map.of("note", "n".repeat(70_000))),
+          "header x-attr-note takes 70000 bytes; at most 65535");
+    }
+
+    /** A command sent with {@code context} is dead-lettered INVALID_ARGUMENT with {@code reason}, never run nor retried. */
+    private void poisonIsDeadLetteredAtOnce(Vertx vertx, VertxTestContext test, CallContext context, String reason) {
       Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
       AtomicInteger runs = new AtomicInteger();
       vertx.eventBus().<Buffer>consumer(LocalTransport.deadLetterAddress(ECHO.name()), letter -> test.verify(() -> {
         assertThat(letter.headers().get(Envelope.ERROR_CODE)).isEqualTo("INVALID_ARGUMENT");
-        assertThat(letter.headers().get(Envelope.ERROR_MESSAGE))
-            .contains("header x-attr-note takes 70000 bytes; at most 65535");
+        assertThat(letter.headers().get(Envelope.ERROR_MESSAGE)).contains(reason);
         assertThat(runs).hasValue(0);
         assertThat(retries(switchboard)).isZero();
         test.completeNow();
       }));
-      switchboard.serve(ECHO, (request, context) -> {
+      switchboard.serve(ECHO, (request, served) -> {
         runs.incrementAndGet();
         return Future.succeededFuture(request);
       }).onComplete(test.succeeding(serving -> {
-        Envelope command = Envelope.of(Buffer.buffer(text("x").toByteArray()),
-            new CallContext("c-header", "", "m-header", "", Map.of("note", "n".repeat(70_000))));
+        Envelope command = Envelope.of(Buffer.buffer(text("x").toByteArray()), context);
         vertx.eventBus().request(LocalTransport.commandAddress(ECHO.name()), command.body(),
             new DeliveryOptions().setHeaders(command.headers()));
       }));
