@@ -46,14 +46,6 @@ public final class ProcessedMessages {
       this.messageId = messageId;
     }
 
-    public String consumer() {
-      return consumer;
-    }
-
-    public String messageId() {
-      return messageId;
-    }
-
     private String key() {
       return ProcessedMessages.key(consumer, messageId);
     }
