@@ -53,6 +53,9 @@ public final class KafkaClients {
     producerConfig.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     producerConfig.put("value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer");
     this.producer = KafkaProducer.create(vertx, producerConfig);
+    // every send's own future carries its failure to a caller who handles it (retries, dead letters,
+    // logs): without a handler here, vert.x would also report each one as an unhandled exception
+    producer.exceptionHandler(failure -> LOGGER.debug("kafka producer: a send failed: {}", failure.toString()));
     this.admin = settings.createTopics() ? KafkaAdminClient.create(vertx, settings.clientConfig()) : null;
     this.deadLetters = new KafkaDeadLetters(producer);
   }
