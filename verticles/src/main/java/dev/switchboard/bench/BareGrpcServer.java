@@ -25,7 +25,7 @@ final class BareGrpcServer implements AutoCloseable {
   }
 
   static BareGrpcServer start() {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(dev.switchboard.node.SwitchboardNode.vertxOptions());
     Server server = new Server();
     try {
       Blocking.await(vertx.deployVerticle(server));

@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.experiment.JitWatch;
 import dev.switchboard.experiment.LoadOptions;
 import dev.switchboard.experiment.LoadResult;
@@ -9,7 +10,6 @@ import dev.switchboard.experiment.VariantSettings;
 import dev.switchboard.node.ConfigLoader;
 import dev.switchboard.platform.config.Settings;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +42,7 @@ final class CheckoutRig implements AutoCloseable {
 
   CheckoutRig(Consumer<String> progress) {
     // an event loop late by seconds on a busy machine shows as the run's send lag: no stack traces
-    client = Vertx.vertx(new VertxOptions().setWarningExceptionTime(10).setWarningExceptionTimeUnit(TimeUnit.MINUTES));
+    client = Vertx.vertx(SwitchboardNode.vertxOptions().setWarningExceptionTime(10).setWarningExceptionTimeUnit(TimeUnit.MINUTES));
     stores = new StoreProvider(progress);
     try {
       base = VariantSettings.base(client, await(ConfigLoader.readFile(client, null)));

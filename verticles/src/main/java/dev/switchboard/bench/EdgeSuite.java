@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.node.SwitchboardNode;
 import dev.switchboard.node.Blocking;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -47,7 +48,7 @@ final class EdgeSuite implements BenchSuite {
          EdgeUnderTest edge = EdgeUnderTest.start()) {
       context.progress().accept("listening: edge on " + edge.port() + ", bare on " + bare.port() + ", AsyncServer on "
           + async.port());
-      Vertx clientVertx = Vertx.vertx();
+      Vertx clientVertx = Vertx.vertx(SwitchboardNode.vertxOptions());
       try {
         Context loop = clientVertx.getOrCreateContext();
         Map<String, GrpcLoad> loads = new LinkedHashMap<>();

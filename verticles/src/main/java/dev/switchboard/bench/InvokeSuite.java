@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.node.SwitchboardNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
 import dev.switchboard.node.Blocking;
@@ -76,7 +77,7 @@ final class InvokeSuite implements BenchSuite {
   public SuiteResult run(BenchContext context) {
     String machine = MachineLoad.now();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(SwitchboardNode.vertxOptions());
     Switchboard switchboard = null;
     try {
       OperationCatalog catalog = new OperationCatalog(List.of(ECHO));
@@ -187,7 +188,7 @@ final class InvokeSuite implements BenchSuite {
             + " and the answer handed back on the caller's context. No deduplication: a plain rpc handler is not"
             + " recorded (only transactional handlers and event mode are).",
         "The raw side: eventBus.request to a consumer that parses, calls the handler and replies; no headers, no"
-            + " metrics beyond what the Vert.x instance has (none: a plain Vertx.vertx(), the same for both sides).",
+            + " metrics beyond what the Vert.x instance has (none: SwitchboardNode.vertxOptions(), the same for both sides).",
         "Curves: both sides at " + levels + " calls in flight (shorter rounds than the headline).");
     return new SuiteResult(name(), comparisons, curves, notes);
   }

@@ -39,7 +39,7 @@ public final class Demo {
 
   /** Runs the demo; returns 0 when every variant was consistent, 1 otherwise. */
   public static int run(Settings file, Map<String, String> overrides, Options options) {
-    Vertx client = Vertx.vertx();
+    Vertx client = Vertx.vertx(dev.switchboard.node.SwitchboardNode.vertxOptions());
     try (OnDemandBroker broker = new OnDemandBroker()) {
       return run(client, file, overrides, options, broker);
     } finally {

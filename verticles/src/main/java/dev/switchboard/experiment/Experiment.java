@@ -100,7 +100,7 @@ public final class Experiment {
       errors.println("switchboard: " + e.getMessage());
       return WRONG_FILE;
     }
-    Vertx client = Vertx.vertx();
+    Vertx client = Vertx.vertx(dev.switchboard.node.SwitchboardNode.vertxOptions());
     try (OnDemandBroker broker = new OnDemandBroker()) {
       return run(client, file, spec, variants, options, broker);
     } catch (ExperimentFileException e) {

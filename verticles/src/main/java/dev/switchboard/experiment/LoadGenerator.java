@@ -37,7 +37,7 @@ public final class LoadGenerator {
 
   public int run() {
     // an event loop late by seconds on a busy machine is reported as the run's send lag: one line, no stack trace
-    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(10)
+    Vertx vertx = Vertx.vertx(dev.switchboard.node.SwitchboardNode.vertxOptions().setWarningExceptionTime(10)
         .setWarningExceptionTimeUnit(TimeUnit.MINUTES));
     LoadSession targets = LoadSession.connect(vertx, options.targets(), options.clients());
     try {
