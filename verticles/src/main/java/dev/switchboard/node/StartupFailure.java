@@ -5,6 +5,7 @@ import dev.switchboard.platform.config.ConfigException;
 import dev.switchboard.platform.transport.BrokerUnreachableException;
 import dev.switchboard.platform.transport.UnsafeReplicasException;
 import dev.switchboard.platform.store.StoreOpenException;
+import io.netty.channel.unix.Errors;
 
 import java.net.BindException;
 import java.util.List;
@@ -91,9 +92,8 @@ public final class StartupFailure extends RuntimeException {
           ? store.setting() + " is in use by another process; give each process a store of its own"
           : store.setting() + ": " + store.getMessage();
     }
-    BindException bind = find(failure, BindException.class);
-    if (bind != null) {
-      String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage();
+    String reason = bindFailure(failure);
+    if (reason != null) {
       switch (step) {
         case GRPC:
           return listener("grpc.host", config.edge().grpcHost(), "grpc.port", config.edge().grpcPort(), reason);
@@ -123,6 +123,24 @@ public final class StartupFailure extends RuntimeException {
     }
     return hostKey + " " + host + " (" + portKey + " " + port + ") cannot be bound: " + reason
         + "; give an address of this machine";
+  }
+
+  /**
+   * Why a listener could not bind, or null when {@code failure} is not a bind failure. The JDK's
+   * sockets throw a {@link BindException}; Netty's native transport an {@link Errors.NativeIoException}
+   * from its {@code bind(..)} call ("bind(..) failed with error(-98): Address already in use").
+   */
+  private static String bindFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (cause instanceof BindException) {
+        return message == null ? "cannot bind" : message;
+      }
+      if (cause instanceof Errors.NativeIoException && message != null && message.startsWith("bind(")) {
+        return message;
+      }
+    }
+    return null;
   }
 
   private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

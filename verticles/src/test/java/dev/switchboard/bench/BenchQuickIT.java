@@ -6,11 +6,13 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +35,7 @@ class BenchQuickIT {
   }
 
   @Test
+  @Timeout(value = 16, unit = TimeUnit.MINUTES) // the run is bounded by awaitExit(900), which then shows its output
   @DisplayName("runs invoke, edge, kafka and checkout against their baselines and writes bench.json and the plots")
   void quickRunWritesItsFiles(@TempDir Path out) throws Exception {
     bench = ServeProcess.launch("bench-quick", List.of("bench", "--quick", "--out", out.toString()));
