@@ -3,6 +3,9 @@ package dev.switchboard.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The soak's table, plots and notes. The live heap is the heap in use after a full collection the
@@ -62,6 +65,13 @@ final class SoakReport {
         + " segments", throughput, "offered rate", soak.rate(), Comparison.Goal.atLeast(0.95)));
     comparisons.add(new Comparison(suite, "orders terminal", "orders", "confirmed or rejected, " + label,
         soak.orders(), "sent", soak.sent(), Comparison.Goal.atLeast(1.0)));
+    List<OrderCost> costs = soak.segments().stream().map(SoakSuite.Segment::cost).filter(Objects::nonNull).toList();
+    if (!costs.isEmpty()) {
+      comparisons.add(new Comparison(suite, "CPU per order", "ms", "median of " + costs.size()
+          + " segments, the whole JVM", median(costs, OrderCost::cpuMs), "–", Double.NaN, null));
+      comparisons.add(new Comparison(suite, "store writer CPU per order", "ms", "median of " + costs.size()
+          + " segments", median(costs, OrderCost::storeWriterMs), "–", Double.NaN, null));
+    }
 
     List<Curve> curves = new ArrayList<>();
     curves.add(new Curve(HEAP_PLOT, "heap after each collection", "seconds into the soak", "heap after GC (MiB)",
@@ -93,9 +103,20 @@ final class SoakReport {
         soak.orders())
         : String.format(Locale.ROOT, "NOT every order ended terminal: %,d sent, %,d terminal, %,d not ended within"
         + " 30 s, %,d PlaceOrder calls failed", soak.sent(), soak.orders(), soak.notEnded(), soak.failedCalls()));
+    if (!costs.isEmpty()) {
+      notes.add("what an order cost, segment by segment: " + costs.stream().map(OrderCost::describe)
+          .collect(Collectors.joining("; ")));
+    }
     if (soak.store() == CheckoutStore.MEMORY) {
       notes.add("the in-memory store keeps every order in the heap: its live heap grows with the orders by design");
     }
     return new SuiteResult(suite, comparisons, curves, notes);
+  }
+
+  /** The median of one figure over the segments: a segment with a collector's long pause does not move it. */
+  private static double median(List<OrderCost> costs, ToDoubleFunction<OrderCost> figure) {
+    double[] sorted = costs.stream().mapToDouble(figure).sorted().toArray();
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 }

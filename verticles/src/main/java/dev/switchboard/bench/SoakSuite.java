@@ -36,8 +36,11 @@ final class SoakSuite implements BenchSuite {
   record Sample(double seconds, long orders, long liveBytes) {
   }
 
-  /** One segment of load: when it ended (seconds into the measured part) and what it measured. */
-  record Segment(double endSeconds, LoadResult result) {
+  /**
+   * One segment of load: when it ended (seconds into the measured part), what the load measured, and
+   * what an order cost during it (null if none ended).
+   */
+  record Segment(double endSeconds, LoadResult result, OrderCost cost) {
   }
 
   /** What the soak measured. */
@@ -126,15 +129,19 @@ final class SoakSuite implements BenchSuite {
         long orders = 0;
         for (int done = 0, index = 1; done < soakSeconds; index++) {
           int length = Math.min(segmentSeconds, soakSeconds - done);
+          OrderCost.Reading before = OrderCost.read(node);
           LoadResult result = run(node, rate, length, runId + "-" + index);
+          OrderCost cost = OrderCost.between(before, OrderCost.read(node));
           done += length;
           orders += result.total().ended();
           double at = (System.nanoTime() - start) / 1e9;
-          segments.add(new Segment(at, result));
+          segments.add(new Segment(at, result, cost));
           long liveBytes = gc.liveHeapBytes();
           live.add(new Sample((System.nanoTime() - start) / 1e9, orders, liveBytes));
-          context.progress().accept(String.format(Locale.ROOT, "%4.0f s: %s; %,d orders so far; live heap %.1f MiB",
-              at, SaturationSearch.summary(result), orders, mib(liveBytes)));
+          context.progress().accept(String.format(Locale.ROOT, "%4.0f s: %s; %,d orders so far; live heap %.1f MiB%s",
+              at, SaturationSearch.summary(result), orders, mib(liveBytes), cost == null ? ""
+                  : String.format(Locale.ROOT, "; %.2f ms CPU per order, store writer %.2f ms", cost.cpuMs(),
+                  cost.storeWriterMs())));
         }
         long end = System.nanoTime();
         return new Soak(variant, store, rate, givenRate == 0, soakSeconds, warmupSeconds, segments, live,

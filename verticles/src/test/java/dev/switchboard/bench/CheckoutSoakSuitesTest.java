@@ -56,9 +56,16 @@ class CheckoutSoakSuitesTest {
     assertThat(soak.failedCalls()).isZero();
     assertThat(soak.segments()).hasSize(2);
     assertThat(soak.live()).hasSize(3).allSatisfy(sample -> assertThat(sample.liveBytes()).isPositive());
+    assertThat(soak.segments()).allSatisfy(segment -> {
+      assertThat(segment.cost().orders()).isPositive();
+      assertThat(segment.cost().cpuMs()).isPositive();
+      assertThat(segment.cost().storeWriterMs()).isPositive();
+      assertThat(segment.cost().transactions()).isPositive();
+    });
     SuiteResult result = SoakReport.result("soak", soak);
     assertThat(result.comparisons()).extracting(Comparison::measure).contains("live heap after GC",
-        "heap growth per order", "GC pauses, total", "orders terminal");
+        "heap growth per order", "GC pauses, total", "orders terminal", "CPU per order", "store writer CPU per order");
+    assertThat(result.notes()).anyMatch(note -> note.startsWith("what an order cost, segment by segment: "));
     assertThat(result.curves()).extracting(Curve::plot).contains("soak-heap", "soak-throughput");
     assertThat(result.notes()).anyMatch(note -> note.startsWith("every order ended terminal"));
   }
