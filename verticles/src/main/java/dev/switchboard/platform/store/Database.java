@@ -15,7 +15,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,12 +59,6 @@ public final class Database {
   private static final Logger LOGGER = LoggerFactory.getLogger(Database.class);
   private static final int MAX_BATCH = 512;
   private static final int MAX_CONFLICT_ATTEMPTS = 10;
-  /**
-   * The name of the savepoint before each piece of work of a batch. One name, set again for every
-   * piece (the newest savepoint of a name is the one rolled back to): an unnamed savepoint has a new
-   * name each time, and H2 parses its statement anew for every one instead of taking it from its cache.
-   */
-  private static final String PIECE_SAVEPOINT = "sb_piece";
 
   private final Vertx vertx;
   private final WorkQueue queue;
@@ -82,6 +75,7 @@ public final class Database {
   private final LongAdder transactionsRun = new LongAdder();
   private final LongAdder commits = new LongAdder();
   private final Promise<Void> closedPromise = Promise.promise();
+  private final PieceSavepoints savepoints = new PieceSavepoints();
   private Context closingContext;
 
   private Database(Vertx vertx, HikariDataSource pool, StoreSettings settings, String name, String storeId) {
@@ -321,12 +315,11 @@ public final class Database {
       Object result = null;
       Throwable failure = null;
       try {
-        Savepoint savepoint = connection.setSavepoint(PIECE_SAVEPOINT);
+        savepoints.set(connection);
         try {
           result = job.work().apply(connection);
-          connection.releaseSavepoint(savepoint);
         } catch (Throwable thrown) {
-          connection.rollback(savepoint);
+          savepoints.rollBack(connection);
           failure = thrown;
         }
       } catch (SQLException savepointFailure) {
