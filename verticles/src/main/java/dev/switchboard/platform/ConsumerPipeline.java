@@ -267,8 +267,8 @@ final class ConsumerPipeline {
    * recorded result published again and changes nothing. The result is recorded before it is
    * published, and its publication is retried until the transport takes it, so an effect never goes
    * without its result event. Without {@code lookUp} the record is not read before the work runs:
-   * the work's own transaction looks for it ({@link ProcessedMessages#refuseIfRecorded}) and refuses
-   * a message handled before, carrying its record, which is then treated as read here.
+   * the work's own transaction refuses a message handled before ({@link ProcessedMessages#handleOnce}),
+   * carrying its record, which is then treated as read here.
    */
   private Future<Void> once(Operation<?, ?> operation, Envelope message, OperationSettings settings,
                             Supplier<Future<Handled>> work, boolean lookUp) {

@@ -80,19 +80,13 @@ final class OperationServer {
           + operation.handling().spelling() + " but served with a TransactionalHandler: declare it "
           + Handling.TRANSACTIONAL.spelling() + " (Operation.handled), so that the pre-flip check knows it"));
     }
-    OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection -> {
-      boolean recorded = faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId());
-      if (recorded) {
-        // a message handled before is refused here, in the handler's own transaction: no separate read first
-        processed.refuseIfRecorded(connection, operation.name(), context.messageId());
-      }
-      R reply = handler.handle(request, context, connection);
-      if (recorded) {
-        processed.record(connection, operation.name(), context.messageId(),
-            operation.stream().isPresent() ? null : ConsumerPipeline.successResult(context, reply));
-      }
-      return reply;
-    });
+    OperationHandler<Q, R> inTransaction = (request, context) -> store.transaction(connection ->
+        faults.deduplicates(operation.name()) && ProcessedMessages.recordable(context.messageId())
+            // a message handled before is refused in the handler's own transaction: no separate read first
+            ? processed.handleOnce(connection, operation.name(), context.messageId(),
+                recording -> handler.handle(request, context, recording),
+                reply -> operation.stream().isPresent() ? null : ConsumerPipeline.successResult(context, reply))
+            : handler.handle(request, context, connection));
     return serve(operation, inTransaction, true);
   }
 

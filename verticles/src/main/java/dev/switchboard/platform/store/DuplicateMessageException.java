@@ -5,8 +5,8 @@ import dev.switchboard.platform.transport.Envelope;
 import java.util.Optional;
 
 /**
- * A message was processed already: its processed record is there, found before the handler ran
- * ({@link ProcessedMessages#refuseIfRecorded}, the record read and carried here), or found by the
+ * A message was processed already: its processed record is there, found by the handler's own
+ * transaction ({@link ProcessedMessages#handleOnce}, the record read and carried here), or found by the
  * primary key refusing a second record (another delivery, a second process, recorded it first; the
  * record not read). The transaction that tried is rolled back, so its effect is not applied twice.
  */

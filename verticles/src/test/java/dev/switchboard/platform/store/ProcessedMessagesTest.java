@@ -1,10 +1,15 @@
 package dev.switchboard.platform.store;
 
 import dev.switchboard.node.Blocking;
+import dev.switchboard.platform.CallContext;
+import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.OperationException;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.config.StoreSettings;
 import dev.switchboard.testing.StoreRows;
+import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.testing.TestStore;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.PreparedStatement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,6 +61,49 @@ class ProcessedMessagesTest {
     }))).isInstanceOf(DuplicateMessageException.class).hasMessageContaining("m-1");
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(1);
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isZero();
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a message handled once is recorded with its result; handled again it is refused carrying that"
+      + " record, whether its handler succeeds or refuses the second time, and nothing of the second run stays")
+  void handledOnce(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
+    Envelope result = Envelope.of(Buffer.buffer("first reply"), CallContext.begin("c-1").withMessageId("r-1"));
+    SqlWork<String> effect = connection -> {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effect VALUES (1)")) {
+        insert.executeUpdate();
+      }
+      return "done";
+    };
+
+    String reply = Blocking.await(database.transaction(connection ->
+        processed.handleOnce(connection, "payment.charge", "m-1", effect, done -> result)));
+    assertThat(reply).isEqualTo("done");
+
+    SqlWork<String> refusing = connection -> {
+      effect.apply(connection);
+      throw new OperationException(ErrorCode.FAILED_PRECONDITION, "charged already");
+    };
+    for (SqlWork<String> again : List.of(effect, refusing)) {
+      assertThatThrownBy(() -> Blocking.await(database.transaction(connection ->
+          processed.handleOnce(connection, "payment.charge", "m-1", again, done -> result))))
+          .isInstanceOfSatisfying(DuplicateMessageException.class, duplicate -> {
+            assertThat(duplicate.recordRead()).isTrue();
+            assertThat(duplicate.recordedResult()).hasValueSatisfying(recorded ->
+                assertThat(recorded.body().toString()).isEqualTo("first reply"));
+          });
+    }
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isEqualTo(1);
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(1);
+
+    // a message never handled: its handler's refusal is the caller's to hear, and nothing is recorded
+    assertThatThrownBy(() -> Blocking.await(database.transaction(connection ->
+        processed.handleOnce(connection, "payment.charge", "m-2", refusing, done -> result))))
+        .isInstanceOf(OperationException.class).hasMessageContaining("charged already");
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(1);
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isEqualTo(1);
   }
 
   @ParameterizedTest(name = "on {0}")
