@@ -11,6 +11,11 @@ import java.sql.SQLException;
  * processed in that same transaction: a redelivery after a crash finds either the effect and its
  * record, or neither. Throw an {@link OperationException} to refuse the request; the transaction
  * is then rolled back.
+ * <p>
+ * A message handled before is refused in its transaction, and what the handler changed is rolled
+ * back with it; on H2 the handler may run before the refusal (see
+ * {@link dev.switchboard.platform.store.ProcessedMessages#handleOnce}), so it changes nothing outside
+ * the transaction it is given.
  */
 @FunctionalInterface
 public interface TransactionalHandler<Q extends Message, R extends Message> {
