@@ -307,7 +307,11 @@ public final class Database {
     }
   }
 
-  /** Several pieces of work, each behind a savepoint, committed together (group commit). */
+  /**
+   * Several pieces of work, each behind a savepoint, committed together (group commit). A piece whose
+   * changes cannot be rolled back to its savepoint leaves them in the transaction: then nothing of the
+   * batch is committed, and every piece fails.
+   */
   private void runTogether(Connection connection, List<StoreJob<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     List<Throwable> failures = new ArrayList<>(batch.size());
@@ -319,11 +323,15 @@ public final class Database {
         try {
           result = job.work().apply(connection);
         } catch (Throwable thrown) {
-          savepoints.rollBack(connection);
           failure = thrown;
+          savepoints.rollBack(connection);
         }
       } catch (SQLException savepointFailure) {
-        failure = savepointFailure;
+        if (failure != null) {
+          rollBackAll(connection, batch, failure, savepointFailure);
+          return;
+        }
+        failure = savepointFailure; // not set: the piece did not run
       }
       results.add(result);
       failures.add(outcome(failure));
@@ -335,6 +343,18 @@ public final class Database {
     transactionsRun.add(batch.size());
     StoreJob.handBack(batch, results,
         commitFailure == null ? failures : Collections.nCopies(batch.size(), commitFailure));
+  }
+
+  /** A piece failed and could not be rolled back alone: the whole batch is rolled back, and every piece fails. */
+  private void rollBackAll(Connection connection, List<StoreJob<?>> batch, Throwable pieceFailure,
+                           SQLException rollBackFailure) {
+    LOGGER.error("store: a piece of work failed ({}) and could not be rolled back alone; its batch of {} is rolled"
+        + " back", pieceFailure.toString(), batch.size(), rollBackFailure);
+    rollback(connection);
+    transactionsRun.add(batch.size());
+    OperationException failure = new OperationException(ErrorCode.INTERNAL, "store: rolled back with its batch: a piece"
+        + " of work could not be rolled back alone: " + rollBackFailure.getMessage());
+    StoreJob.handBack(batch, Collections.nCopies(batch.size(), null), Collections.nCopies(batch.size(), failure));
   }
 
   /** What the caller hears of a failure: refusals as they are, anything else INTERNAL. */

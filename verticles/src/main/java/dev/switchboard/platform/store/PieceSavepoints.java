@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The savepoint before each piece of work of a group commit ({@link Database}, H2), as two statements
@@ -25,8 +25,8 @@ final class PieceSavepoints {
   private record Statements(PreparedStatement set, PreparedStatement rollBack) {
   }
 
-  /** Per physical connection; weak keys, so a connection the pool dropped takes its statements with it. */
-  private final Map<Connection, Statements> prepared = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Per physical connection (by identity): the store's few, kept as long as the store is open. */
+  private final Map<Connection, Statements> prepared = Collections.synchronizedMap(new IdentityHashMap<>());
 
   /** Sets the savepoint on the connection (borrowed from the pool), before a piece of work. */
   void set(Connection connection) throws SQLException {

@@ -10,6 +10,8 @@ import dev.switchboard.testing.StoreRows;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.testing.TestStore;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -17,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,6 +109,70 @@ class ProcessedMessagesTest {
         .isInstanceOf(OperationException.class).hasMessageContaining("charged already");
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(1);
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM effect"))).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a duplicate asked in the same turn as its first delivery and another piece (one batch on H2) is"
+      + " refused carrying the record, its effect undone, while the other two take effect")
+  void duplicateInTheSameBatch(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
+    Envelope result = Envelope.of(Buffer.buffer("first reply"), CallContext.begin("c-1").withMessageId("r-1"));
+    Promise<List<String>> heard = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(turn -> {
+      List<Future<String>> pieces = new ArrayList<>();
+      for (int id = 1; id <= 3; id++) {
+        SqlWork<String> effect = inserting(id);
+        boolean recorded = id < 3;
+        pieces.add(database.transaction(connection -> !recorded ? effect.apply(connection)
+            : processed.handleOnce(connection, "payment.charge", "m-1", effect, done -> result)));
+      }
+      Future.join(pieces).onComplete(all -> heard.complete(pieces.stream().map(piece -> piece.succeeded()
+          ? piece.result() : !(piece.cause() instanceof DuplicateMessageException duplicate) ? piece.cause().toString()
+          : duplicate.recordRead() ? "duplicate of " + duplicate.recordedResult().map(recorded -> recorded.body()
+          .toString()).orElse("no result") : "duplicate, record not read").toList()));
+    });
+
+    List<String> outcomes = Blocking.await(heard.future());
+    Set<String> effects = Blocking.await(database.queryTotals("SELECT id, COUNT(*) FROM effect GROUP BY id"))
+        .keySet();
+    if (store == TestStore.H2) {
+      // one writer, one batch: the refused insert reads the record of the piece before it
+      assertThat(outcomes).containsExactly("inserted 1", "duplicate of first reply", "inserted 3");
+      assertThat(effects).containsExactlyInAnyOrder("1", "3");
+    } else {
+      // concurrent writers: either delivery may be first; the other finds the record, or both look
+      // first, find nothing, and the primary key refuses the later (its caller reads the record afterwards)
+      assertThat(outcomes.get(2)).isEqualTo("inserted 3");
+      assertThat(outcomes.subList(0, 2)).filteredOn(outcome -> outcome.startsWith("inserted")).hasSize(1);
+      assertThat(outcomes.subList(0, 2)).filteredOn(outcome -> outcome.startsWith("duplicate")).hasSize(1)
+          .allSatisfy(outcome -> assertThat(outcome).isIn("duplicate of first reply", "duplicate, record not read"));
+      assertThat(effects).hasSize(2).contains("3");
+    }
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("a first delivery whose handler's SQL fails is that failure, not a duplicate, and is not recorded")
+  void handlerSqlFailureIsNotADuplicate(TestStore store) {
+    open(store);
+    assertThatThrownBy(() -> Blocking.await(database.transaction(connection ->
+        processed.handleOnce(connection, "payment.charge", "m-1", inserting(1), done -> null))))
+        .isInstanceOf(OperationException.class)
+        .satisfies(failure -> assertThat(failure.getMessage().toLowerCase(Locale.ROOT)).contains("effect"));
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isZero();
+  }
+
+  /** Work that inserts {@code id} into table {@code effect}. */
+  private static SqlWork<String> inserting(int id) {
+    return connection -> {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effect VALUES (?)")) {
+        insert.setInt(1, id);
+        insert.executeUpdate();
+      }
+      return "inserted " + id;
+    };
   }
 
   @ParameterizedTest(name = "on {0}")
