@@ -40,6 +40,12 @@ class ProcessedMessagesTest {
     processed = new ProcessedMessages(database);
   }
 
+  /** Opens the store with a table {@code effect} for the handlers' effects. */
+  private void openWithEffects(TestStore store) {
+    open(store);
+    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
+  }
+
   @AfterEach
   void close() {
     if (database != null) {
@@ -73,19 +79,13 @@ class ProcessedMessagesTest {
   @DisplayName("a message handled once is recorded with its result; handled again it is refused carrying that"
       + " record, whether its handler succeeds or refuses the second time, and nothing of the second run stays")
   void handledOnce(TestStore store) {
-    open(store);
-    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
-    Envelope result = Envelope.of(Buffer.buffer("first reply"), CallContext.begin("c-1").withMessageId("r-1"));
-    SqlWork<String> effect = connection -> {
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effect VALUES (1)")) {
-        insert.executeUpdate();
-      }
-      return "done";
-    };
+    openWithEffects(store);
+    Envelope result = firstReply();
+    SqlWork<String> effect = inserting(1);
 
     String reply = Blocking.await(database.transaction(connection ->
         processed.handleOnce(connection, "payment.charge", "m-1", effect, done -> result)));
-    assertThat(reply).isEqualTo("done");
+    assertThat(reply).isEqualTo("inserted 1");
 
     SqlWork<String> refusing = connection -> {
       effect.apply(connection);
@@ -116,9 +116,8 @@ class ProcessedMessagesTest {
   @DisplayName("a duplicate asked in the same turn as its first delivery and another piece (one batch on H2) is"
       + " refused carrying the record, its effect undone, while the other two take effect")
   void duplicateInTheSameBatch(TestStore store) {
-    open(store);
-    StoreRows.execute(database, "CREATE TABLE effect (id INT)");
-    Envelope result = Envelope.of(Buffer.buffer("first reply"), CallContext.begin("c-1").withMessageId("r-1"));
+    openWithEffects(store);
+    Envelope result = firstReply();
     Promise<List<String>> heard = Promise.promise();
     vertx.getOrCreateContext().runOnContext(turn -> {
       List<Future<String>> pieces = new ArrayList<>();
@@ -162,6 +161,11 @@ class ProcessedMessagesTest {
         .isInstanceOf(OperationException.class)
         .satisfies(failure -> assertThat(failure.getMessage().toLowerCase(Locale.ROOT)).contains("effect"));
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isZero();
+  }
+
+  /** The result event the first handling of a message records. */
+  private static Envelope firstReply() {
+    return Envelope.of(Buffer.buffer("first reply"), CallContext.begin("c-1").withMessageId("r-1"));
   }
 
   /** Work that inserts {@code id} into table {@code effect}. */
