@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -68,9 +67,11 @@ final class SoakReport {
     List<OrderCost> costs = soak.segments().stream().map(SoakSuite.Segment::cost).filter(Objects::nonNull).toList();
     if (!costs.isEmpty()) {
       comparisons.add(new Comparison(suite, "CPU per order", "ms", "median of " + costs.size()
-          + " segments, the whole JVM", median(costs, OrderCost::cpuMs), "–", Double.NaN, null));
+          + " segments, the whole JVM", Median.of(costs.stream().mapToDouble(OrderCost::cpuMs).toArray()), "–",
+          Double.NaN, null));
       comparisons.add(new Comparison(suite, "store writer CPU per order", "ms", "median of " + costs.size()
-          + " segments", median(costs, OrderCost::storeWriterMs), "–", Double.NaN, null));
+          + " segments", Median.of(costs.stream().mapToDouble(OrderCost::storeWriterMs).toArray()), "–",
+          Double.NaN, null));
     }
 
     List<Curve> curves = new ArrayList<>();
@@ -111,12 +112,5 @@ final class SoakReport {
       notes.add("the in-memory store keeps every order in the heap: its live heap grows with the orders by design");
     }
     return new SuiteResult(suite, comparisons, curves, notes);
-  }
-
-  /** The median of one figure over the segments: a segment with a collector's long pause does not move it. */
-  private static double median(List<OrderCost> costs, ToDoubleFunction<OrderCost> figure) {
-    double[] sorted = costs.stream().mapToDouble(figure).sorted().toArray();
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.bench.BenchContext;
 import dev.switchboard.bench.BenchSuite;
 import dev.switchboard.bench.Comparison;
 import dev.switchboard.bench.Curve;
+import dev.switchboard.bench.Median;
 import dev.switchboard.bench.SuiteResult;
 import dev.switchboard.experiment.LocalKafkaProcess;
 import org.HdrHistogram.Histogram;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -171,8 +171,8 @@ public final class KafkaSuite implements BenchSuite {
             round + 1, lastBaseline.recordsPerSec()));
       }
       comparisons.add(new Comparison(name(), "publish throughput", "records/s",
-          "event-mode commands acked via KafkaEventTransport", median(switchboardRates),
-          "ProducerPerformance, same acks/size/partitions", median(baselineRates), Comparison.Goal.atLeast(0.8)));
+          "event-mode commands acked via KafkaEventTransport", Median.of(switchboardRates),
+          "ProducerPerformance, same acks/size/partitions", Median.of(baselineRates), Comparison.Goal.atLeast(0.8)));
       curves.add(rounds("Switchboard: commands acknowledged", switchboardRates));
       curves.add(rounds("ProducerPerformance: records acknowledged", baselineRates));
 
@@ -261,13 +261,6 @@ public final class KafkaSuite implements BenchSuite {
 
   private static Curve.Point nines(double percentile, double millis) {
     return new Curve.Point(-Math.log10(1 - percentile / 100), millis);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   private static double millis(Histogram histogram, double percentile) {

@@ -85,8 +85,9 @@ public final class ProcessedMessages {
 
   /**
    * Claims the message in memory only, for a handler whose own transaction refuses a message recorded
-   * before ({@link #handleOnce}): no transaction of its own reads the store before it. A message being handled right now is {@link Seen.InProgress}; any
-   * other is {@link Seen.New} here, and a record of it makes its handler's transaction refuse it.
+   * before ({@link #handleOnce}): no transaction of its own reads the store before it. A message
+   * being handled right now is {@link Seen.InProgress}; any other is {@link Seen.New} here, and a
+   * record of it makes its handler's transaction refuse it.
    */
   public Seen claimInMemory(String consumer, String messageId) {
     Claim claim = new Claim(consumer, messageId);
