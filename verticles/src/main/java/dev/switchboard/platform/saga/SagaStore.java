@@ -23,7 +23,7 @@ import java.util.Optional;
  * (optimistic: a change based on an older version fails with {@link SagaChangedException}), and a
  * saga's creation is guarded by its primary key. An open saga is <em>leased</em> to the process that
  * stored its last step ({@code lease_owner}, {@code lease_until_ms} = that time plus
- * {@code saga.stallAfterMs}); the start-up resume and the sweeper claim only sagas whose lease has
+ * {@code saga.stallAfterMs}, rounded up — see {@link #leaseUntil}); the start-up resume and the sweeper claim only sagas whose lease has
  * run out (or, at start-up, this instance's own), in a transaction that locks them with
  * {@code FOR UPDATE SKIP LOCKED}: two replicas never claim the same saga at once, and a live
  * replica's sagas are left to it.
@@ -85,7 +85,7 @@ public final class SagaStore {
               + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")) {
         bind(insert, record, record.version());
         insert.setString(13, owner);
-        insert.setLong(14, record.updatedAtMs() + leaseMs);
+        insert.setLong(14, leaseUntil(record.updatedAtMs()));
         insert.executeUpdate();
       }
       return true;
@@ -140,7 +140,7 @@ public final class SagaStore {
               + "lease_owner = ?, lease_until_ms = ? WHERE saga_id = ? AND version = ?")) {
         bind(update, stored, stored.version());
         update.setString(13, owner);
-        update.setLong(14, record.updatedAtMs() + leaseMs);
+        update.setLong(14, leaseUntil(record.updatedAtMs()));
         update.setString(15, record.sagaId());
         update.setLong(16, record.version());
         return update.executeUpdate() == 1;
@@ -154,6 +154,18 @@ public final class SagaStore {
       return Future.failedFuture(updated.failed() ? updated.cause()
           : new SagaChangedException(record.sagaId(), record.version()));
     });
+  }
+
+  /**
+   * When a lease taken at {@code nowMs} runs out: {@code saga.stallAfterMs} later, rounded up to a
+   * tenth of it (at most a second). The steps of one saga mostly follow each other within that
+   * grain, so they store the same value: the row changes, its entry in the index over
+   * {@code (open, lease_until_ms)} does not (the store rewrites an index entry only when its key
+   * changes — one B-tree removal and insertion fewer per step). A lease lasts up to a grain longer.
+   */
+  long leaseUntil(long nowMs) {
+    long grain = Math.max(1, Math.min(1000, leaseMs / 10));
+    return Math.floorDiv(nowMs + leaseMs + grain - 1, grain) * grain;
   }
 
   /** Records that the end hook of a terminal saga has run: the saga is closed for good. */
@@ -227,7 +239,7 @@ public final class SagaStore {
             "UPDATE sb_saga SET lease_owner = ?, lease_until_ms = ? WHERE saga_id = ?")) {
           for (SagaRecord record : records) {
             lease.setString(1, owner);
-            lease.setLong(2, now + leaseMs);
+            lease.setLong(2, leaseUntil(now));
             lease.setString(3, record.sagaId());
             lease.addBatch();
           }
