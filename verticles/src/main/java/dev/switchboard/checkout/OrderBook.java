@@ -236,29 +236,52 @@ public final class OrderBook {
   }
 
   /**
-   * Completes when the order reaches a terminal status (at once if it has), or with its state as it is
-   * after {@code timeoutMs}: waiting is bounded, the order goes on.
+   * Follows the order to its end from this call on. Ask for it before whatever may end the order
+   * (claiming its checkout): an order that ended before is what that claim answers, so no read is
+   * needed to catch an end the watch came too late for.
    */
-  public Future<Order> awaitTerminal(String orderId, long timeoutMs) {
-    Promise<Order> terminal = Promise.promise();
-    Watch watch = watch(orderId, order -> {
-      if (isTerminal(order)) {
-        terminal.tryComplete(order);
-      }
-    });
-    get(orderId).onSuccess(current -> current.filter(OrderBook::isTerminal).ifPresent(terminal::tryComplete));
-    long timer = vertx.setTimer(timeoutMs, expired -> get(orderId).onComplete(current -> {
-      if (current.succeeded() && current.result().isPresent()) {
-        terminal.tryComplete(current.result().get());
-      } else {
-        terminal.tryFail(new OperationException(ErrorCode.UNAVAILABLE, "order " + orderId
-            + " could not be read after waiting " + timeoutMs + " ms for its end"));
-      }
-    }));
-    return terminal.future().onComplete(done -> {
-      vertx.cancelTimer(timer);
+  public Ending followToEnd(String orderId) {
+    return new Ending(orderId);
+  }
+
+  /** An order followed to its end ({@link #followToEnd}): await it, or stop following it. */
+  public final class Ending {
+    private final String orderId;
+    private final Promise<Order> terminal = Promise.promise();
+    private final Watch watch;
+
+    private Ending(String orderId) {
+      this.orderId = orderId;
+      this.watch = watch(orderId, order -> {
+        if (isTerminal(order)) {
+          terminal.tryComplete(order);
+        }
+      });
+    }
+
+    /**
+     * Completes with the order when a change after {@link #followToEnd} makes it terminal, or with
+     * its state as it is after {@code timeoutMs}: waiting is bounded, the order goes on.
+     */
+    public Future<Order> await(long timeoutMs) {
+      long timer = vertx.setTimer(timeoutMs, expired -> get(orderId).onComplete(current -> {
+        if (current.succeeded() && current.result().isPresent()) {
+          terminal.tryComplete(current.result().get());
+        } else {
+          terminal.tryFail(new OperationException(ErrorCode.UNAVAILABLE, "order " + orderId
+              + " could not be read after waiting " + timeoutMs + " ms for its end"));
+        }
+      }));
+      return terminal.future().onComplete(done -> {
+        vertx.cancelTimer(timer);
+        watch.stop();
+      });
+    }
+
+    /** Stops following the order (again: harmless). */
+    public void stop() {
       watch.stop();
-    });
+    }
   }
 
   public Future<List<Order>> all() {

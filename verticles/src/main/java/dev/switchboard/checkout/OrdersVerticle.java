@@ -58,21 +58,23 @@ public final class OrdersVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return sagas.register(checkout)
-        .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) ->
-            orders.claimCheckout(order.getOrderId()).compose(claimed -> {
-              if (!claimed) {
-                // rejected before its checkout could start (the command came late): nothing to do
-                return orders.get(order.getOrderId()).map(current -> OrderDesk.response(current.orElse(order)));
-              }
-              LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
-              return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
-                      context.withAggregate(order.getOrderId()))
-                  // bounded: an order whose checkout takes longer is answered PENDING (and followed), so a
-                  // stalled checkout does not hold a consumer slot for ever
-                  .compose(started -> orders.awaitTerminal(order.getOrderId(),
-                      switchboard.settings(CheckoutOperations.ORDERS_PLACE).timeoutMs()))
-                  .map(OrderDesk::response);
-            })))
+        .compose(registered -> switchboard.serve(CheckoutOperations.ORDERS_PLACE, (order, context) -> {
+          // followed before its checkout is claimed: every end after the claim is seen without a read
+          OrderBook.Ending ending = orders.followToEnd(order.getOrderId());
+          return orders.claimCheckout(order.getOrderId()).compose(claimed -> {
+            if (!claimed) {
+              // rejected before its checkout could start (the command came late): nothing to do
+              return orders.get(order.getOrderId()).map(current -> OrderDesk.response(current.orElse(order)));
+            }
+            LOGGER.debug("{} checkout of order {} starting", context.logTag(), order.getOrderId());
+            return sagas.start(checkout, order.getOrderId(), CheckoutSagaData.newBuilder().setOrder(order).build(),
+                    context.withAggregate(order.getOrderId()))
+                // bounded: an order whose checkout takes longer is answered PENDING (and followed), so a
+                // stalled checkout does not hold a consumer slot for ever
+                .compose(started -> ending.await(switchboard.settings(CheckoutOperations.ORDERS_PLACE).timeoutMs()))
+                .map(OrderDesk::response);
+          }).onComplete(done -> ending.stop());
+        }))
         // the desk invokes orders.place; in event mode a failed command comes back as a result event
         .compose(serving -> switchboard.onResult(CheckoutOperations.ORDERS_PLACE, desk::placeResult))
         .compose(listening -> sagas.resumeUnfinished())
