@@ -7,8 +7,11 @@ import dev.switchboard.platform.OperationException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One message as a transport carries it: the protobuf bytes, the call context, and for a result
@@ -100,24 +103,29 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
 
   public MultiMap headers() {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    headers.set(CORRELATION_ID, context.correlationId());
-    headers.set(MESSAGE_ID, context.messageId());
-    headers.set(SENT_AT, Long.toString(sentAtMs));
+    eachHeader(headers::set);
+    return headers;
+  }
+
+  /** The message's headers, name and value, in order: what {@link #headers} holds, without building it. */
+  private void eachHeader(BiConsumer<String, String> header) {
+    header.accept(CORRELATION_ID, context.correlationId());
+    header.accept(MESSAGE_ID, context.messageId());
+    header.accept(SENT_AT, Long.toString(sentAtMs));
     if (!context.causationId().isEmpty()) {
-      headers.set(CAUSATION_ID, context.causationId());
+      header.accept(CAUSATION_ID, context.causationId());
     }
     if (!context.aggregateId().isEmpty()) {
-      headers.set(AGGREGATE_ID, context.aggregateId());
+      header.accept(AGGREGATE_ID, context.aggregateId());
     }
     if (context.deadlineMs() > 0) {
-      headers.set(DEADLINE, Long.toString(context.deadlineMs()));
+      header.accept(DEADLINE, Long.toString(context.deadlineMs()));
     }
-    context.attributes().forEach((name, value) -> headers.set(ATTRIBUTE_PREFIX + name, value));
+    context.attributes().forEach((name, value) -> header.accept(ATTRIBUTE_PREFIX + name, value));
     if (failure != null) {
-      headers.set(ERROR_CODE, failure.code().name());
-      headers.set(ERROR_MESSAGE, cut(failure.getMessage()));
+      header.accept(ERROR_CODE, failure.code().name());
+      header.accept(ERROR_MESSAGE, cut(failure.getMessage()));
     }
-    return headers;
   }
 
   public static Envelope fromHeaders(Buffer body, MultiMap headers) {
@@ -138,13 +146,18 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
 
   /** The message as bytes, to be stored: its headers, then its body. */
   public byte[] toBytes() {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + body.length());
+    // written from the headers as they come (a store's writer runs this for every recorded result):
+    // no MultiMap built and counted first
+    List<String> headers = new ArrayList<>(16);
+    eachHeader((name, value) -> {
+      headers.add(name);
+      headers.add(value);
+    });
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + body.length());
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-      MultiMap headers = headers();
-      out.writeInt(headers.size());
-      for (Map.Entry<String, String> header : headers) {
-        out.writeUTF(header.getKey());
-        out.writeUTF(header.getValue());
+      out.writeInt(headers.size() / 2);
+      for (String nameOrValue : headers) {
+        out.writeUTF(nameOrValue);
       }
       out.writeInt(body.length());
       out.write(body.getBytes());

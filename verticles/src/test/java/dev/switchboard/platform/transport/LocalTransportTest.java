@@ -117,6 +117,31 @@ class LocalTransportTest {
   }
 
   @Test
+  @DisplayName("a message stored as bytes comes back whole: body, every part of its context, its failure, when it was sent")
+  void storedMessageComesBackWhole() {
+    CallContext context = new CallContext("corr-9", "order-9", "msg-9", "cause-9",
+        Map.of("audience", "a,b", "tenant", "ünïcode"), 1_700_000_123_456L);
+    Envelope sent = new Envelope(Buffer.buffer(new byte[] {0, 1, 2, (byte) 0xff}), context,
+        new OperationException(ErrorCode.FAILED_PRECONDITION, "out of stock: SKU-1"), 1_700_000_000_001L);
+
+    Envelope stored = Envelope.fromBytes(sent.toBytes());
+
+    assertThat(stored.body().getBytes()).containsExactly(0, 1, 2, 0xff);
+    assertThat(stored.context()).isEqualTo(context);
+    assertThat(stored.failure().code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+    assertThat(stored.failure()).hasMessage("out of stock: SKU-1");
+    assertThat(stored.sentAtMs()).isEqualTo(1_700_000_000_001L);
+    assertThat(stored.headers().entries().stream().map(header -> header.getKey() + "=" + header.getValue()))
+        .containsExactlyElementsOf(sent.headers().entries().stream()
+            .map(header -> header.getKey() + "=" + header.getValue()).toList());
+    Envelope plain = Envelope.fromBytes(Envelope.of(Buffer.buffer("reply"), new CallContext("c", "", "m", "", Map.of()))
+        .toBytes());
+    assertThat(plain.isFailure()).isFalse();
+    assertThat(plain.context().causationId()).isEmpty();
+    assertThat(plain.body().toString()).isEqualTo("reply");
+  }
+
+  @Test
   @DisplayName("a failure's message travels cut to its bound, so that a result event can always be stored")
   void longFailureMessageIsCut() {
     Envelope result = Envelope.failed(CallContext.begin("c"), new OperationException(ErrorCode.INTERNAL,
