@@ -112,7 +112,7 @@ public final class Database {
       HikariDataSource pool = StorePool.open(settings, name);
       String storeId;
       try {
-        SchemaMigrations.PLATFORM.migrate(pool);
+        SchemaMigrations.PLATFORM.migrate(pool, settings.postgres());
         storeId = StoreIdentity.readOrCreate(pool);
       } catch (RuntimeException | java.sql.SQLException failure) {
         shutdown(pool, settings);
@@ -126,7 +126,7 @@ public final class Database {
   /** Brings an application's tables to the latest version of its migrations; the blocking work runs on a worker. */
   public Future<Void> migrate(SchemaMigrations migrations) {
     return vertx.executeBlocking(() -> {
-      migrations.migrate(pool);
+      migrations.migrate(pool, settings.postgres());
       return null;
     });
   }

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -217,13 +219,18 @@ public final class ProcessedMessages {
 
   /**
    * Forgets the records older than {@code retentionMs}, {@link #PURGE_CHUNK} rows per transaction so
-   * that the store's one thread is never held long; completes with how many.
+   * that the store's one thread is never held long; completes with how many. On PostgreSQL they are
+   * found by their age (index {@code sb_processed_age}). On H2, whose one writer inserts the records in
+   * the order of their time, the table is walked in that order ({@code _ROWID_}), oldest first, up to
+   * the first record younger than that: no index to keep up for every record. (A record inserted after
+   * a younger one, the clock having been set back, waits until that one is old too.)
    */
   public Future<Integer> purge(long retentionMs) {
-    return purgeFrom(System.currentTimeMillis() - retentionMs, 0);
+    long olderThanMs = System.currentTimeMillis() - retentionMs;
+    return database.postgres() ? purgeByAge(olderThanMs, 0) : purgeOldestFirst(olderThanMs, 0);
   }
 
-  private Future<Integer> purgeFrom(long olderThanMs, int purgedSoFar) {
+  private Future<Integer> purgeByAge(long olderThanMs, int purgedSoFar) {
     return database.transaction(connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
           "DELETE FROM sb_processed WHERE (consumer, message_id) IN (SELECT consumer, message_id FROM sb_processed "
@@ -232,7 +239,44 @@ public final class ProcessedMessages {
         return delete.executeUpdate();
       }
     }).compose(deleted -> deleted < PURGE_CHUNK ? Future.succeededFuture(purgedSoFar + deleted)
-        : purgeFrom(olderThanMs, purgedSoFar + deleted));
+        : purgeByAge(olderThanMs, purgedSoFar + deleted));
+  }
+
+  /** One chunk of the walk: how many records it forgot, and whether it reached a young one (or the end). */
+  private record Walked(int forgotten, boolean done) {
+  }
+
+  private Future<Integer> purgeOldestFirst(long olderThanMs, int purgedSoFar) {
+    return database.transaction(connection -> {
+      List<String[]> old = new ArrayList<>();
+      int read = 0;
+      boolean young = false;
+      try (PreparedStatement oldest = connection.prepareStatement("SELECT consumer, message_id, processed_at_ms "
+          + "FROM sb_processed ORDER BY _ROWID_ FETCH FIRST " + PURGE_CHUNK + " ROWS ONLY");
+           ResultSet rows = oldest.executeQuery()) {
+        while (!young && rows.next()) {
+          read++;
+          young = rows.getLong(3) >= olderThanMs;
+          if (!young) {
+            old.add(new String[] {rows.getString(1), rows.getString(2)});
+          }
+        }
+      }
+      if (!old.isEmpty()) {
+        try (PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM sb_processed WHERE consumer = ? AND message_id = ?")) {
+          for (String[] key : old) {
+            delete.setString(1, key[0]);
+            delete.setString(2, key[1]);
+            delete.addBatch();
+          }
+          delete.executeBatch();
+        }
+      }
+      return new Walked(old.size(), young || read < PURGE_CHUNK);
+    }).compose(walked -> walked.done() || walked.forgotten() == 0
+        ? Future.succeededFuture(purgedSoFar + walked.forgotten())
+        : purgeOldestFirst(olderThanMs, purgedSoFar + walked.forgotten()));
   }
 
   /** Ends the claim once the record is stored: a redelivery that waited on it is done too. */

@@ -19,15 +19,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * version 0 and then migrated from version 1, whose {@code CREATE TABLE IF NOT EXISTS} statements keep
  * what it has and add what it lacks. The same happens for a history that finds another's tables.
  *
- * @param location the classpath folder of the migrations, e.g. {@code db/platform}
- * @param history  the table recording which of them ran, e.g. {@code sb_schema_history}
+ * @param location   the classpath folder of the migrations, e.g. {@code db/platform}
+ * @param history    the table recording which of them ran, e.g. {@code sb_schema_history}
+ * @param h2Location a folder of migrations only the embedded H2 store takes (what suits its engine
+ *                   alone), or null: its versions are numbers of the same sequence as {@code location}'s,
+ *                   never one that {@code location} uses
  */
-public record SchemaMigrations(String location, String history) {
+public record SchemaMigrations(String location, String history, String h2Location) {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(SchemaMigrations.class);
 
   /** The platform's own tables: processed messages, outbox, dead letters, sagas. */
-  public static final SchemaMigrations PLATFORM = new SchemaMigrations("db/platform", "sb_schema_history");
+  public static final SchemaMigrations PLATFORM =
+      new SchemaMigrations("db/platform", "sb_schema_history", "db/platform-h2");
+
+  /** Migrations every store takes alike. */
+  public SchemaMigrations(String location, String history) {
+    this(location, history, null);
+  }
 
   /** How often a migration that lost a race with another process's is tried again. */
   private static final int ATTEMPTS = 5;
@@ -39,10 +48,10 @@ public record SchemaMigrations(String location, String history) {
    * refuses to baseline it. That is a lost race, not a broken schema: the migration runs again after
    * a short random pause, when the other process has written its history.
    */
-  void migrate(DataSource dataSource) {
+  void migrate(DataSource dataSource, boolean postgres) {
     for (int attempt = 1; ; attempt++) {
       try {
-        migrateOnce(dataSource);
+        migrateOnce(dataSource, postgres);
         return;
       } catch (FlywayException lostRace) {
         if (attempt >= ATTEMPTS) {
@@ -60,10 +69,11 @@ public record SchemaMigrations(String location, String history) {
     }
   }
 
-  private void migrateOnce(DataSource dataSource) {
+  private void migrateOnce(DataSource dataSource, boolean postgres) {
     Flyway flyway = Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:" + location)
+        .locations(postgres || h2Location == null ? new String[] {"classpath:" + location}
+            : new String[] {"classpath:" + location, "classpath:" + h2Location})
         .table(history)
         .baselineOnMigrate(true)
         .baselineVersion("0")

@@ -227,4 +227,44 @@ class ProcessedMessagesTest {
     assertThat(Blocking.await(processed.purge(60_000))).isEqualTo(old);
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(10);
   }
+
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestStore.class)
+  @DisplayName("H2 keeps no index by age: its purge walks the records oldest first and stops at the first young one")
+  void h2PurgeWalksOldestFirst(TestStore store) {
+    open(store);
+    long young = System.currentTimeMillis();
+    insertRecords(List.of(1_000L, 2_000L, young, 3_000L, 4_000L));
+
+    int purged = Blocking.await(processed.purge(60_000));
+
+    long ageIndexes = Blocking.await(database.queryLong(store == TestStore.H2
+        ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_NAME = 'SB_PROCESSED_AGE'"
+        : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'sb_processed_age'"));
+    if (store == TestStore.H2) {
+      assertThat(ageIndexes).isZero();
+      assertThat(purged).as("the two records before the young one; those inserted after it wait").isEqualTo(2);
+    } else {
+      assertThat(ageIndexes).isEqualTo(1);
+      assertThat(purged).as("every old record, found by its age").isEqualTo(4);
+    }
+    assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed WHERE processed_at_ms = "
+        + young))).isEqualTo(1);
+  }
+
+  /** One record of consumer {@code c} per time, inserted in the order given. */
+  private void insertRecords(List<Long> processedAtMs) {
+    Blocking.await(database.transaction(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO sb_processed (consumer, message_id, result, processed_at_ms) VALUES (?, ?, NULL, ?)")) {
+        for (int i = 0; i < processedAtMs.size(); i++) {
+          insert.setString(1, "c");
+          insert.setString(2, "walk-" + i);
+          insert.setLong(3, processedAtMs.get(i));
+          insert.executeUpdate();
+        }
+      }
+      return null;
+    }));
+  }
 }
