@@ -107,7 +107,11 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     return headers;
   }
 
-  /** The message's headers, name and value, in order: what {@link #headers} holds, without building it. */
+  /**
+   * The message's headers, name and value, in order, without building a {@link MultiMap}. A value may
+   * be null (a failure without a message): {@link MultiMap#set} leaves such a header out, and so must
+   * whoever takes them from here.
+   */
   private void eachHeader(BiConsumer<String, String> header) {
     header.accept(CORRELATION_ID, context.correlationId());
     header.accept(MESSAGE_ID, context.messageId());
@@ -150,8 +154,10 @@ public record Envelope(Buffer body, CallContext context, OperationException fail
     // no MultiMap built and counted first
     List<String> headers = new ArrayList<>(16);
     eachHeader((name, value) -> {
-      headers.add(name);
-      headers.add(value);
+      if (value != null) { // as MultiMap.set would: no header
+        headers.add(name);
+        headers.add(value);
+      }
     });
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + body.length());
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
