@@ -158,7 +158,7 @@ public final class SagaStore {
 
   /**
    * When a lease taken at {@code nowMs} runs out: {@code saga.stallAfterMs} later, rounded up to a
-   * tenth of it (at most a second). The steps of one saga mostly follow each other within that
+   * multiple of a grain — a tenth of it, at most a second. The steps of one saga mostly follow each other within that
    * grain, so they store the same value: the row changes, its entry in the index over
    * {@code (open, lease_until_ms)} does not (the store rewrites an index entry only when its key
    * changes — one B-tree removal and insertion fewer per step). A lease lasts up to a grain longer.
@@ -212,7 +212,8 @@ public final class SagaStore {
   }
 
   /**
-   * Claims the open instances whose lease has run out — not changed for {@code saga.stallAfterMs}:
+   * Claims the open instances whose lease has run out — not changed for {@code saga.stallAfterMs}
+   * (or up to a grain more, see {@link #leaseUntil}):
    * waiting longer than they should for an outcome, or for their end hook — oldest first, at most
    * {@code limit}. Rows another replica is claiming at this moment are skipped, not waited for.
    */

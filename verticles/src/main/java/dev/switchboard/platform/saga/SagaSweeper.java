@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the open sagas that have not moved for {@code saga.stallAfterMs} — a command or result lost
+ * Finds the open sagas that have not moved for {@code saga.stallAfterMs} (or up to a tenth more, their
+ * lease's end being rounded up: {@code SagaStore.leaseUntil}) — a command or result lost
  * with a process, an advance the store refused, an end hook that failed — and drives them again:
  * the awaited step is sent again with the same message id (a duplicate to a consumer that handled
  * it, which answers from its record), up to {@code saga.maxRedrives} times, after which the step
