@@ -3,6 +3,8 @@ package dev.switchboard.platform.store;
 import dev.switchboard.platform.transport.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,6 +60,9 @@ public final class ProcessedMessages {
   public static final int MAX_MESSAGE_ID = 500;
   /** Rows deleted per transaction when old records are purged. */
   public static final int PURGE_CHUNK = 1_000;
+  /** How far in the future a record's time may be before the purge says so (clocks of one machine step a little). */
+  private static final long FUTURE_TOLERANCE_MS = 60_000;
+  private static final Logger LOGGER = LoggerFactory.getLogger(ProcessedMessages.class);
 
   private final Database database;
   private final Map<String, Claim> inProgress = new ConcurrentHashMap<>();
@@ -223,7 +228,8 @@ public final class ProcessedMessages {
    * found by their age (index {@code sb_processed_age}). On H2, whose one writer inserts the records in
    * the order of their time, the table is walked in that order ({@code _ROWID_}), oldest first, up to
    * the first record younger than that: no index to keep up for every record. (A record inserted after
-   * a younger one, the clock having been set back, waits until that one is old too.)
+   * a younger one, the clock having been set back, waits until that one is old too; a record stamped in
+   * the future holds the walk until then, and is logged.)
    */
   public Future<Integer> purge(long retentionMs) {
     long olderThanMs = System.currentTimeMillis() - retentionMs;
@@ -242,8 +248,11 @@ public final class ProcessedMessages {
         : purgeByAge(olderThanMs, purgedSoFar + deleted));
   }
 
-  /** One chunk of the walk: how many records it forgot, and whether it reached a young one (or the end). */
-  private record Walked(int forgotten, boolean done) {
+  /**
+   * One chunk of the walk: how many records it forgot, whether it reached a young one (or the end), and
+   * the time of the young one it stopped at (0: none).
+   */
+  private record Walked(int forgotten, boolean done, long stoppedAtMs) {
   }
 
   private Future<Integer> purgeOldestFirst(long olderThanMs, int purgedSoFar) {
@@ -251,13 +260,16 @@ public final class ProcessedMessages {
       List<String[]> old = new ArrayList<>();
       int read = 0;
       boolean young = false;
+      long stoppedAtMs = 0;
       try (PreparedStatement oldest = connection.prepareStatement("SELECT consumer, message_id, processed_at_ms "
           + "FROM sb_processed ORDER BY _ROWID_ FETCH FIRST " + PURGE_CHUNK + " ROWS ONLY");
            ResultSet rows = oldest.executeQuery()) {
         while (!young && rows.next()) {
           read++;
           young = rows.getLong(3) >= olderThanMs;
-          if (!young) {
+          if (young) {
+            stoppedAtMs = rows.getLong(3);
+          } else {
             old.add(new String[] {rows.getString(1), rows.getString(2)});
           }
         }
@@ -273,10 +285,17 @@ public final class ProcessedMessages {
           delete.executeBatch();
         }
       }
-      return new Walked(old.size(), young || read < PURGE_CHUNK);
-    }).compose(walked -> walked.done() || walked.forgotten() == 0
-        ? Future.succeededFuture(purgedSoFar + walked.forgotten())
-        : purgeOldestFirst(olderThanMs, purgedSoFar + walked.forgotten()));
+      return new Walked(old.size(), young || read < PURGE_CHUNK, stoppedAtMs);
+    }).compose(walked -> {
+      if (walked.stoppedAtMs() > System.currentTimeMillis() + FUTURE_TOLERANCE_MS) {
+        LOGGER.warn("processed-message records: the oldest one kept is stamped {} ms in the future (the clock set "
+            + "back since it was written?); records inserted after it are forgotten only once it is old",
+            walked.stoppedAtMs() - System.currentTimeMillis());
+      }
+      return walked.done() || walked.forgotten() == 0
+          ? Future.succeededFuture(purgedSoFar + walked.forgotten())
+          : purgeOldestFirst(olderThanMs, purgedSoFar + walked.forgotten());
+    });
   }
 
   /** Ends the claim once the record is stored: a redelivery that waited on it is done too. */
