@@ -23,8 +23,8 @@ import java.util.Optional;
  * (optimistic: a change based on an older version fails with {@link SagaChangedException}), and a
  * saga's creation is guarded by its primary key. An open saga is <em>leased</em> to the process that
  * stored its last step ({@code lease_owner}, {@code lease_until_ms} = that time plus
- * {@code saga.stallAfterMs}, rounded up — see {@link #leaseUntil}); the start-up resume and the sweeper claim only sagas whose lease has
- * run out (or, at start-up, this instance's own), in a transaction that locks them with
+ * {@code saga.stallAfterMs}, rounded up — see {@link #leaseUntil}); the start-up resume and the
+ * sweeper claim only sagas whose lease has run out (or, at start-up, this instance's own), in a transaction that locks them with
  * {@code FOR UPDATE SKIP LOCKED}: two replicas never claim the same saga at once, and a live
  * replica's sagas are left to it.
  *
@@ -47,6 +47,8 @@ public final class SagaStore {
   private final Database database;
   private final String owner;
   private final long leaseMs;
+  /** What a lease's end is rounded up to a multiple of (see {@link #leaseUntil}). */
+  private final long leaseGrainMs;
   private final Map<String, SagaRecord> latest = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, SagaRecord> eldest) {
@@ -64,6 +66,7 @@ public final class SagaStore {
     this.database = database;
     this.owner = owner;
     this.leaseMs = leaseMs;
+    this.leaseGrainMs = Math.max(1, Math.min(1000, leaseMs / 10));
   }
 
   /** The saga store of a platform: in its store, leases owned by its {@code instance.id}. */
@@ -158,14 +161,13 @@ public final class SagaStore {
 
   /**
    * When a lease taken at {@code nowMs} runs out: {@code saga.stallAfterMs} later, rounded up to a
-   * multiple of a grain — a tenth of it, at most a second. The steps of one saga mostly follow each other within that
-   * grain, so they store the same value: the row changes, its entry in the index over
-   * {@code (open, lease_until_ms)} does not (the store rewrites an index entry only when its key
+   * multiple of a grain — a tenth of it, at most a second. The steps of one saga mostly follow each
+   * other within that grain, so they store the same value: the row changes, its entry in the index
+   * over {@code (open, lease_until_ms)} does not (the store rewrites an index entry only when its key
    * changes — one B-tree removal and insertion fewer per step). A lease lasts up to a grain longer.
    */
   long leaseUntil(long nowMs) {
-    long grain = Math.max(1, Math.min(1000, leaseMs / 10));
-    return Math.floorDiv(nowMs + leaseMs + grain - 1, grain) * grain;
+    return Math.floorDiv(nowMs + leaseMs + leaseGrainMs - 1, leaseGrainMs) * leaseGrainMs;
   }
 
   /** Records that the end hook of a terminal saga has run: the saga is closed for good. */

@@ -123,12 +123,15 @@ class SagaLeasesTest {
     long grainStart = now - now % 1_000; // a grain is (grainStart, grainStart + 1000]
     Blocking.await(a.create(saga("stepping", grainStart + 1)));
     SagaRecord created = Blocking.await(a.load("stepping")).orElseThrow();
-    long leasedAtCreation = Blocking.await(databases.get(0).queryLong(
-        "SELECT lease_until_ms FROM sb_saga WHERE saga_id = 'stepping'"));
+    long leasedAtCreation = storedLeaseEnd("stepping");
     Blocking.await(a.update(created.advance(SagaStatus.RUNNING, 1, 0, created.data(), "", grainStart + 1_000)));
-    assertThat(Blocking.await(databases.get(0).queryLong(
-        "SELECT lease_until_ms FROM sb_saga WHERE saga_id = 'stepping'")))
+    assertThat(storedLeaseEnd("stepping"))
         .as("a step later in the same grain keeps the lease's end").isEqualTo(leasedAtCreation)
         .isEqualTo(grainStart + 1_000 + LEASE_MS);
+  }
+
+  private long storedLeaseEnd(String sagaId) {
+    return Blocking.await(databases.get(0).queryLong(
+        "SELECT lease_until_ms FROM sb_saga WHERE saga_id = '" + sagaId + "'"));
   }
 }

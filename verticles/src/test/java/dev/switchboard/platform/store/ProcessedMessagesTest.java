@@ -210,19 +210,11 @@ class ProcessedMessagesTest {
   void purgeInChunks(TestStore store) {
     open(store);
     int old = ProcessedMessages.PURGE_CHUNK * 2 + 500;
-    Blocking.await(database.transaction(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO sb_processed (consumer, message_id, result, processed_at_ms) VALUES (?, ?, NULL, ?)")) {
-        for (int i = 0; i < old + 10; i++) {
-          insert.setString(1, "c");
-          insert.setString(2, "m-" + i);
-          insert.setLong(3, i < old ? 1_000 : System.currentTimeMillis());
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
-      return null;
-    }));
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < old + 10; i++) {
+      times.add(i < old ? 1_000 : System.currentTimeMillis());
+    }
+    insertRecords(times);
 
     assertThat(Blocking.await(processed.purge(60_000))).isEqualTo(old);
     assertThat(Blocking.await(database.queryLong("SELECT COUNT(*) FROM sb_processed"))).isEqualTo(10);
@@ -259,10 +251,11 @@ class ProcessedMessagesTest {
           "INSERT INTO sb_processed (consumer, message_id, result, processed_at_ms) VALUES (?, ?, NULL, ?)")) {
         for (int i = 0; i < processedAtMs.size(); i++) {
           insert.setString(1, "c");
-          insert.setString(2, "walk-" + i);
+          insert.setString(2, "m-" + i);
           insert.setLong(3, processedAtMs.get(i));
-          insert.executeUpdate();
+          insert.addBatch();
         }
+        insert.executeBatch();
       }
       return null;
     }));
