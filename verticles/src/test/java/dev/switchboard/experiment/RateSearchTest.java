@@ -44,7 +44,8 @@ class RateSearchTest {
   void doublesThenBisects() {
     RateSearch.Outcome outcome = search(100, 100_000, 300);
 
-    assertThat(tried).containsExactly(100, 200, 400, 300, 350, 325, 312);
+    assertThat(tried).as("a rate that falls is run once more").containsExactly(100, 200, 400, 400, 300, 350, 350,
+        325, 325, 312, 312);
     assertThat(outcome.highest()).isEqualTo(300);
     assertThat(outcome.capped()).isFalse();
     assertThat(outcome.steps()).extracting(LoadResult::rate).containsExactlyElementsOf(tried);
@@ -65,9 +66,24 @@ class RateSearchTest {
   void noneSustained() {
     RateSearch.Outcome outcome = search(100, 100_000, 0);
 
-    assertThat(tried).containsExactly(100, 50, 25, 12, 6, 3, 1);
+    assertThat(tried).containsExactly(100, 100, 50, 50, 25, 25, 12, 12, 6, 6, 3, 3, 1, 1);
     assertThat(outcome.highest()).isZero();
     assertThat(outcome.capped()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a rate whose first run falls and second keeps up counts as kept up: one bad run does not send the search low")
+  void secondRunDecides() {
+    java.util.Set<Integer> fellOnce = new java.util.HashSet<>();
+    RateSearch.Outcome outcome = new RateSearch(200, 1_000, (rate, step) -> {
+      tried.add(rate);
+      boolean hiccup = rate == 200 && fellOnce.add(rate);
+      return Future.succeededFuture(result(rate, !hiccup));
+    }).search().result();
+
+    assertThat(tried).containsExactly(200, 200, 400, 800, 1_000);
+    assertThat(outcome.highest()).isEqualTo(1_000);
+    assertThat(outcome.steps()).extracting(LoadResult::keptUp).containsExactly(false, true, true, true, true);
   }
 
   @Test
