@@ -4,6 +4,7 @@ import dev.switchboard.checkout.v1.CancelShipmentRequest;
 import dev.switchboard.checkout.v1.ChargeRequest;
 import dev.switchboard.checkout.v1.EventAck;
 import dev.switchboard.checkout.v1.Order;
+import dev.switchboard.checkout.v1.OrderConfirmed;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.checkout.v1.PaymentReceipt;
 import dev.switchboard.checkout.v1.PlaceOrderResponse;
@@ -71,9 +72,13 @@ public final class CheckoutOperations {
   public static final Operation<OrderEvent, EventAck> ANALYTICS_ORDER_EVENTS =
       Operation.subscriber("analytics.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser())
           .handled(Handling.DUPLICATES_ACCEPTED);
-  /** Turns the reservation of a confirmed order into a sale. */
+  /**
+   * Turns the reservation of a confirmed order into a sale; takes only OrderConfirmed (a rejected
+   * order's stock is released by its saga's compensation).
+   */
   public static final Operation<OrderEvent, EventAck> INVENTORY_ORDER_EVENTS =
       Operation.subscriber("inventory.orderEvents", ORDER_EVENTS, OrderEvent.parser(), EventAck.parser())
+          .takes(OrderConfirmed.getDescriptor())
           .handled(Handling.TRANSACTIONAL);
 
   /** At most this many read models ({@code views.count}). */

@@ -8,6 +8,7 @@ import dev.switchboard.checkout.v1.EventAck;
 import dev.switchboard.checkout.v1.OrderEvent;
 import dev.switchboard.platform.CallContext;
 import dev.switchboard.platform.ErrorCode;
+import dev.switchboard.platform.EventTypes;
 import dev.switchboard.platform.Handling;
 import dev.switchboard.platform.Operation;
 import dev.switchboard.platform.OperationException;
@@ -122,7 +123,7 @@ public final class KafkaBridgeVerticle extends VerticleBase {
     Instant occurred = Instant.ofEpochSecond(event.getOccurredAt().getSeconds(), event.getOccurredAt().getNanos());
     CloudEvent cloudEvent = CloudEventBuilder.v1()
         .withId(event.getEventId())
-        .withType(eventType(event))
+        .withType(EventTypes.of(event))
         .withSource(URI.create(config.source()))
         .withSubject(event.getOrderId())
         .withTime(OffsetDateTime.ofInstant(occurred, ZoneOffset.UTC))
@@ -140,11 +141,5 @@ public final class KafkaBridgeVerticle extends VerticleBase {
     return clients.producer().send(out)
         .onSuccess(sent -> LOGGER.debug("{} {} bridged to {}", context.logTag(), cloudEvent.getType(), config.topic()))
         .mapEmpty();
-  }
-
-  /** {@code switchboard.checkout.v1.OrderConfirmed}: the full protobuf name of the event's kind. */
-  static String eventType(OrderEvent event) {
-    var field = OrderEvent.getDescriptor().findFieldByNumber(event.getKindCase().getNumber());
-    return field == null ? OrderEvent.getDescriptor().getFullName() : field.getMessageType().getFullName();
   }
 }

@@ -83,7 +83,8 @@ final class ConsumerPipeline {
   /**
    * Consumes a stream's events on {@code path} for one subscriber operation: no result event, dead
    * letters as for commands. An event whose {@link Emitter#AUDIENCE} does not name the subscriber
-   * (the emitter called it in rpc mode instead) is let pass.
+   * (the emitter called it in rpc mode instead), or whose {@link Emitter#TYPE} it does not take, is
+   * let pass.
    */
   <Q extends Message, R extends Message> Future<Void> consumeEvents(Operation<Q, R> subscriber,
                                                                     OperationHandler<Q, R> handler,
@@ -92,7 +93,7 @@ final class ConsumerPipeline {
     OperationHandler<Q, R> serving = unlessStopped(subscriber, handler, stopped);
     EventTransport transport = transports.events(path);
     return transport.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
-      Envelope event = addressedTo(subscriber.name(), published);
+      Envelope event = addressedTo(subscriber, published);
       if (event == null) {
         return Future.succeededFuture();
       }
@@ -115,18 +116,18 @@ final class ConsumerPipeline {
   }
 
   /**
-   * The event as the subscriber's handler sees it (without its audience), or null when it is not
-   * meant for this subscriber. An event without an audience (from outside the platform) is for every one.
+   * The event as the subscriber's handler sees it (without its audience and type), or null when it
+   * is not meant for this subscriber. An event without an audience or a type (from outside the
+   * platform) is for every one.
    */
-  private static Envelope addressedTo(String subscriber, Envelope event) {
-    String audience = event.context().attributes().get(Emitter.AUDIENCE);
-    if (audience == null) {
-      return event;
-    }
-    if (!java.util.Arrays.asList(audience.split(",")).contains(subscriber)) {
+  private static Envelope addressedTo(Operation<?, ?> subscriber, Envelope event) {
+    CallContext context = event.context();
+    String audience = context.attributes().get(Emitter.AUDIENCE);
+    if (audience != null && !java.util.Arrays.asList(audience.split(",")).contains(subscriber.name())
+        || !subscriber.takesType(context.attributes().get(Emitter.TYPE))) {
       return null;
     }
-    return event.withContext(event.context().withoutAttribute(Emitter.AUDIENCE));
+    return event.withContext(context.withoutAttribute(Emitter.AUDIENCE).withoutAttribute(Emitter.TYPE));
   }
 
   /**

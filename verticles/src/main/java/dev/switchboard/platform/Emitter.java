@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * Each subscriber is reached the way its mode says now. Since every subscriber also consumes the
  * stream whatever its mode (so that a flip strands nothing), an event published on a transport
  * names its {@link #AUDIENCE}: the subscribers meant to take it there; the others, called in rpc
- * mode, let it pass.
+ * mode, let it pass. An event carries its {@link #TYPE} ({@link EventTypes}), and a subscriber that
+ * takes only some types ({@link Operation#takes}) is neither called nor named in the audience for
+ * the others; a transport none of whose subscribers takes the event is not published to.
  */
 final class Emitter {
 
@@ -39,6 +41,8 @@ final class Emitter {
   private static final int REDELIVERY_BATCH = 100;
   /** The attribute of a published event naming the subscribers meant to take it from the stream, comma-separated. */
   static final String AUDIENCE = "audience";
+  /** The attribute of an emitted event naming its type ({@link EventTypes}), which subscribers may filter on. */
+  static final String TYPE = "type";
 
   private final Vertx vertx;
   private final OperationCatalog catalog;
@@ -65,7 +69,8 @@ final class Emitter {
    * is safe in the outbox (or, if even the store refused it, with that failure too).
    */
   <E extends Message> Future<Void> emit(String stream, String eventId, E event, CallContext context) {
-    Envelope envelope = Envelope.of(Buffer.buffer(event.toByteArray()), context.withMessageId(eventId));
+    Envelope envelope = Envelope.of(Buffer.buffer(event.toByteArray()),
+        context.withMessageId(eventId).withAttributes(Map.of(TYPE, EventTypes.of(event))));
     return deliver(stream, envelope).recover(failure -> outbox.keep(stream, envelope).transform(kept -> {
       String why = OperationException.from(stream, failure).getMessage();
       if (kept.failed()) {
@@ -116,12 +121,17 @@ final class Emitter {
     Map<Transport, OperationSettings> eventTransports = new LinkedHashMap<>();
     Map<Transport, List<String>> audiences = new LinkedHashMap<>();
     String eventId = event.context().messageId();
+    String type = event.context().attributes().get(TYPE);
+    Envelope called = event.withContext(event.context().withoutAttribute(TYPE));
     for (Operation<?, ?> subscriber : catalog.subscribersOf(stream)) {
+      if (!subscriber.takesType(type)) {
+        continue;
+      }
       OperationSettings settings = live.get(subscriber.name());
       if (settings.mode() == Mode.RPC) {
         // the event's own id: the subscriber deduplicates by it on either path
         deliveries.add(withRetries(settings, event.context(), subscriber.name(),
-            () -> invokeUnchecked(subscriber, event, eventId)));
+            () -> invokeUnchecked(subscriber, called, eventId)));
       } else {
         eventTransports.putIfAbsent(settings.transport(), settings);
         audiences.computeIfAbsent(settings.transport(), transport -> new ArrayList<>()).add(subscriber.name());

@@ -1,16 +1,21 @@
 package dev.switchboard.platform;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
  * One operation of a service, such as {@code payment.charge}: its name, the protobuf types of its
- * request and reply, whether it subscribes to a stream of domain events, and how its handler takes
+ * request and reply, whether it subscribes to a stream of domain events (and to which of their types,
+ * {@link #takes}), and how its handler takes
  * a message handed in twice ({@link Handling}: {@link Handling#PLAIN} unless declared with
  * {@link #handled}; {@link Switchboard#serve} refuses a handler of another kind). The mode and the
  * transport are not part of it: they come from configuration.
@@ -26,9 +31,11 @@ public final class Operation<Q extends Message, R extends Message> {
   private final Parser<Q> requestParser;
   private final Parser<R> replyParser;
   private final String stream;
+  private final Set<String> eventTypes;
   private final Handling handling;
 
-  private Operation(String name, Parser<Q> requestParser, Parser<R> replyParser, String stream, Handling handling) {
+  private Operation(String name, Parser<Q> requestParser, Parser<R> replyParser, String stream,
+                    Set<String> eventTypes, Handling handling) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("operation name must look like service.action: " + name);
     }
@@ -36,12 +43,13 @@ public final class Operation<Q extends Message, R extends Message> {
     this.requestParser = Objects.requireNonNull(requestParser);
     this.replyParser = Objects.requireNonNull(replyParser);
     this.stream = stream;
+    this.eventTypes = Set.copyOf(eventTypes);
     this.handling = Objects.requireNonNull(handling);
   }
 
   /** An operation that callers invoke with a request. */
   public static <Q extends Message, R extends Message> Operation<Q, R> of(String name, Parser<Q> request, Parser<R> reply) {
-    return new Operation<>(name, request, reply, null, Handling.PLAIN);
+    return new Operation<>(name, request, reply, null, Set.of(), Handling.PLAIN);
   }
 
   /**
@@ -50,12 +58,29 @@ public final class Operation<Q extends Message, R extends Message> {
    */
   public static <Q extends Message, R extends Message> Operation<Q, R> subscriber(String name, String stream,
                                                                               Parser<Q> event, Parser<R> ack) {
-    return new Operation<>(name, event, ack, Objects.requireNonNull(stream), Handling.PLAIN);
+    return new Operation<>(name, event, ack, Objects.requireNonNull(stream), Set.of(), Handling.PLAIN);
   }
 
   /** The same operation, its handler declared to be of {@code kind}. */
   public Operation<Q, R> handled(Handling kind) {
-    return new Operation<>(name, requestParser, replyParser, stream, kind);
+    return new Operation<>(name, requestParser, replyParser, stream, eventTypes, kind);
+  }
+
+  /**
+   * The same subscriber, handed only the events of these types ({@link EventTypes}: the kinds of the
+   * stream's events, such as {@code OrderConfirmed.getDescriptor()}): the platform neither delivers
+   * nor records the others for it, in either mode. Without it a subscriber takes every event. An
+   * event that comes without a type (from outside the platform) is handed to every subscriber.
+   */
+  public Operation<Q, R> takes(Descriptor... types) {
+    if (stream == null) {
+      throw new IllegalStateException(name + " subscribes to no stream: it takes no events");
+    }
+    if (types.length == 0) {
+      throw new IllegalArgumentException(name + ": name at least one event type, or leave takes() out for all");
+    }
+    Set<String> names = Arrays.stream(types).map(Descriptor::getFullName).collect(Collectors.toSet());
+    return new Operation<>(name, requestParser, replyParser, stream, names, handling);
   }
 
   public String name() {
@@ -77,6 +102,16 @@ public final class Operation<Q extends Message, R extends Message> {
 
   public Optional<String> stream() {
     return Optional.ofNullable(stream);
+  }
+
+  /** The event types a subscriber takes, full protobuf names; empty for every one (and for a non-subscriber). */
+  public Set<String> eventTypes() {
+    return eventTypes;
+  }
+
+  /** Whether the subscriber is handed an event of {@code type} (null: an event without a type, handed to all). */
+  public boolean takesType(String type) {
+    return eventTypes.isEmpty() || type == null || eventTypes.contains(type);
   }
 
   public Q parseRequest(byte[] bytes) {

@@ -1,12 +1,16 @@
 package dev.switchboard.platform;
 
 import dev.switchboard.node.Blocking;
+import com.google.protobuf.ListValue;
 import com.google.protobuf.StringValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.LocalTransport;
+import dev.switchboard.testing.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,8 +47,14 @@ class SwitchboardTest {
   static final Operation<StringValue, StringValue> MAIL =
       Operation.subscriber("mail.send", "test.events", StringValue.parser(), StringValue.parser());
 
+  /** Subscribers of a stream of {@link Value}s, whose type is the kind set ({@link EventTypes}). */
+  static final Operation<Value, Value> LISTS =
+      Operation.subscriber("lists.keep", "test.values", Value.parser(), Value.parser()).takes(ListValue.getDescriptor());
+  static final Operation<Value, Value> VALUES =
+      Operation.subscriber("values.keep", "test.values", Value.parser(), Value.parser());
+
   static Switchboard switchboard(Vertx vertx, Map<String, String> settings) {
-    OperationCatalog catalog = new OperationCatalog(List.of(ECHO, AUDIT, MAIL));
+    OperationCatalog catalog = new OperationCatalog(List.of(ECHO, AUDIT, MAIL, LISTS, VALUES));
     return Blocking.await(Switchboard.create(vertx, catalog, PlatformConfig.from(Settings.of(settings),
         catalog.names()), new SwitchboardMetrics(new SimpleMeterRegistry())));
   }
@@ -222,6 +233,52 @@ class SwitchboardTest {
       Future.all(switchboard.serve(AUDIT, audit), switchboard.serve(MAIL, mail))
           .compose(serving -> switchboard.emit("test.events", "event-1", text("placed"), CallContext.begin("c")))
           .onFailure(test::failNow);
+    }
+
+    @ParameterizedTest(name = "subscribers in {0} mode")
+    @ValueSource(strings = {"rpc", "event"})
+    @DisplayName("a subscriber that takes some types is handed only those, and records none of the others")
+    void subscriberTakesItsTypes(String mode, Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", mode));
+      List<String> lists = new CopyOnWriteArrayList<>();
+      List<String> values = new CopyOnWriteArrayList<>();
+      Blocking.await(Future.all(
+          switchboard.serve(LISTS, (event, context) -> {
+            lists.add(context.messageId() + " " + context.attributes().keySet());
+            return Future.succeededFuture(event);
+          }),
+          switchboard.serve(VALUES, (event, context) -> {
+            values.add(context.messageId());
+            return Future.succeededFuture(event);
+          })));
+      Value struct = Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+      Value list = Value.newBuilder().setListValue(ListValue.getDefaultInstance()).build();
+      Blocking.await(switchboard.emit("test.values", "event-struct", struct, CallContext.begin("c")));
+      Blocking.await(switchboard.emit("test.values", "event-list", list, CallContext.begin("c")));
+
+      Eventually.holds("the subscriber of every type has both", Duration.ofSeconds(10), () -> values.size() == 2);
+      Eventually.holds("the subscriber of lists has its event", Duration.ofSeconds(10), () -> lists.size() == 1);
+      assertThat(values).containsExactlyInAnyOrder("event-struct", "event-list");
+      assertThat(lists).as("handed without the platform's attributes").containsExactly("event-list []");
+      Eventually.holds("both records of values.keep", Duration.ofSeconds(10),
+          () -> recordsOf(switchboard, VALUES).equals(List.of("event-list", "event-struct")));
+      assertThat(recordsOf(switchboard, LISTS)).as("records of lists.keep").containsExactly("event-list");
+    }
+
+    private List<String> recordsOf(Switchboard switchboard, Operation<?, ?> consumer) {
+      return Blocking.await(switchboard.store().transaction(connection -> {
+        List<String> ids = new java.util.ArrayList<>();
+        try (var select = connection.prepareStatement(
+            "SELECT message_id FROM sb_processed WHERE consumer = ? ORDER BY message_id")) {
+          select.setString(1, consumer.name());
+          try (var rows = select.executeQuery()) {
+            while (rows.next()) {
+              ids.add(rows.getString(1));
+            }
+          }
+        }
+        return ids;
+      }));
     }
 
     @Test
