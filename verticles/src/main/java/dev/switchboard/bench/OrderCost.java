@@ -5,36 +5,41 @@ import dev.switchboard.platform.store.StoreActivity;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one order cost over a run of the checkout suite: the JVM's CPU time per order (the load
  * generator and the client included, as in the targets), the store writers' CPU time, the store's
  * pieces of work and commits — read before and after the run, divided by the sagas that ended in
  * between (one checkout saga per order). This is what says why a rate is what it is: on H2 at
- * saturation, a machine of {@code n} cores runs no more than {@code 1000 n / cpuMs} orders per second,
- * and H2's one writer no more than {@code 1000 / storeWriterMs}. It is this JVM's CPU only: a
- * PostgreSQL server's or a Kafka broker's (other processes on the same cores) is not in it, and a
- * writer waiting for PostgreSQL or for a file write is not using CPU. At low rates the JVM's fixed
- * costs (timers, pollers) spread over fewer orders, and a cold JVM's JIT compiler counts too.
+ * saturation, a machine of {@code n} cores runs no more than {@code 1000 n / (cpuMs + helpersCpuMs)}
+ * orders per second, and H2's one writer no more than {@code 1000 / storeWriterMs}. The JVM's CPU and
+ * that of the processes it started (the local Kafka broker, the PostgreSQL server and its backends:
+ * they run on the same cores) are counted apart; a writer waiting for PostgreSQL or for a file write
+ * is not using CPU. At low rates the fixed costs (timers, pollers) spread over fewer orders, and a
+ * cold JVM's JIT compiler counts too.
  *
  * @param orders          sagas that ended during the run
  * @param seconds         the run's length, warm-up, grace and drain included
  * @param cpuMs           the JVM's CPU time per order, ms
+ * @param helpersCpuMs    the CPU time per order of the processes this JVM started (broker, database), ms
  * @param storeWriterMs   the store writers' CPU time per order, ms (0 where the JVM does not measure it)
  * @param transactions    store pieces of work per order
  * @param piecesPerCommit store pieces of work per commit (group commit)
  */
-record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs, double transactions,
-                 double piecesPerCommit) {
+record OrderCost(long orders, double seconds, double cpuMs, double helpersCpuMs, double storeWriterMs,
+                 double transactions, double piecesPerCommit) {
 
   /** What was read at one moment. */
-  record Reading(long nanos, long sagasEnded, long processCpuNanos, StoreActivity store) {
+  record Reading(long nanos, long sagasEnded, long processCpuNanos, Map<Long, Long> helperCpuNanos,
+                 StoreActivity store) {
   }
 
   static Reading read(CheckoutNode node) {
     return new Reading(System.nanoTime(), SwitchboardMetrics.counted(node.registry(), SwitchboardMetrics.SAGAS_FINISHED),
-        processCpuNanos(), node.storeActivity());
+        processCpuNanos(), helperCpuNanos(), node.storeActivity());
   }
 
   /** The cost per order between two readings; null when no order ended in between. */
@@ -45,7 +50,9 @@ record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs
     }
     StoreActivity store = after.store().since(before.store());
     return new OrderCost(orders, (after.nanos() - before.nanos()) / 1e9,
-        (after.processCpuNanos() - before.processCpuNanos()) / 1e6 / orders, store.writerCpuNanos() / 1e6 / orders,
+        (after.processCpuNanos() - before.processCpuNanos()) / 1e6 / orders,
+        helpersCpuSince(before.helperCpuNanos(), after.helperCpuNanos()) / 1e6 / orders,
+        store.writerCpuNanos() / 1e6 / orders,
         (double) store.transactions() / orders, store.commits() == 0 ? 0 : (double) store.transactions() / store.commits());
   }
 
@@ -56,15 +63,37 @@ record OrderCost(long orders, double seconds, double cpuMs, double storeWriterMs
 
   String describe() {
     return String.format(Locale.ROOT, "%.2f ms CPU per order (the whole JVM: load generator, JIT compiler, GC and"
-            + " what runs when idle included), store writer %.2f ms CPU per order (%.0f%% of the run's time), %.1f store"
-            + " transactions per order, %.1f per commit", cpuMs, storeWriterMs, storeWriterBusy() * 100, transactions,
-        piecesPerCommit);
+            + " what runs when idle included)%s, store writer %.2f ms CPU per order (%.0f%% of the run's time), %.1f store"
+            + " transactions per order, %.1f per commit", cpuMs,
+        helpersCpuMs > 0 ? String.format(Locale.ROOT, " and %.2f ms in the processes it started (broker, database)",
+            helpersCpuMs) : "",
+        storeWriterMs, storeWriterBusy() * 100, transactions, piecesPerCommit);
   }
 
   JsonObject json() {
     return new JsonObject().put("orders", orders).put("seconds", seconds).put("cpu_ms_per_order", cpuMs)
-        .put("store_writer_cpu_ms_per_order", storeWriterMs).put("store_writer_busy_share", storeWriterBusy())
+        .put("helpers_cpu_ms_per_order", helpersCpuMs).put("store_writer_cpu_ms_per_order", storeWriterMs).put("store_writer_busy_share", storeWriterBusy())
         .put("store_transactions_per_order", transactions).put("store_transactions_per_commit", piecesPerCommit);
+  }
+
+  /**
+   * The CPU time so far of each process this JVM started, and theirs (a PostgreSQL server's backends),
+   * by pid; a process the JVM cannot read is left out.
+   */
+  static Map<Long, Long> helperCpuNanos() {
+    Map<Long, Long> cpu = new HashMap<>();
+    ProcessHandle.current().descendants().forEach(process -> process.info().totalCpuDuration()
+        .ifPresent(used -> cpu.put(process.pid(), used.toNanos())));
+    return cpu;
+  }
+
+  /** What the processes used between two readings: a process that ended in between is left out, one started counts whole. */
+  static long helpersCpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+    long used = 0;
+    for (Map.Entry<Long, Long> now : after.entrySet()) {
+      used += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+    }
+    return used;
   }
 
   private static long processCpuNanos() {

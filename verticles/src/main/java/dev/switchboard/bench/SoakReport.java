@@ -69,6 +69,11 @@ final class SoakReport {
       comparisons.add(new Comparison(suite, "CPU per order", "ms", "median of " + costs.size()
           + " segments, the whole JVM", Median.of(costs.stream().mapToDouble(OrderCost::cpuMs).toArray()), "–",
           Double.NaN, null));
+      double helpers = Median.of(costs.stream().mapToDouble(OrderCost::helpersCpuMs).toArray());
+      if (helpers > 0) {
+        comparisons.add(new Comparison(suite, "broker/database CPU per order", "ms", "median of " + costs.size()
+            + " segments, the processes the bench started", helpers, "–", Double.NaN, null));
+      }
       comparisons.add(new Comparison(suite, "store writer CPU per order", "ms", "median of " + costs.size()
           + " segments", Median.of(costs.stream().mapToDouble(OrderCost::storeWriterMs).toArray()), "–",
           Double.NaN, null));

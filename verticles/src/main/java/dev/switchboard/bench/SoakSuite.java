@@ -140,8 +140,9 @@ final class SoakSuite implements BenchSuite {
           live.add(new Sample((System.nanoTime() - start) / 1e9, orders, liveBytes));
           context.progress().accept(String.format(Locale.ROOT, "%4.0f s: %s; %,d orders so far; live heap %.1f MiB%s",
               at, SaturationSearch.summary(result), orders, mib(liveBytes), cost == null ? ""
-                  : String.format(Locale.ROOT, "; %.2f ms CPU per order, store writer %.2f ms", cost.cpuMs(),
-                  cost.storeWriterMs())));
+                  : String.format(Locale.ROOT, "; %.2f ms CPU per order%s, store writer %.2f ms", cost.cpuMs(),
+                  cost.helpersCpuMs() > 0 ? String.format(Locale.ROOT, " (+ %.2f ms broker/database)",
+                      cost.helpersCpuMs()) : "", cost.storeWriterMs())));
         }
         long end = System.nanoTime();
         return new Soak(variant, store, rate, givenRate == 0, soakSeconds, warmupSeconds, segments, live,
