@@ -35,10 +35,20 @@ final class CheckoutNode implements AutoCloseable {
 
   private final SwitchboardNode node;
   private final LoadSession session;
+  private final List<ProcessHandle> servers;
 
-  private CheckoutNode(SwitchboardNode node, LoadSession session) {
+  private CheckoutNode(SwitchboardNode node, LoadSession session, List<ProcessHandle> servers) {
     this.node = node;
     this.session = session;
+    this.servers = servers;
+  }
+
+  /**
+   * The processes the node's work runs in besides this JVM that are not its descendants (a PostgreSQL
+   * server); the local Kafka broker is a child of this JVM.
+   */
+  List<ProcessHandle> servers() {
+    return servers;
   }
 
   /**
@@ -67,7 +77,7 @@ final class CheckoutNode implements AutoCloseable {
       await(session.close().transform(closed -> node.close()));
       throw e;
     }
-    return new CheckoutNode(node, session);
+    return new CheckoutNode(node, session, stores.servers());
   }
 
   /**

@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What one order cost over a run of the checkout suite: the JVM's CPU time per order (the load
@@ -16,9 +18,9 @@ import java.util.Map;
  * between (one checkout saga per order). This is what says why a rate is what it is: on H2 at
  * saturation, a machine of {@code n} cores runs no more than {@code 1000 n / (cpuMs + helpersCpuMs)}
  * orders per second, and H2's one writer no more than {@code 1000 / storeWriterMs}. The JVM's CPU and
- * that of the processes it started (the local Kafka broker, the PostgreSQL server and its backends:
- * they run on the same cores) are counted apart; a writer waiting for PostgreSQL or for a file write
- * is not using CPU. At low rates the fixed costs (timers, pollers) spread over fewer orders, and a
+ * that of the processes the bench started (its descendants — the local Kafka broker — and the
+ * PostgreSQL server with its backends, which {@code pg_ctl} detaches: they run on the same cores) are
+ * counted apart; a writer waiting for PostgreSQL or for a file write is not using CPU. At low rates the fixed costs (timers, pollers) spread over fewer orders, and a
  * cold JVM's JIT compiler counts too.
  *
  * @param orders          sagas that ended during the run
@@ -33,13 +35,13 @@ record OrderCost(long orders, double seconds, double cpuMs, double helpersCpuMs,
                  double transactions, double piecesPerCommit) {
 
   /** What was read at one moment. */
-  record Reading(long nanos, long sagasEnded, long processCpuNanos, Map<Long, Long> helperCpuNanos,
+  record Reading(long nanos, long sagasEnded, long processCpuNanos, Map<String, Long> helperCpuNanos,
                  StoreActivity store) {
   }
 
   static Reading read(CheckoutNode node) {
     return new Reading(System.nanoTime(), SwitchboardMetrics.counted(node.registry(), SwitchboardMetrics.SAGAS_FINISHED),
-        processCpuNanos(), helperCpuNanos(), node.storeActivity());
+        processCpuNanos(), helperCpuNanos(node.servers()), node.storeActivity());
   }
 
   /** The cost per order between two readings; null when no order ended in between. */
@@ -72,25 +74,29 @@ record OrderCost(long orders, double seconds, double cpuMs, double helpersCpuMs,
 
   JsonObject json() {
     return new JsonObject().put("orders", orders).put("seconds", seconds).put("cpu_ms_per_order", cpuMs)
-        .put("helpers_cpu_ms_per_order", helpersCpuMs).put("store_writer_cpu_ms_per_order", storeWriterMs).put("store_writer_busy_share", storeWriterBusy())
+        .put("helpers_cpu_ms_per_order", helpersCpuMs).put("store_writer_cpu_ms_per_order", storeWriterMs)
+        .put("store_writer_busy_share", storeWriterBusy())
         .put("store_transactions_per_order", transactions).put("store_transactions_per_commit", piecesPerCommit);
   }
 
   /**
-   * The CPU time so far of each process this JVM started, and theirs (a PostgreSQL server's backends),
-   * by pid; a process the JVM cannot read is left out.
+   * The CPU time so far of each process this JVM started and of {@code servers} (processes started on
+   * its behalf that detached from it), with all of theirs (a PostgreSQL server's backends); keyed by
+   * pid and start time, so that a pid used again is another process. One that cannot be read is left out.
    */
-  static Map<Long, Long> helperCpuNanos() {
-    Map<Long, Long> cpu = new HashMap<>();
-    ProcessHandle.current().descendants().forEach(process -> process.info().totalCpuDuration()
-        .ifPresent(used -> cpu.put(process.pid(), used.toNanos())));
+  static Map<String, Long> helperCpuNanos(List<ProcessHandle> servers) {
+    Map<String, Long> cpu = new HashMap<>();
+    Stream.concat(ProcessHandle.current().descendants(),
+            servers.stream().flatMap(server -> Stream.concat(Stream.of(server), server.descendants())))
+        .forEach(process -> process.info().totalCpuDuration().ifPresent(used -> cpu.put(
+            process.pid() + "@" + process.info().startInstant().map(Object::toString).orElse("?"), used.toNanos())));
     return cpu;
   }
 
   /** What the processes used between two readings: a process that ended in between is left out, one started counts whole. */
-  static long helpersCpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+  static long helpersCpuSince(Map<String, Long> before, Map<String, Long> after) {
     long used = 0;
-    for (Map.Entry<Long, Long> now : after.entrySet()) {
+    for (Map.Entry<String, Long> now : after.entrySet()) {
       used += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
     }
     return used;

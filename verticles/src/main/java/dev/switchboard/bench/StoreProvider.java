@@ -55,6 +55,11 @@ final class StoreProvider implements AutoCloseable {
     };
   }
 
+  /** The database servers it started and that run now (a PostgreSQL server detaches from this JVM). */
+  List<ProcessHandle> servers() {
+    return postgres == null ? List.of() : postgres.server().stream().toList();
+  }
+
   private Path files() {
     if (files == null) {
       try {

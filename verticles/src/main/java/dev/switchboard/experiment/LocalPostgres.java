@@ -2,6 +2,7 @@ package dev.switchboard.experiment;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,6 +102,20 @@ public final class LocalPostgres implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The server's process (the postmaster, whose children are the backends), from its
+   * {@code postmaster.pid}: {@code pg_ctl} detaches it, so it is no descendant of this JVM. Empty when
+   * the file cannot be read or the process is gone.
+   */
+  public Optional<ProcessHandle> server() {
+    try (Stream<String> lines = Files.lines(directory.resolve("data").resolve("postmaster.pid"))) {
+      return lines.findFirst().map(String::trim).filter(pid -> pid.matches("\\d+"))
+          .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
   }
 
   /** How long {@link #start} took. */
