@@ -40,6 +40,8 @@ public final class InventoryVerticle extends VerticleBase {
           return StockRelease.newBuilder().setOrderId(request.getOrderId()).setUnitsReleased(units).build();
         }),
         switchboard.serve(CheckoutOperations.INVENTORY_ORDER_EVENTS, (event, context, store) -> {
+          // it takes OrderConfirmed only, but an event without a type (from outside, or kept from before
+          // types were stamped) reaches every subscriber: the kind is checked here all the same
           if (event.getKindCase() == OrderEvent.KindCase.CONFIRMED && ledger.commit(store, event.getOrderId())) {
             LOGGER.debug("{} reservation of confirmed order sold", context.logTag());
           }

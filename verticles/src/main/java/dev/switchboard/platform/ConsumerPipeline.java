@@ -16,6 +16,7 @@ import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -93,12 +94,14 @@ final class ConsumerPipeline {
     OperationHandler<Q, R> serving = unlessStopped(subscriber, handler, stopped);
     EventTransport transport = transports.events(path);
     return transport.consumeEvents(subscriber.stream().orElseThrow(), subscriber.name(), published -> {
-      Envelope event = addressedTo(subscriber, published);
-      if (event == null) {
+      if (!addressedTo(subscriber, published)) {
         return Future.succeededFuture();
       }
+      // the dead letter keeps the event's type (a replay checks it); the handler sees neither attribute
+      Envelope kept = published.withContext(published.context().withoutAttribute(Emitter.AUDIENCE));
+      Envelope event = published.withContext(Emitter.forHandler(published.context()));
       OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
-      return keptIfDead(transport, subscriber, event, maybeTwice(subscriber, event, settings, stopped,
+      return keptIfDead(transport, subscriber, kept, maybeTwice(subscriber, event, settings, stopped,
           () -> deliver(subscriber, event, settings, stopped, recordedByHandler,
               () -> handle(subscriber, serving, event, settings, recordedByHandler, false), 1)));
     });
@@ -116,18 +119,15 @@ final class ConsumerPipeline {
   }
 
   /**
-   * The event as the subscriber's handler sees it (without its audience and type), or null when it
-   * is not meant for this subscriber. An event without an audience or a type (from outside the
-   * platform) is for every one.
+   * Whether the event is meant for this subscriber: its {@link Emitter#AUDIENCE} names it and it takes
+   * the event's {@link Emitter#TYPE}. An event without an audience or a type (from outside the platform,
+   * or kept in the outbox or as a dead letter before types were stamped) is for every one.
    */
-  private static Envelope addressedTo(Operation<?, ?> subscriber, Envelope event) {
-    CallContext context = event.context();
-    String audience = context.attributes().get(Emitter.AUDIENCE);
-    if (audience != null && !java.util.Arrays.asList(audience.split(",")).contains(subscriber.name())
-        || !subscriber.takesType(context.attributes().get(Emitter.TYPE))) {
-      return null;
-    }
-    return event.withContext(context.withoutAttribute(Emitter.AUDIENCE).withoutAttribute(Emitter.TYPE));
+  private static boolean addressedTo(Operation<?, ?> subscriber, Envelope event) {
+    Map<String, String> attributes = event.context().attributes();
+    String audience = attributes.get(Emitter.AUDIENCE);
+    return (audience == null || java.util.Arrays.asList(audience.split(",")).contains(subscriber.name()))
+        && subscriber.takesType(attributes.get(Emitter.TYPE));
   }
 
   /**

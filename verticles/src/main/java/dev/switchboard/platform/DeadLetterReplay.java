@@ -20,9 +20,9 @@ import java.util.Optional;
 
 /**
  * Sends dead letters again on their operation's current event path: a command with the transport's
- * {@code sendCommand}, a stream's event published to the stream again (every event-mode subscriber
- * on that transport gets it, and those that handled it deduplicate it). The message keeps its id and
- * headers, so deduplication still applies:
+ * {@code sendCommand}, a stream's event published to the stream again, addressed to the subscriber
+ * that gave up on it (one that no longer takes the event's type is skipped, saying so). The message
+ * keeps its id and headers, so deduplication still applies:
  * <ul>
  *   <li>the consumer's processed record of the message is the failure that dead-lettered it; it is
  *       forgotten, so that the handler runs again, only while the message's latest dead letter has not
@@ -120,6 +120,12 @@ public final class DeadLetterReplay {
   private Future<Void> sendAgain(Operation<?, ?> operation, List<DeadLetter> letters, DeadLetter latest) {
     Envelope message = letters.get(0).message();
     String messageId = message.context().messageId();
+    String type = message.context().attributes().get(Emitter.TYPE);
+    if (!operation.takesType(type)) {
+      // its consumer would let it pass: reported as skipped, not as replayed
+      return Future.failedFuture(new OperationException(ErrorCode.FAILED_PRECONDITION,
+          operation.name() + " no longer takes " + type + " events; nothing would handle it"));
+    }
     // the record is the failure that dead-lettered the message unless a replay came after that dead letter;
     // a recorded success is never forgotten, whatever the dead letters say
     Future<Boolean> forgotten = latest.replays() == 0 ? processed.recorded(operation.name(), messageId)

@@ -122,7 +122,7 @@ final class Emitter {
     Map<Transport, List<String>> audiences = new LinkedHashMap<>();
     String eventId = event.context().messageId();
     String type = event.context().attributes().get(TYPE);
-    Envelope called = event.withContext(event.context().withoutAttribute(TYPE));
+    Envelope called = event.withContext(forHandler(event.context()));
     for (Operation<?, ?> subscriber : catalog.subscribersOf(stream)) {
       if (!subscriber.takesType(type)) {
         continue;
@@ -144,6 +144,11 @@ final class Emitter {
     });
     LOGGER.debug("{} emit {} on {} to {} deliveries", event.context().logTag(), eventId, stream, deliveries.size());
     return Future.join(deliveries).mapEmpty();
+  }
+
+  /** The context a subscriber's handler sees: without the attributes the platform addresses events with. */
+  static CallContext forHandler(CallContext context) {
+    return context.withoutAttribute(AUDIENCE).withoutAttribute(TYPE);
   }
 
   /** The event addressed to {@code subscribers}: only they take it from the stream. */

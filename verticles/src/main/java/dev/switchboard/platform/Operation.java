@@ -53,8 +53,9 @@ public final class Operation<Q extends Message, R extends Message> {
   }
 
   /**
-   * An operation that is invoked with every event emitted on {@code stream}: in event mode it
-   * consumes the stream without the producer knowing it; in rpc mode the producer calls it and waits.
+   * An operation that is invoked with every event emitted on {@code stream} (or those of the types it
+   * {@link #takes}): in event mode it consumes the stream without the producer knowing it; in rpc mode
+   * the producer calls it and waits.
    */
   public static <Q extends Message, R extends Message> Operation<Q, R> subscriber(String name, String stream,
                                                                               Parser<Q> event, Parser<R> ack) {
@@ -70,7 +71,9 @@ public final class Operation<Q extends Message, R extends Message> {
    * The same subscriber, handed only the events of these types ({@link EventTypes}: the kinds of the
    * stream's events, such as {@code OrderConfirmed.getDescriptor()}): the platform neither delivers
    * nor records the others for it, in either mode. Without it a subscriber takes every event. An
-   * event that comes without a type (from outside the platform) is handed to every subscriber.
+   * event that comes without a type (from outside the platform, or kept in the outbox or as a dead
+   * letter before types were stamped) is handed to every subscriber: a handler still checks the kind
+   * it acts on. Refused: a type no event of the subscriber's message can have.
    */
   public Operation<Q, R> takes(Descriptor... types) {
     if (stream == null) {
@@ -80,7 +83,25 @@ public final class Operation<Q extends Message, R extends Message> {
       throw new IllegalArgumentException(name + ": name at least one event type, or leave takes() out for all");
     }
     Set<String> names = Arrays.stream(types).map(Descriptor::getFullName).collect(Collectors.toSet());
+    Set<String> possible = eventTypesOf(parseRequest(new byte[0]).getDescriptorForType());
+    for (String type : names) {
+      if (!possible.contains(type)) {
+        // a type no event of the stream can have would starve the subscriber without a word
+        throw new IllegalArgumentException(name + ": its events are never of type " + type + "; expected one of "
+            + new java.util.TreeSet<>(possible));
+      }
+    }
     return new Operation<>(name, requestParser, replyParser, stream, names, handling);
+  }
+
+  /** The types {@link EventTypes#of} can give an event of this message: its oneofs' message kinds, or itself. */
+  private static Set<String> eventTypesOf(Descriptor event) {
+    Set<String> types = new java.util.HashSet<>();
+    types.add(event.getFullName());
+    event.getRealOneofs().forEach(oneof -> oneof.getFields().stream()
+        .filter(field -> field.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE)
+        .forEach(field -> types.add(field.getMessageType().getFullName())));
+    return types;
   }
 
   public String name() {

@@ -44,6 +44,19 @@ class EventTypesTest {
   }
 
   @Test
+  @DisplayName("takes() refuses a type no event of the subscriber's message can have, naming the possible ones")
+  void takesOnlyPossibleTypes() {
+    var values = Operation.subscriber("values.all", "test.values", Value.parser(), Value.parser());
+
+    assertThat(values.takes(Value.getDescriptor()).eventTypes()).as("a scalar kind's events").containsExactly(
+        "google.protobuf.Value");
+    assertThatThrownBy(() -> values.takes(ListValue.getDescriptor(), StringValue.getDescriptor()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("values.all: its events are never of type google.protobuf.StringValue; expected one of"
+            + " [google.protobuf.ListValue, google.protobuf.Struct, google.protobuf.Value]");
+  }
+
+  @Test
   @DisplayName("takes() is for subscribers, with at least one type")
   void takesNeedsSubscriberAndTypes() {
     assertThatThrownBy(() -> Operation.of("values.get", Value.parser(), Value.parser()).takes(Struct.getDescriptor()))

@@ -262,7 +262,36 @@ class SwitchboardTest {
       assertThat(lists).as("handed without the platform's attributes").containsExactly("event-list []");
       Eventually.holds("both records of values.keep", Duration.ofSeconds(10),
           () -> recordsOf(switchboard, VALUES).equals(List.of("event-list", "event-struct")));
-      assertThat(recordsOf(switchboard, LISTS)).as("records of lists.keep").containsExactly("event-list");
+      Eventually.holds("the one record of lists.keep", Duration.ofSeconds(10),
+          () -> recordsOf(switchboard, LISTS).equals(List.of("event-list")));
+    }
+
+    @Test
+    @DisplayName("an event on the stream from outside: its type decides too, and one without a type goes to all")
+    void outsideEventsByType(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      List<String> lists = new CopyOnWriteArrayList<>();
+      List<String> values = new CopyOnWriteArrayList<>();
+      Blocking.await(Future.all(
+          switchboard.serve(LISTS, (event, context) -> {
+            lists.add(context.messageId());
+            return Future.succeededFuture(event);
+          }),
+          switchboard.serve(VALUES, (event, context) -> {
+            values.add(context.messageId());
+            return Future.succeededFuture(event);
+          })));
+      Buffer struct = Buffer.buffer(Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build().toByteArray());
+      // no audience: published by something other than the platform's emitter
+      vertx.eventBus().publish(LocalTransport.streamAddress("test.values"), Envelope.of(struct,
+          CallContext.begin("c").withMessageId("typed").withAttributes(Map.of(Emitter.TYPE, "google.protobuf.Struct"))));
+      vertx.eventBus().publish(LocalTransport.streamAddress("test.values"), Envelope.of(struct,
+          CallContext.begin("c").withMessageId("untyped")));
+
+      Eventually.holds("values.keep has both", Duration.ofSeconds(10), () -> values.size() == 2);
+      Eventually.holds("lists.keep has the untyped one", Duration.ofSeconds(10), () -> lists.size() == 1);
+      assertThat(values).containsExactlyInAnyOrder("typed", "untyped");
+      assertThat(lists).containsExactly("untyped");
     }
 
     private List<String> recordsOf(Switchboard switchboard, Operation<?, ?> consumer) {
