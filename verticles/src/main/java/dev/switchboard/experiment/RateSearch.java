@@ -11,8 +11,8 @@ import java.util.List;
  * and the lowest that did not, until the two are within {@value #RESOLUTION_SHARE} of each other (or
  * one order a second), the rate reaches the ceiling, or {@value #MAX_STEPS} runs are done.
  * <p>
- * A rate that did not keep up is run once more before it counts as one that does not: the second
- * run decides. A single run can fall for what has nothing to do with the rate — a long collection,
+ * A rate that did not keep up is run once more before it counts as one that does not (unless that
+ * was the last step allowed): the second run decides. A single run can fall for what has nothing to do with the rate — a long collection,
  * a burst of compilation, a consumer group settling — and a search that believed it would bisect
  * down from there and report a fraction of what the targets sustain (seen: an all-kafka search whose
  * first step fell at 200/s on a machine that sustains over 1,000). The highest rate reported is
