@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * orders per second, and H2's one writer no more than {@code 1000 / storeWriterMs}. The JVM's CPU and
  * that of the processes the bench started (its descendants — the local Kafka broker — and the
  * PostgreSQL server with its backends, which {@code pg_ctl} detaches: they run on the same cores) are
- * counted apart; a writer waiting for PostgreSQL or for a file write is not using CPU. At low rates the fixed costs (timers, pollers) spread over fewer orders, and a
- * cold JVM's JIT compiler counts too.
+ * counted apart; a writer waiting for PostgreSQL or for a file write is not using CPU. At low rates
+ * the fixed costs (timers, pollers) spread over fewer orders, and a cold JVM's JIT compiler counts too.
  *
  * @param orders          sagas that ended during the run
  * @param seconds         the run's length, warm-up, grace and drain included

@@ -78,7 +78,8 @@ public final class LoadGenerator {
 
   private void findMax(LoadSession targets, String runId, Map<String, Object> json) {
     out.printf("switchboard load --find-max: from %d orders/s, doubling while the targets keep up (terminal"
-            + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting, a rate that falls run twice; %d s per step"
+            + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting, a rate that"
+            + " falls run twice; %d s per step"
             + " after %d s of warm-up, against %s, %d connections each%n", options.rate(),
         LoadResult.KEEP_UP_SHARE * 100, LoadResult.KEEP_UP_P99_MS, options.seconds(), options.warmup(),
         targets.names(), options.clients());

@@ -1,14 +1,17 @@
 package dev.switchboard.platform;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
@@ -88,7 +91,7 @@ public final class Operation<Q extends Message, R extends Message> {
       if (!possible.contains(type)) {
         // a type no event of the stream can have would starve the subscriber without a word
         throw new IllegalArgumentException(name + ": its events are never of type " + type + "; expected one of "
-            + new java.util.TreeSet<>(possible));
+            + new TreeSet<>(possible));
       }
     }
     return new Operation<>(name, requestParser, replyParser, stream, names, handling);
@@ -96,10 +99,10 @@ public final class Operation<Q extends Message, R extends Message> {
 
   /** The types {@link EventTypes#of} can give an event of this message: its oneofs' message kinds, or itself. */
   private static Set<String> eventTypesOf(Descriptor event) {
-    Set<String> types = new java.util.HashSet<>();
+    Set<String> types = new HashSet<>();
     types.add(event.getFullName());
     event.getRealOneofs().forEach(oneof -> oneof.getFields().stream()
-        .filter(field -> field.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE)
+        .filter(field -> field.getJavaType() == FieldDescriptor.JavaType.MESSAGE)
         .forEach(field -> types.add(field.getMessageType().getFullName())));
     return types;
   }
