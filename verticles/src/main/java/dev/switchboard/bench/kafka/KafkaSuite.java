@@ -12,6 +12,7 @@ import dev.switchboard.experiment.LocalKafkaProcess;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -219,9 +221,11 @@ public final class KafkaSuite implements BenchSuite {
 
   /**
    * Creates the run's topics, the transport's included (it would create its own on first use), and
-   * waits until the broker describes every partition with a leader: on a loaded machine a topic just
-   * created may have no partitions in the metadata yet, and a reader assigned its partitions then (the
-   * transport's tail of a result topic) would read nothing.
+   * waits until the broker describes every partition with a leader and answers for each (its latest
+   * offset is read): on a loaded machine a topic just created may have no partitions in the metadata
+   * yet, and a reader assigned its partitions then (the transport's tail of a result topic) would read
+   * nothing; and an idempotent producer whose first request a partition's leader refused can lose the
+   * whole batch (KAFKA-15591: the records expire after the delivery timeout; seen here, 66 records).
    */
   private static void createTopics(String servers, List<String> topics) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
@@ -240,9 +244,18 @@ public final class KafkaSuite implements BenchSuite {
 
   private static boolean described(Admin admin, List<String> topics) throws Exception {
     try {
-      return admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+      boolean led = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
           .allMatch(topic -> topic.partitions().size() == PARTITIONS
               && topic.partitions().stream().allMatch(partition -> partition.leader() != null));
+      if (!led) {
+        return false;
+      }
+      Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      topics.forEach(topic -> IntStream.range(0, PARTITIONS)
+          .forEach(partition -> latest.put(new org.apache.kafka.common.TopicPartition(topic, partition),
+              OffsetSpec.latest())));
+      admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      return true;
     } catch (ExecutionException notYet) {
       return false;
     }

@@ -73,15 +73,16 @@ public final class KafkaClients {
 
   /**
    * Makes sure a broker answers (see {@link #reachable()}), then creates the topic once if topic
-   * creation is on; an existing topic is fine. A topic it created is used once every partition's
-   * leader serves it (see {@link #served}).
+   * creation is on; an existing topic is fine. The topic is used once every partition's leader serves
+   * it (see {@link #served}) — one that already existed too: whoever created it may have done so a
+   * moment ago (another process, a tool, the bench), and the broker may not serve it yet.
    */
   public Future<Void> ensureTopic(String topic) {
     return topics.computeIfAbsent(topic, name -> reachable()
         .compose(answered -> admin == null ? Future.succeededFuture() : admin
             .createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
-            .compose(created -> served(name, System.currentTimeMillis() + settings.startupTimeoutMs()))
-            .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure)))
+            .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+            .compose(createdOrThere -> served(name, System.currentTimeMillis() + settings.startupTimeoutMs())))
         .onFailure(failure -> topics.remove(name)));
   }
 
@@ -93,7 +94,8 @@ public final class KafkaClients {
    * logs a warning), and the idempotent producer can lose a whole batch — its first request to a
    * partition refused (NOT_LEADER_OR_FOLLOWER) while a later one is taken, the first is then
    * refused as out of order at every retry until its delivery timeout (KAFKA-15591; seen here in
-   * the bench's Kafka suite, 66 records).
+   * the bench's Kafka suite, 66 records, once when the transport created the topic and once when the
+   * suite had created it and the transport did not wait because it existed).
    */
   private Future<Void> served(String topic, long deadlineMs) {
     return admin.describeTopics(List.of(topic))
