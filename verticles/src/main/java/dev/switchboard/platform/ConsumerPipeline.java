@@ -97,11 +97,10 @@ final class ConsumerPipeline {
       if (!addressedTo(subscriber, published)) {
         return Future.succeededFuture();
       }
-      // the dead letter keeps the event's type (a replay checks it); the handler sees neither attribute
-      Envelope kept = published.withContext(published.context().withoutAttribute(Emitter.AUDIENCE));
+      // the handler sees neither the audience nor the type; a dead letter keeps the type (a replay checks it)
       Envelope event = published.withContext(Emitter.forHandler(published.context()));
       OperationSettings settings = live.get(subscriber.name()).arrivedAs(Mode.EVENT, path);
-      return keptIfDead(transport, subscriber, kept, maybeTwice(subscriber, event, settings, stopped,
+      return keptIfDead(transport, subscriber, published, maybeTwice(subscriber, event, settings, stopped,
           () -> deliver(subscriber, event, settings, stopped, recordedByHandler,
               () -> handle(subscriber, serving, event, settings, recordedByHandler, false), 1)));
     });
@@ -132,7 +131,8 @@ final class ConsumerPipeline {
 
   /**
    * What the transport is told of a delivery; a dead letter is first kept in the store when the
-   * transport keeps none itself (the event bus), so that it can be listed and replayed.
+   * transport keeps none itself (the event bus), so that it can be listed and replayed — without the
+   * audience it was published to (a replay addresses it again), made only when one is kept.
    */
   private Future<Void> keptIfDead(EventTransport transport, Operation<?, ?> operation, Envelope message,
                                   Future<Void> delivery) {
@@ -140,7 +140,8 @@ final class ConsumerPipeline {
       return delivery;
     }
     return delivery.recover(failure -> failure instanceof DeadLetterException dead
-        ? deadLetters.keep(operation, message, dead).transform(kept -> Future.failedFuture(failure))
+        ? deadLetters.keep(operation, message.withContext(message.context().withoutAttribute(Emitter.AUDIENCE)), dead)
+            .transform(kept -> Future.failedFuture(failure))
         : Future.failedFuture(failure));
   }
 

@@ -1,14 +1,17 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.testing.Eventually;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +24,7 @@ class OrderCostTest {
     Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
     try {
       Map<String, Long> before = OrderCost.helperCpuNanos(List.of());
-      Thread.sleep(300);
-      Map<String, Long> after = OrderCost.helperCpuNanos(List.of());
+      Map<String, Long> after = readingAfterUse(before, List.of());
 
       assertThat(after.keySet()).anyMatch(key -> key.startsWith(busy.pid() + "@"));
       assertThat(OrderCost.helpersCpuSince(before, after)).as("a busy loop's CPU time").isPositive();
@@ -48,13 +50,22 @@ class OrderCostTest {
     try {
       assertThat(ProcessHandle.current().descendants()).as("detached").noneMatch(process -> process.pid() == pid);
       Map<String, Long> before = OrderCost.helperCpuNanos(List.of(server));
-      Thread.sleep(300);
-      Map<String, Long> after = OrderCost.helperCpuNanos(List.of(server));
+      Map<String, Long> after = readingAfterUse(before, List.of(server));
 
       assertThat(after.keySet()).anyMatch(key -> key.startsWith(pid + "@"));
       assertThat(OrderCost.helpersCpuSince(before, after)).as("the detached loop's CPU time").isPositive();
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  /** The first reading, polled with a deadline, in which the processes used CPU since {@code before}. */
+  private static Map<String, Long> readingAfterUse(Map<String, Long> before, List<ProcessHandle> servers) {
+    AtomicReference<Map<String, Long>> reading = new AtomicReference<>();
+    Eventually.holds("the processes used CPU since the first reading", Duration.ofSeconds(10), () -> {
+      reading.set(OrderCost.helperCpuNanos(servers));
+      return OrderCost.helpersCpuSince(before, reading.get()) > 0;
+    });
+    return reading.get();
   }
 }
