@@ -8,6 +8,7 @@ import com.google.protobuf.Value;
 import dev.switchboard.platform.config.PlatformConfig;
 import dev.switchboard.platform.config.Settings;
 import dev.switchboard.platform.metrics.SwitchboardMetrics;
+import dev.switchboard.platform.store.DeadLetterStore;
 import dev.switchboard.platform.transport.Envelope;
 import dev.switchboard.platform.transport.LocalTransport;
 import dev.switchboard.testing.Eventually;
@@ -292,6 +293,40 @@ class SwitchboardTest {
       Eventually.holds("lists.keep has the untyped one", Duration.ofSeconds(10), () -> lists.size() == 1);
       assertThat(values).containsExactlyInAnyOrder("typed", "untyped");
       assertThat(lists).containsExactly("untyped");
+    }
+
+    @Test
+    @DisplayName("a replay skips a dead letter of a type its subscriber no longer takes, saying why, and sends the others")
+    void replaySkipsTypesNoLongerTaken(Vertx vertx) {
+      Switchboard switchboard = switchboard(vertx, Map.of("defaults.mode", "event"));
+      List<String> lists = new CopyOnWriteArrayList<>();
+      Blocking.await(switchboard.serve(LISTS, (event, context) -> {
+        lists.add(context.messageId());
+        return Future.succeededFuture(event);
+      }));
+      // kept when lists.keep still took every type (a version before it named the types it takes)
+      DeadLetterStore kept = new DeadLetterStore(switchboard.store());
+      Value struct = Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+      Value list = Value.newBuilder().setListValue(ListValue.getDefaultInstance()).build();
+      Blocking.await(kept.keep(LISTS.name(), "test.values", Envelope.of(Buffer.buffer(struct.toByteArray()),
+          CallContext.begin("c").withMessageId("dead-struct")
+              .withAttributes(Map.of(Emitter.TYPE, EventTypes.of(struct)))), "INTERNAL", "failed", 3));
+      Blocking.await(kept.keep(LISTS.name(), "test.values", Envelope.of(Buffer.buffer(list.toByteArray()),
+          CallContext.begin("c").withMessageId("dead-list")
+              .withAttributes(Map.of(Emitter.TYPE, EventTypes.of(list)))), "INTERNAL", "failed", 3));
+
+      DeadLetterReplay.Report report = Blocking.await(switchboard.deadLetters().replay(LISTS.name(),
+          java.util.Optional.empty()));
+
+      assertThat(report.replayed()).as("replayed").isEqualTo(1);
+      assertThat(report.skipped()).singleElement().satisfies(skipped -> assertThat(skipped.why())
+          .contains("lists.keep no longer takes google.protobuf.Struct events"));
+      Eventually.holds("lists.keep handed the list it takes", Duration.ofSeconds(10), () -> lists.size() == 1);
+      assertThat(lists).containsExactly("dead-list");
+      Map<String, Integer> replays = new java.util.HashMap<>();
+      Blocking.await(switchboard.deadLetters().list(java.util.Optional.of(LISTS.name()), 10))
+          .forEach(letter -> replays.put(letter.messageId(), letter.replays()));
+      assertThat(replays).as("replays counted per message").containsEntry("dead-list", 1).containsEntry("dead-struct", 0);
     }
 
     private List<String> recordsOf(Switchboard switchboard, Operation<?, ?> consumer) {

@@ -87,7 +87,7 @@ public final class KafkaClients {
   }
 
   /**
-   * Completes once the topic's metadata shows a leader for each of its partitions and each leader
+   * Completes once the topic's metadata shows at least one partition, a leader for each and each leader
    * answers for its partition (the latest offset of every partition is read), or at the deadline all
    * the same (the clients then wait for it themselves). The controller answers a creation before
    * the brokers have applied it: a consumer asking in between is told the topic is unknown (and
@@ -101,7 +101,8 @@ public final class KafkaClients {
     return admin.describeTopics(List.of(topic))
         .compose(described -> {
           List<TopicPartitionInfo> partitions = described.get(topic).getPartitions();
-          if (!partitions.stream().allMatch(partition -> partition.getLeader() != null
+          // a topic described before its partitions are known has none yet: not served (allMatch would say it is)
+          if (partitions.isEmpty() || !partitions.stream().allMatch(partition -> partition.getLeader() != null
               && !partition.getLeader().isEmpty())) {
             return Future.succeededFuture(false);
           }
