@@ -25,6 +25,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadGenerator {
 
+  /**
+   * How long a step of {@code --find-max} waits after its end for the orders it left open (the targets'
+   * backlog) to end, so that the next step starts on targets that finished it: without the wait, the
+   * step after one that did not keep up met that one's backlog too, and a rate run twice was judged
+   * the second time with the first time's backlog on top.
+   */
+  static final long SETTLE_SECONDS = 120;
+
   private final LoadOptions options;
   private final PrintStream out;
   private final PrintStream err;
@@ -80,12 +88,14 @@ public final class LoadGenerator {
     out.printf("switchboard load --find-max: from %d orders/s, doubling while the targets keep up (terminal"
             + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting, a rate that"
             + " falls run twice; %d s per step"
-            + " after %d s of warm-up, against %s, %d connections each%n", options.rate(),
+            + " after %d s of warm-up, each step's open orders waited for (up to %d s) before the next, against"
+            + " %s, %d connections each%n", options.rate(),
         LoadResult.KEEP_UP_SHARE * 100, LoadResult.KEEP_UP_P99_MS, options.seconds(), options.warmup(),
-        targets.names(), options.clients());
+        SETTLE_SECONDS, targets.names(), options.clients());
     RateSearch.Outcome outcome = Blocking.await(new RateSearch(options.rate(), options.maxRate(), (rate, step) -> {
       err.printf("step %d: %d orders/s%n", step, rate);
-      return targets.run(rate, options, runId + "-s" + step, "step " + step + " " + rate + "/s ", err::println)
+      return targets.run(rate, options, runId + "-s" + step, "step " + step + " " + rate + "/s ", err::println,
+              TimeUnit.SECONDS.toMillis(SETTLE_SECONDS))
           .onSuccess(result -> err.printf("step %d: %d orders/s %s%n", step, rate,
           result.keptUp() ? "kept up" : "did not keep up: " + String.join("; ", result.shortfalls())));
     }).search());
@@ -96,6 +106,13 @@ public final class LoadGenerator {
       out.printf(Locale.ROOT, "%8d%9s%10.1f%10s%9d  %s%n", step.rate(), step.keptUp() ? "yes" : "no",
           step.throughput(), Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.1f", p99), step.backlogGrowth(),
           String.join("; ", step.shortfalls()));
+    }
+    for (int i = 0; i + 1 < outcome.steps().size(); i++) {
+      LoadResult.Settling settling = outcome.steps().get(i).settling();
+      if (settling != null && !settling.settled()) {
+        out.printf("step %d left %d order(s) open %d s after its end: step %d started on targets still busy with"
+            + " them%n", i + 1, settling.stillOpen(), TimeUnit.MILLISECONDS.toSeconds(settling.waitedMs()), i + 2);
+      }
     }
     out.println();
     if (outcome.highest() == 0) {

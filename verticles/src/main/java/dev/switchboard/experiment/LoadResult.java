@@ -18,9 +18,38 @@ import java.util.stream.Stream;
  * @param maxSendLagMs  how far behind its schedule the generator sent a measured order at worst: its own
  *                      event loop was late (a busy machine), so the targets got the load later and
  *                      burstier than planned (latencies still count from the planned start)
+ * @param settling      how the orders left open at the run's end ended after it, when the run waited for
+ *                      them ({@code load --find-max} between steps); null when it did not
  */
 public record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally total, List<LoadTally> targets,
-                  long backlogGrowth, double maxSendLagMs) {
+                  long backlogGrowth, double maxSendLagMs, Settling settling) {
+
+  /**
+   * After the run's end, until its open orders ended or the wait was over: what it waited for. Their
+   * terminal states do not count in the run's tallies (they came after its end); they are waited for
+   * so that the next run does not start on targets still working off this one's backlog.
+   *
+   * @param openAtEnd  orders placed but not ended when the run ended (PlaceOrder unanswered or PENDING)
+   * @param stillOpen  of those, how many had not ended when the wait was over
+   * @param waitedMs   how long the wait took
+   * @param limitMs    how long it could take at most
+   */
+  public record Settling(long openAtEnd, long stillOpen, long waitedMs, long limitMs) {
+
+    /** Whether every order of the run ended before the next one starts. */
+    public boolean settled() {
+      return stillOpen == 0;
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("open_at_end", openAtEnd);
+      json.put("still_open", stillOpen);
+      json.put("waited_ms", waitedMs);
+      json.put("limit_ms", limitMs);
+      return json;
+    }
+  }
 
   public static final double KEEP_UP_SHARE = 0.95;
   public static final double KEEP_UP_P99_MS = 1_000;
@@ -77,6 +106,9 @@ public record LoadResult(int rate, int seconds, int warmup, int graceSeconds, Lo
     json.put("backlog_growth", backlogGrowth);
     json.put("max_send_lag_ms", maxSendLagMs);
     json.put("total", total.json(seconds));
+    if (settling != null) {
+      json.put("settling", settling.json());
+    }
     Map<String, Object> perTarget = new LinkedHashMap<>();
     targets.forEach(target -> perTarget.put(target.name(), target.json(seconds)));
     json.put("per_target", perTarget);

@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * (latency from each order's intended start, so a slow target cannot slow the arrivals down), spread
  * round-robin over the targets and over each target's connections, each followed to its terminal
  * state by an {@link OrderFollower} on the same target. Ends when every order has ended or failed,
- * or when the grace period after the last one is over. All callbacks run on one context of the load
- * generator's own Vert.x instance; nothing here blocks.
+ * or when the grace period after the last one is over. A run asked to settle then goes on following
+ * the orders it left open, for a bounded time, before it completes — what comes after it (the next
+ * step of a rate search) should not start on targets still working off its backlog. All callbacks run
+ * on one context of the load generator's own Vert.x instance; nothing here blocks.
  */
 final class LoadRun {
 
@@ -43,6 +45,7 @@ final class LoadRun {
   private final String runId;
   private final String label;
   private final Consumer<String> progress;
+  private final long settleMs;
   private final Workload workload;
   private final long warmupNanos;
   private final long windowEndNanos;
@@ -51,9 +54,14 @@ final class LoadRun {
   private final List<LoadTally> perTarget;
   private final BitSet settled = new BitSet();
   private final Promise<Void> finished = Promise.promise();
+  private final Promise<Void> allSettled = Promise.promise();
   private final OpenLoopSender sender;
   private long startNanos;
   private int settledCount;
+  /** Orders that ended or failed after the run's end, while it settled. */
+  private int settledLate;
+  /** Orders are no longer followed: the run is over and done settling. */
+  private boolean abandoned;
   private long inFlightAtWindowStart = -1;
   private long inFlightAtWindowEnd = -1;
   private long maxSendLagNanos;
@@ -61,9 +69,11 @@ final class LoadRun {
   /**
    * @param runId    makes this run's idempotency keys distinct from every other run's
    * @param label    prefixes each progress line
+   * @param settleMs how long after its end the run goes on following the orders it left open before it
+   *                 completes; 0 stops following them at the end
    */
   LoadRun(Vertx vertx, List<Connections> targets, int rate, LoadOptions options, String runId, String label,
-          Consumer<String> progress) {
+          Consumer<String> progress, long settleMs) {
     this.vertx = vertx;
     this.targets = List.copyOf(targets);
     this.rate = rate;
@@ -71,10 +81,11 @@ final class LoadRun {
     this.runId = runId;
     this.label = label;
     this.progress = progress;
+    this.settleMs = settleMs;
     this.warmupNanos = TimeUnit.SECONDS.toNanos(options.warmup());
     this.windowEndNanos = warmupNanos + TimeUnit.SECONDS.toNanos(options.seconds());
     this.workload = Workload.steady(rate, TimeUnit.SECONDS.toMillis(options.warmup() + options.seconds()), this::order);
-    this.follower = new OrderFollower(vertx, () -> finished.future().isComplete());
+    this.follower = new OrderFollower(vertx, () -> abandoned);
     this.perTarget = targets.stream().map(connections -> new LoadTally(connections.target().toString())).toList();
     this.sender = new OpenLoopSender(vertx, workload, MAX_SENDS_PER_TICK, this::place);
   }
@@ -127,8 +138,11 @@ final class LoadRun {
         if (inFlightAtWindowEnd < 0) {
           inFlightAtWindowEnd = inFlight();
         }
-        result.complete(new LoadResult(rate, options.seconds(), options.warmup(), options.graceSeconds(), total,
-            perTarget, inFlightAtWindowEnd - inFlightAtWindowStart, maxSendLagNanos / 1e6));
+        settle().onComplete(settling -> {
+          abandoned = true;
+          result.complete(new LoadResult(rate, options.seconds(), options.warmup(), options.graceSeconds(), total,
+              perTarget, inFlightAtWindowEnd - inFlightAtWindowStart, maxSendLagNanos / 1e6, settling.result()));
+        });
       });
     });
     return result.future();
@@ -185,14 +199,65 @@ final class LoadRun {
         });
   }
 
-  /** Marks the order as settled; false when it already was or the run is over (a late answer changes nothing). */
+  /**
+   * After the run's end: waits until every order sent has ended or failed, or {@code settleMs} are over,
+   * with a progress line every {@value #PROGRESS_MS} ms. Null when the run was not asked to settle.
+   */
+  private Future<LoadResult.Settling> settle() {
+    if (settleMs == 0) {
+      return Future.succeededFuture();
+    }
+    long openAtEnd = open();
+    long began = System.nanoTime();
+    if (openAtEnd == 0) {
+      return Future.succeededFuture(new LoadResult.Settling(0, 0, 0, settleMs));
+    }
+    progress.accept(String.format("%s%s still open at the end: waiting up to %d s for %s to end", label,
+        orders(openAtEnd), TimeUnit.MILLISECONDS.toSeconds(settleMs), openAtEnd == 1 ? "it" : "them"));
+    long reporter = vertx.setPeriodic(PROGRESS_MS, tick -> progress.accept(String.format("%swaiting: %d of the %s"
+        + " still open", label, open(), orders(openAtEnd))));
+    long limit = vertx.setTimer(settleMs, over -> allSettled.tryComplete());
+    return allSettled.future().map(done -> {
+      vertx.cancelTimer(reporter);
+      vertx.cancelTimer(limit);
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+      long stillOpen = open();
+      progress.accept(stillOpen == 0
+          ? String.format("%sthe %s open at the end ended within %d ms", label, orders(openAtEnd), waitedMs)
+          : String.format("%s%d of the %s open at the end had not ended after %d s: what follows starts on"
+              + " targets still busy with them", label, stillOpen, orders(openAtEnd),
+              TimeUnit.MILLISECONDS.toSeconds(waitedMs)));
+      return new LoadResult.Settling(openAtEnd, stillOpen, waitedMs, settleMs);
+    });
+  }
+
+  /**
+   * Marks the order as settled; false when it already was or the run is over (a late answer changes
+   * nothing in the run's figures, but counts towards its settling).
+   */
   private boolean settle(int index) {
-    if (settled.get(index) || finished.future().isComplete()) {
+    if (settled.get(index)) {
       return false;
     }
     settled.set(index);
+    if (finished.future().isComplete()) {
+      settledLate++;
+      if (open() == 0) {
+        allSettled.tryComplete();
+      }
+      return false;
+    }
     settledCount++;
     return true;
+  }
+
+  private static String orders(long count) {
+    return count + (count == 1 ? " order" : " orders");
+  }
+
+  /** Orders sent that have neither ended nor failed. */
+  private long open() {
+    return (long) sender.sent() - settledCount - settledLate;
   }
 
   private void finishIfAllSettled() {

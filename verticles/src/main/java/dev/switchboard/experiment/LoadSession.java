@@ -93,7 +93,18 @@ public final class LoadSession {
    * @param progress a line every {@value LoadRun#PROGRESS_MS} ms while the run goes on
    */
   public Future<LoadResult> run(int rate, LoadOptions options, String runId, String label, Consumer<String> progress) {
-    return new LoadRun(vertx, targets, rate, options, runId, label, progress).run();
+    return run(rate, options, runId, label, progress, 0);
+  }
+
+  /**
+   * As {@link #run(int, LoadOptions, String, String, Consumer)}, then waits up to {@code settleMs} for
+   * the orders the run left open to end ({@link LoadResult#settling}) before it completes: for runs
+   * one after another against the same long-lived targets, each of which should start on targets that
+   * finished the one before.
+   */
+  public Future<LoadResult> run(int rate, LoadOptions options, String runId, String label, Consumer<String> progress,
+                                long settleMs) {
+    return new LoadRun(vertx, targets, rate, options, runId, label, progress, settleMs).run();
   }
 
   /** The targets, as {@code host:port, …}. */

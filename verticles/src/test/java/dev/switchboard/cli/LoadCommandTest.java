@@ -238,6 +238,39 @@ class LoadCommandTest {
   }
 
   @Test
+  @DisplayName("--find-max waits for the orders a step left open to end before the next step, and says so")
+  void findMaxSettlesBetweenSteps() throws IOException {
+    Map<String, String> settings = new java.util.HashMap<>(STOCKED);
+    settings.put("defaults.mode", "event");
+    // every charge takes 1.5 s: the one order of a 1 s step with no grace is still PENDING when the step ends
+    settings.put("operations.payment.charge.faults.latencyMs", "1500");
+    RunningNode node = RunningNode.start(settings);
+    nodes.add(node);
+    Path report = directory.resolve("settling.json");
+
+    int exitCode = Main.run(new String[] {"load", "--target", target(node), "--find-max", "--rate", "1",
+        "--max-rate", "1", "--seconds", "1", "--warmup", "0", "--grace", "0", "--out", report.toString()});
+
+    assertThat(exitCode).as("exit code; stderr: %s", err()).isZero();
+    List<JsonObject> steps = json(report).getJsonArray("steps").stream().map(JsonObject.class::cast).toList();
+    assertThat(steps).as("1/s falls (p99 over 1 s) and is run once more").hasSize(2).allSatisfy(step -> {
+      assertThat(step.getBoolean("kept_up")).isFalse();
+      assertThat(step.getJsonObject("total").getInteger("sent")).isEqualTo(1);
+      assertThat(step.getJsonObject("total").getInteger("not_ended")).as("within the step").isEqualTo(1);
+      JsonObject settling = step.getJsonObject("settling");
+      assertThat(settling.getLong("open_at_end")).isEqualTo(1);
+      assertThat(settling.getLong("still_open")).as("ended before the next step").isZero();
+      assertThat(settling.getLong("limit_ms")).isEqualTo(120_000);
+    });
+    assertThat(stored(node)).as("each step's order ended before the command did, the last one's too").hasSize(2)
+        .allMatch(OrderBook::isTerminal);
+    assertThat(err()).contains("step 1 1/s 1 order still open at the end: waiting up to 120 s for it to end",
+        "step 1 1/s the 1 order open at the end ended within", "step 2 1/s the 1 order open at the end ended within");
+    assertThat(out()).contains("each step's open orders waited for (up to 120 s) before the next")
+        .doesNotContain("started on targets still busy");
+  }
+
+  @Test
   @DisplayName("a target nothing listens on: exit 1 naming it, no stack trace, nothing sent")
   void unreachableTarget() throws IOException {
     int port;

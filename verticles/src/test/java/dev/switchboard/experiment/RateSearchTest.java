@@ -36,7 +36,7 @@ class RateSearchTest {
         tally.ended(confirmed, true, 1_000, true);
       }
     }
-    return new LoadResult(rate, 1, 0, 0, tally, List.of(tally), keptUp ? 0 : rate, 0);
+    return new LoadResult(rate, 1, 0, 0, tally, List.of(tally), keptUp ? 0 : rate, 0, null);
   }
 
   @Test
@@ -101,7 +101,7 @@ class RateSearchTest {
       slow.answered(false);
       slow.ended(confirmed, true, 1_500_000, true);
     }
-    assertThat(new LoadResult(100, 1, 0, 0, slow, List.of(slow), 0, 0).shortfalls())
+    assertThat(new LoadResult(100, 1, 0, 0, slow, List.of(slow), 0, 0, null).shortfalls())
         .singleElement().asString().startsWith("p99 1500").endsWith(" ms is not under 1000 ms");
   }
 }
