@@ -101,9 +101,7 @@ public final class KafkaClients {
     return admin.describeTopics(List.of(topic))
         .compose(described -> {
           List<TopicPartitionInfo> partitions = described.get(topic).getPartitions();
-          // a topic described before its partitions are known has none yet: not served (allMatch would say it is)
-          if (partitions.isEmpty() || !partitions.stream().allMatch(partition -> partition.getLeader() != null
-              && !partition.getLeader().isEmpty())) {
+          if (!leadersKnown(partitions)) {
             return Future.succeededFuture(false);
           }
           Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -123,6 +121,16 @@ public final class KafkaClients {
           }
           return vertx.timer(LEADER_POLL_MS).compose(waited -> served(topic, deadlineMs));
         });
+  }
+
+  /**
+   * Whether the topic's metadata names a leader for each of its partitions, and has some: a topic
+   * described before its partitions are known has none yet, and is not served (an {@code allMatch}
+   * over no partitions would say it is).
+   */
+  static boolean leadersKnown(List<TopicPartitionInfo> partitions) {
+    return !partitions.isEmpty() && partitions.stream().allMatch(partition -> partition.getLeader() != null
+        && !partition.getLeader().isEmpty());
   }
 
   /**
