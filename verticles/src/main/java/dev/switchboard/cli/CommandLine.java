@@ -99,9 +99,9 @@ record CommandLine(String command, List<String> arguments, String configFile, Li
                          (default SKU-APPLE, SKU-BANANA, SKU-CHERRY)
         --find-max       double the rate while the targets keep up (terminal throughput >= 95% of
                          the rate, p99 under 1 s, no growing backlog), then bisect; a rate that
-                         falls is run once more and the second run decides; before each step,
-                         wait (up to 120 s) for the orders the one before left open to end;
-                         report the highest rate sustained
+                         falls is run once more and the second run decides; after each step
+                         (the last one's too), wait up to 120 s for the orders it left open to
+                         end; report the highest rate sustained
         --max-rate N     with --find-max: never beyond this rate (default 100000, or less for a
                          long step: a run holds at most 5000000 orders)
         --out FILE       the report as JSON too

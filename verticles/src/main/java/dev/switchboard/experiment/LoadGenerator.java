@@ -88,7 +88,7 @@ public final class LoadGenerator {
     out.printf("switchboard load --find-max: from %d orders/s, doubling while the targets keep up (terminal"
             + " throughput >= %.0f%% of offered, p99 < %.0f ms, no growing backlog), then bisecting, a rate that"
             + " falls run twice; %d s per step"
-            + " after %d s of warm-up, each step's open orders waited for (up to %d s) before the next, against"
+            + " after %d s of warm-up, each step's open orders waited for (up to %d s) after it, against"
             + " %s, %d connections each%n", options.rate(),
         LoadResult.KEEP_UP_SHARE * 100, LoadResult.KEEP_UP_P99_MS, options.seconds(), options.warmup(),
         SETTLE_SECONDS, targets.names(), options.clients());

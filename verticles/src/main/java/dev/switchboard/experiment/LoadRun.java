@@ -74,6 +74,9 @@ final class LoadRun {
    */
   LoadRun(Vertx vertx, List<Connections> targets, int rate, LoadOptions options, String runId, String label,
           Consumer<String> progress, long settleMs) {
+    if (settleMs < 0) {
+      throw new IllegalArgumentException("settleMs = " + settleMs + ": expected 0 (no wait) or more");
+    }
     this.vertx = vertx;
     this.targets = List.copyOf(targets);
     this.rate = rate;
@@ -224,9 +227,8 @@ final class LoadRun {
       long stillOpen = open();
       progress.accept(stillOpen == 0
           ? String.format("%sthe %s open at the end ended within %d ms", label, orders(openAtEnd), waitedMs)
-          : String.format("%s%d of the %s open at the end had not ended after %d s: what follows starts on"
-              + " targets still busy with them", label, stillOpen, orders(openAtEnd),
-              TimeUnit.MILLISECONDS.toSeconds(waitedMs)));
+          : String.format("%s%d of the %s open at the end had not ended after %d s: no longer waiting for"
+              + " them", label, stillOpen, orders(openAtEnd), TimeUnit.MILLISECONDS.toSeconds(waitedMs)));
       return new LoadResult.Settling(openAtEnd, stillOpen, waitedMs, settleMs);
     });
   }
