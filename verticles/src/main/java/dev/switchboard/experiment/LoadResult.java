@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  *                      event loop was late (a busy machine), so the targets got the load later and
  *                      burstier than planned (latencies still count from the planned start)
  * @param settling      how the orders left open at the run's end ended after it, when the run waited for
- *                      them ({@code load --find-max} between steps); null when it did not
+ *                      them ({@code load --find-max}, after each step); null when it did not
  */
 public record LoadResult(int rate, int seconds, int warmup, int graceSeconds, LoadTally total, List<LoadTally> targets,
                   long backlogGrowth, double maxSendLagMs, Settling settling) {

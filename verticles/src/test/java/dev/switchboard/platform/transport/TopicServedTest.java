@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the Kafka transport takes, in a topic's metadata, as every partition having a leader: the
  * first half of its check that a topic is served before it is used (the second reads each
- * partition's latest offset from its leader, against a broker, in {@code KafkaTransportTest} and the bench's Kafka suite).
+ * partition's latest offset from its leader, against a broker: {@code KafkaTransportTest} and the
+ * bench's Kafka suite).
  */
 @DisplayName("A topic's partitions all have a leader")
 class TopicServedTest {
