@@ -4,6 +4,7 @@ import dev.switchboard.experiment.report.ChartCanvas;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +24,12 @@ import java.util.Map;
  * plot the suites drew curves for.
  */
 final class BenchReport {
+
+  /**
+   * A line of at most this many points shows each as a dot (the steps of a rate search, the levels of
+   * calls in flight); a longer one (the heap after every collection of a soak) is drawn as a line alone.
+   */
+  static final int DOTS_UP_TO = 40;
 
   private BenchReport() {
   }
@@ -105,7 +112,10 @@ final class BenchReport {
       if (x.length == 0) {
         continue;
       }
-      ChartCanvas.line(chart, curve.series(), x, y, i, false);
+      XYSeries line = ChartCanvas.line(chart, curve.series(), x, y, i, false);
+      if (x.length <= DOTS_UP_TO) {
+        ChartCanvas.marked(chart, line);
+      }
     }
     return ChartCanvas.png(chart);
   }

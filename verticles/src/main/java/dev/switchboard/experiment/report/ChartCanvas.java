@@ -36,6 +36,7 @@ public final class ChartCanvas {
       new Color(0x56B4E9), new Color(0xD55E00), new Color(0x000000), new Color(0x999933));
   private static final Color FAULT_FILL = new Color(90, 90, 90, 48);
   private static final Color FAULT_EDGE = new Color(90, 90, 90, 150);
+  private static final int MARKER_SIZE = 6;
   private static final BasicStroke SOLID = new BasicStroke(2.0f);
   private static final BasicStroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
       new float[] {6f, 4f}, 0f);
@@ -70,7 +71,7 @@ public final class ChartCanvas {
     chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     chart.getStyler().setAxisTickMarksColor(new Color(0x888888));
-    chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setMarkerSize(0); // series are lines; marked(...) gives a series its dots
     return chart;
   }
 
@@ -85,6 +86,18 @@ public final class ChartCanvas {
     series.setMarker(SeriesMarkers.NONE);
     series.setLineColor(colour(variantIndex));
     series.setLineStyle(dashed ? DASHED : SOLID);
+    return series;
+  }
+
+  /**
+   * Draws a dot at each of the series' points, in its line's colour: for a line of few measured points
+   * (a rate search, calls in flight), where a reader should see what was measured and what is drawn
+   * between. The chart's markers take a size from then on (its other series keep none).
+   */
+  public static XYSeries marked(XYChart chart, XYSeries series) {
+    chart.getStyler().setMarkerSize(MARKER_SIZE);
+    series.setMarker(SeriesMarkers.CIRCLE);
+    series.setMarkerColor(series.getLineColor());
     return series;
   }
 
