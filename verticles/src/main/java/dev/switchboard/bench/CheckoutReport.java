@@ -5,7 +5,6 @@ import dev.switchboard.experiment.LoadOptions;
 import dev.switchboard.experiment.LoadResult;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,7 +55,7 @@ final class CheckoutReport {
           half == null ? pair.label() + ": nothing kept up" : String.format(Locale.ROOT, "%s @ %,d/s, p50 %s",
               pair.label(), half.rate(), SaturationSearch.millis(half.total().latencyMillis(50))),
           CheckoutSuite.p99(half), "–", Double.NaN, null));
-      List<LoadResult> runs = outcome.runs().stream().sorted(Comparator.comparingInt(LoadResult::rate)).toList();
+      List<LoadResult> runs = outcome.runs(); // in the order run: a Curve keeps its points in x order
       curves.add(new Curve(THROUGHPUT_PLOT, pair.label(), "offered rate (orders/s)", "terminal throughput (orders/s)",
           runs.stream().map(result -> new Curve.Point(result.rate(), result.throughput())).toList()));
       curves.add(new Curve(P99_PLOT, pair.label(), "offered rate (orders/s)", "terminal p99 (ms)",
